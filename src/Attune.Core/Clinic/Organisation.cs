@@ -1,0 +1,18 @@
+namespace Attune.Core.Clinic;
+
+/// <summary>A clinic or practice: the boundary of every access rule.</summary>
+public sealed class Organisation
+{
+    private Organisation() { }
+
+    public Organisation(string name, DateTimeOffset createdAt)
+    {
+        Id = Guid.NewGuid();
+        Name = Require.Text(name, nameof(name), 200);
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+}

@@ -1,0 +1,132 @@
+namespace Attune.Core.Relationships;
+
+/// <summary>One client with one clinician, from intake to closing: the unit Attune measures.</summary>
+public sealed class TherapeuticRelationship
+{
+    private readonly List<TherapySession> _sessions = [];
+    private readonly List<PhaseChange> _phaseChanges = [];
+
+    private TherapeuticRelationship() { }
+
+    public TherapeuticRelationship(Guid organisationId, Guid clientId, Guid clinicianId, DateTimeOffset openedAt, Guid? previousRelationshipId = null)
+    {
+        Id = Guid.NewGuid();
+        OrganisationId = organisationId;
+        ClientId = clientId;
+        ClinicianId = clinicianId;
+        OpenedAt = openedAt;
+        Phase = RelationshipPhase.Intake;
+        PreviousRelationshipId = previousRelationshipId;
+        _phaseChanges.Add(new PhaseChange(Id, null, RelationshipPhase.Intake, "Relationship opened", openedAt));
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public Guid ClientId { get; private set; }
+    public Guid ClinicianId { get; private set; }
+    public RelationshipPhase Phase { get; private set; }
+    public DateTimeOffset OpenedAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    /// <summary>The earlier episode this one re-engages, so history stays linked.</summary>
+    public Guid? PreviousRelationshipId { get; private set; }
+    public IReadOnlyList<TherapySession> Sessions => _sessions;
+    public IReadOnlyList<PhaseChange> PhaseChanges => _phaseChanges;
+
+    public bool IsOpen => Phase != RelationshipPhase.Closed;
+
+    /// <summary>Sessions that took place, which is what "session 3" counts.</summary>
+    public int AttendedSessionCount => _sessions.Count(s => s.Attendance == SessionAttendance.Attended);
+
+    private static readonly Dictionary<RelationshipPhase, RelationshipPhase[]> Allowed = new()
+    {
+        [RelationshipPhase.Intake] = [RelationshipPhase.Working, RelationshipPhase.Termination],
+        [RelationshipPhase.Working] = [RelationshipPhase.Termination],
+        // A planned ending can be reconsidered before the relationship is closed.
+        [RelationshipPhase.Termination] = [RelationshipPhase.Working, RelationshipPhase.Closed],
+        [RelationshipPhase.Closed] = [],
+    };
+
+    public static bool CanMove(RelationshipPhase from, RelationshipPhase to) => Allowed[from].Contains(to);
+
+    public PhaseChange MoveTo(RelationshipPhase to, string reason, DateTimeOffset at)
+    {
+        if (!CanMove(Phase, to))
+            throw new DomainRuleException(Phase == RelationshipPhase.Closed
+                ? "This relationship is closed; re-engagement opens a new episode linked to it."
+                : $"A relationship in {Phase} cannot move to {to}.");
+        var why = Require.Text(reason, nameof(reason), 500);
+        var change = new PhaseChange(Id, Phase, to, why, at);
+        Phase = to;
+        if (to == RelationshipPhase.Closed) ClosedAt = at;
+        _phaseChanges.Add(change);
+        return change;
+    }
+
+    public TherapySession RecordSession(DateTimeOffset startsAt, SessionModality modality, SessionAttendance attendance)
+    {
+        if (!IsOpen)
+            throw new DomainRuleException("Sessions cannot be recorded on a closed relationship.");
+        if (startsAt < OpenedAt.AddDays(-1))
+            throw new DomainRuleException("A session cannot come before the relationship was opened.");
+        if (_sessions.Any(s => s.StartsAt == startsAt))
+            throw new DomainRuleException("A session at that time is already recorded.");
+        int? number = attendance == SessionAttendance.Attended
+            ? _sessions.Count(s => s.Attendance == SessionAttendance.Attended && s.StartsAt < startsAt) + 1
+            : null;
+        // A session recorded out of order pushes the numbers of later attended sessions along.
+        if (number is not null)
+            foreach (var later in _sessions.Where(s => s.Number is not null && s.StartsAt > startsAt))
+                later.Renumber(later.Number!.Value + 1);
+        var session = new TherapySession(Id, startsAt, modality, attendance, number);
+        _sessions.Add(session);
+        return session;
+    }
+}
+
+public sealed class TherapySession
+{
+    private TherapySession() { }
+
+    internal TherapySession(Guid relationshipId, DateTimeOffset startsAt, SessionModality modality, SessionAttendance attendance, int? number)
+    {
+        Id = Guid.NewGuid();
+        RelationshipId = relationshipId;
+        StartsAt = startsAt;
+        Modality = modality;
+        Attendance = attendance;
+        Number = number;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid RelationshipId { get; private set; }
+    public DateTimeOffset StartsAt { get; private set; }
+    public SessionModality Modality { get; private set; }
+    public SessionAttendance Attendance { get; private set; }
+    /// <summary>1 for the first attended session; null for a cancelled session or a no-show.</summary>
+    public int? Number { get; private set; }
+
+    internal void Renumber(int number) => Number = number;
+}
+
+/// <summary>An explicit, reasoned move between phases, kept as history.</summary>
+public sealed class PhaseChange
+{
+    private PhaseChange() { }
+
+    internal PhaseChange(Guid relationshipId, RelationshipPhase? from, RelationshipPhase to, string reason, DateTimeOffset at)
+    {
+        Id = Guid.NewGuid();
+        RelationshipId = relationshipId;
+        From = from;
+        To = to;
+        Reason = reason;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid RelationshipId { get; private set; }
+    public RelationshipPhase? From { get; private set; }
+    public RelationshipPhase To { get; private set; }
+    public string Reason { get; private set; } = "";
+    public DateTimeOffset At { get; private set; }
+}
