@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Attune.Data;
+
+/// <summary>The one database context. The provider (SQLite or PostgreSQL) is chosen by the host.</summary>
+public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
+    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Clinician> Clinicians => Set<Clinician>();
+    public DbSet<Client> Clients => Set<Client>();
+    public DbSet<TherapeuticRelationship> Relationships => Set<TherapeuticRelationship>();
+    public DbSet<TherapySession> Sessions => Set<TherapySession>();
+    public DbSet<PhaseChange> PhaseChanges => Set<PhaseChange>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<InstrumentResponse> Responses => Set<InstrumentResponse>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot compare or order DateTimeOffset text; store it as a sortable number there.
+        if (Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+            builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Organisation>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+        });
+
+        b.Entity<Clinician>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.OrganisationId);
+        });
+
+        b.Entity<Client>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.Phone).HasMaxLength(40);
+            e.Property(x => x.Reference).HasMaxLength(100);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.OrganisationId);
+        });
+
+        b.Entity<TherapeuticRelationship>(e =>
+        {
+            e.Property(x => x.Phase).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.PreviousRelationshipId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(x => x.Sessions).WithOne().HasForeignKey(s => s.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.PhaseChanges).WithOne().HasForeignKey(s => s.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Sessions).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Navigation(x => x.PhaseChanges).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Ignore(x => x.IsOpen);
+            e.Ignore(x => x.AttendedSessionCount);
+            e.HasIndex(x => new { x.ClinicianId, x.Phase });
+            e.HasIndex(x => x.ClientId);
+        });
+
+        b.Entity<TherapySession>(e =>
+        {
+            e.Property(x => x.Modality).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Attendance).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(x => new { x.RelationshipId, x.StartsAt }).IsUnique();
+        });
+
+        b.Entity<PhaseChange>(e =>
+        {
+            e.Property(x => x.From).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.To).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Reason).HasMaxLength(500);
+        });
+
+        b.Entity<CheckIn>(e =>
+        {
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<InstrumentResponse>(e =>
+        {
+            e.Property(x => x.Instrument).HasMaxLength(64);
+            e.Property(x => x.Band).HasMaxLength(100);
+            e.Property(x => x.Score).HasPrecision(9, 2);
+            e.Property(x => x.Answers).HasConversion(JsonConverter<Dictionary<string, decimal>>(), JsonComparer<Dictionary<string, decimal>>());
+            e.Property(x => x.Result).HasConversion(JsonConverter<ScoreResult>(), JsonComparer<ScoreResult>());
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<CheckIn>().WithMany().HasForeignKey(x => x.CheckInId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
+            // One response per instrument per check-in: a double submit cannot store two.
+            e.HasIndex(x => new { x.CheckInId, x.Instrument }).IsUnique();
+            e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt });
+        });
+
+        b.Entity<StaffUser>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<AuditEvent>(e =>
+        {
+            e.Property(x => x.ActorKind).HasMaxLength(20);
+            e.Property(x => x.Action).HasMaxLength(40);
+            e.Property(x => x.EntityType).HasMaxLength(60);
+            e.Property(x => x.RemoteAddress).HasMaxLength(64);
+            e.HasIndex(x => new { x.OrganisationId, x.At });
+            e.HasIndex(x => x.ClientId);
+        });
+    }
+
+    private static ValueConverter<T, string> JsonConverter<T>() where T : class => new(
+        v => JsonSerializer.Serialize(v, Json),
+        v => JsonSerializer.Deserialize<T>(v, Json)!);
+
+    private static ValueComparer<T> JsonComparer<T>() where T : class => new(
+        (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
+        v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Json), Json)!);
+}
