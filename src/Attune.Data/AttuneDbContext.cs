@@ -40,6 +40,10 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     {
         base.OnModelCreating(b);
 
+        // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse) })
+            b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
+
         b.Entity<Organisation>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(200);

@@ -1,6 +1,12 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Attune.Web;
+using Attune.Web.Features.Cli;
 
-app.MapGet("/", () => "Hello World!");
+if (AttuneCommandLine.IsCommand(args))
+    return await AttuneCommandLine.RunAsync(args);
 
-app.Run();
+var app = AttuneHost.Build(args);
+await app.RunAsync();
+return 0;
+
+/// <summary>The web entry point, visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

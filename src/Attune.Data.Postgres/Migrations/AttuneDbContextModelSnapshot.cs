@@ -26,7 +26,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.CheckIn", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
@@ -65,7 +64,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.InstrumentResponse", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Answers")
@@ -125,7 +123,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -161,7 +158,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Clinician", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -190,7 +186,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -209,7 +204,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("At")
@@ -242,7 +236,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("ClientId")
@@ -282,7 +275,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapySession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Attendance")

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Attune.Data.Postgres.Migrations
 {
     [DbContext(typeof(AttuneDbContext))]
-    [Migration("20261123102836_Initial")]
+    [Migration("20261123104035_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -29,7 +29,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.CheckIn", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
@@ -68,7 +67,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.InstrumentResponse", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Answers")
@@ -128,7 +126,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -164,7 +161,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Clinician", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -193,7 +189,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -212,7 +207,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("At")
@@ -245,7 +239,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("ClientId")
@@ -285,7 +278,6 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapySession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Attendance")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Attune.Data.Sqlite.Migrations
 {
     [DbContext(typeof(AttuneDbContext))]
-    [Migration("20261123102758_Initial")]
+    [Migration("20261123104026_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -23,7 +23,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.CheckIn", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("CompletedAt")
@@ -62,7 +61,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.CheckIns.InstrumentResponse", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Answers")
@@ -122,7 +120,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -158,7 +155,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Clinician", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -187,7 +183,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Clinic.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -206,7 +201,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("At")
@@ -239,7 +233,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ClientId")
@@ -279,7 +272,6 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Relationships.TherapySession", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Attendance")

@@ -1,0 +1,174 @@
+using Attune.Core.Instruments;
+using Attune.Data;
+using Attune.Web.Components;
+using Attune.Web.Features.Account;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.CheckIns;
+using Attune.Web.Features.Crisis;
+using Attune.Web.Features.Database;
+using Attune.Web.Features.Demo;
+using Attune.Web.Features.Instruments;
+using Attune.Web.Features.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Attune.Web;
+
+/// <summary>Builds the web host: services, the middleware pipeline and the endpoints of every feature.</summary>
+public static class AttuneHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+        builder.Services.Configure<KestrelServerOptions>(_ => { });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails();
+        services.AddAttuneDatabase(builder.Configuration, builder.Environment);
+        services.AddHealthChecks().AddDbContextCheck<AttuneDbContext>("database");
+
+        // Migrate and seed before anything else starts: hosted services start in the order they are added,
+        // and Data Protection reads its key ring (kept in the database) as soon as it starts.
+        services.AddHostedService<StartupPreparation>();
+        services.AddDataProtection()
+            .SetApplicationName("Attune")
+            .PersistKeysToDbContext<AttuneDbContext>();
+
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                // Length over composition rules (NIST SP 800-63B).
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<AttuneDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/login";
+            o.Cookie.Name = "attune.staff";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // APIs answer 401/403 instead of redirecting to the login page.
+            o.Events.OnRedirectToLogin = c => Challenge(c, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = c => Challenge(c, StatusCodes.Status403Forbidden);
+        });
+        // Fail closed: every endpoint needs a signed-in user unless it says otherwise.
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor));
+        services.AddAntiforgery();
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+
+        services.AddSingleton(sp => InstrumentSetup.LoadCatalog(builder.Configuration, builder.Environment, sp.GetRequiredService<ILogger<InstrumentCatalog>>()));
+        services.AddOptions<CrisisOptions>().Configure(o =>
+        {
+            // A clinic's own list replaces the defaults rather than adding to them.
+            var section = builder.Configuration.GetSection("Crisis");
+            if (section.GetSection("Resources").Exists()) o.Resources.Clear();
+            section.Bind(o);
+        });
+        services.AddSingleton<ClinicClock>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<CurrentStaff>();
+        services.AddScoped<CaseloadAccess>();
+        services.AddSingleton<FreeTextProtector>();
+        services.AddSingleton<CheckInLinks>();
+        services.AddScoped<CheckInSubmission>();
+        services.AddScoped<DemoSeeder>();
+
+        var app = builder.Build();
+
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+        app.UseExceptionHandler();
+        // Pages render their own 404/410/422 bodies; bare status codes from the API get a ProblemDetails body.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
+            await next();
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseMiddleware<Features.Clients.ClientRecordGuard>();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapInstrumentEndpoints();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>Migrates the database and, on first start, seeds the demo clinic and prints its logins.</summary>
+    public static async Task PrepareAsync(IServiceProvider services, IConfiguration config, TextWriter output, string url)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        await DatabaseSetup.MigrateAsync(db);
+        // Load the instruments now, so a broken clinic definition or licence file stops the start with its reason.
+        _ = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>();
+        if (config.GetValue("Demo:Seed", true))
+        {
+            var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+            if (seeded is not null)
+                DemoSeeder.PrintLogins(seeded, output, url);
+        }
+    }
+
+    private static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+            context.Response.StatusCode = status;
+        else
+            context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Migrates and seeds when the host starts, before the first request is served.</summary>
+internal sealed class StartupPreparation(IServiceProvider services, IConfiguration config) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        AttuneHost.PrepareAsync(services, config, Console.Out, (config["urls"] ?? AttuneHost.DefaultUrl).Split(';')[0]);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+public static class Policies
+{
+    public const string Clinician = "clinician";
+}

@@ -1,0 +1,40 @@
+using Attune.Data;
+
+namespace Attune.Web.Features.Audit;
+
+/// <summary>
+/// Adds audit events to the current unit of work, so that they are saved in the same transaction as
+/// the change they describe. Reads are audited too: call <see cref="Read"/> and save.
+/// </summary>
+public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpContextAccessor http)
+{
+    public void Staff(StaffUser actor, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
+        Add(actor.OrganisationId, "staff", actor.Id, action, entityType, entityId, clientId);
+
+    public void ClientLink(Guid organisationId, Guid checkInId, string action, string entityType, Guid? entityId, Guid? clientId) =>
+        Add(organisationId, "client-link", checkInId, action, entityType, entityId, clientId);
+
+    public void System(Guid organisationId, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
+        Add(organisationId, "system", null, action, entityType, entityId, clientId);
+
+    /// <summary>Records a read of a client's record and saves it at once.</summary>
+    public async Task ReadAsync(StaffUser actor, string entityType, Guid entityId, Guid clientId, CancellationToken ct = default)
+    {
+        Staff(actor, "read", entityType, entityId, clientId);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId) =>
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = clock.GetUtcNow(),
+            OrganisationId = organisationId,
+            ActorKind = actorKind,
+            ActorId = actorId,
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId,
+            ClientId = clientId,
+            RemoteAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+        });
+}

@@ -1,0 +1,21 @@
+namespace Attune.Web.Features.Crisis;
+
+/// <summary>Crisis resources shown on every client page; US defaults from PRODUCT.md, configurable per clinic under "Crisis".</summary>
+public sealed class CrisisOptions
+{
+    public string Heading { get; set; } = "If you need help now";
+    public List<CrisisResource> Resources { get; set; } =
+    [
+        new() { Name = "988 Suicide & Crisis Lifeline", Detail = "Call or text 988", Href = "tel:988" },
+        new() { Name = "Crisis Text Line", Detail = "Text HOME to 741741", Href = "sms:741741?body=HOME" },
+        new() { Name = "SAMHSA National Helpline", Detail = "1-800-662-HELP (4357), 24/7, for substance use", Href = "tel:18006624357" },
+        new() { Name = "Emergency", Detail = "Call 911 if you are in immediate danger", Href = "tel:911" },
+    ];
+}
+
+public sealed class CrisisResource
+{
+    public string Name { get; set; } = "";
+    public string Detail { get; set; } = "";
+    public string? Href { get; set; }
+}

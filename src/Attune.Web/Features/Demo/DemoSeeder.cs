@@ -1,0 +1,140 @@
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+using Attune.Data;
+using Attune.Web.Features.Audit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Demo;
+
+public sealed record DemoLogin(string Role, string Email, string Password);
+
+/// <summary>
+/// Seeds a demo clinic into an empty database so that a first start has something to look at.
+/// The demo passwords are public (they are printed and in the README): a real clinic turns seeding off.
+/// </summary>
+public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole<Guid>> roles, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit)
+{
+    public static readonly IReadOnlyList<DemoLogin> Logins =
+    [
+        new(StaffRoles.Clinician, "clinician@riverside.example", "demo-clinician-2026"),
+        new(StaffRoles.Supervisor, "supervisor@riverside.example", "demo-supervisor-2026"),
+        new(StaffRoles.Admin, "admin@riverside.example", "demo-admin-2026"),
+    ];
+
+    /// <summary>Seeds and returns the logins, or returns null when the database already has an organisation.</summary>
+    public async Task<IReadOnlyList<DemoLogin>?> SeedIfEmptyAsync(CancellationToken ct = default)
+    {
+        if (await db.Organisations.AnyAsync(ct))
+            return null;
+        // All or nothing: a failed seed leaves an empty database, so the next start tries again.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var role in StaffRoles.All)
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole<Guid>(role));
+
+        var org = new Organisation("Riverside Counselling (demo)", now);
+        db.Organisations.Add(org);
+        var supervisorClinician = new Clinician(org.Id, "Dr. Amara Okafor", now);
+        var clinician = new Clinician(org.Id, "Sam Rivera", now);
+        clinician.AssignSupervisor(supervisorClinician);
+        db.Clinicians.AddRange(supervisorClinician, clinician);
+        await db.SaveChangesAsync(ct);
+
+        await CreateUser(org, Logins[0], clinician.DisplayName, clinician.Id);
+        await CreateUser(org, Logins[1], supervisorClinician.DisplayName, supervisorClinician.Id);
+        await CreateUser(org, Logins[2], "Jordan Lee (clinic admin)", null);
+
+        SeedClient(org, clinician, "Alex M.", now, weeksAgo: 8, phq9: [18, 16, 15, 12, 11, 9], alliance: [7, 7.5m, 6, 8, 8.5m, 9]);
+        SeedClient(org, clinician, "Priya K.", now, weeksAgo: 3, phq9: [13, 14, 12], alliance: [8, 8.5m, 9]);
+        SeedClient(org, clinician, "Jo T.", now, weeksAgo: 1, phq9: [20], alliance: [9]);
+        audit.System(org.Id, "seed", "Organisation", org.Id);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Logins;
+    }
+
+    private async Task CreateUser(Organisation org, DemoLogin login, string name, Guid? clinicianId)
+    {
+        var user = new StaffUser
+        {
+            UserName = login.Email,
+            Email = login.Email,
+            EmailConfirmed = true,
+            DisplayName = name,
+            OrganisationId = org.Id,
+            ClinicianId = clinicianId,
+        };
+        var created = await users.CreateAsync(user, login.Password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException("Could not create a demo user: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, login.Role);
+    }
+
+    private void SeedClient(Organisation org, Clinician clinician, string name, DateTimeOffset now, int weeksAgo, decimal[] phq9, decimal[] alliance)
+    {
+        var client = new Client(org.Id, name, now.AddDays(-7 * weeksAgo - 2));
+        db.Clients.Add(client);
+        var relationship = new TherapeuticRelationship(org.Id, client.Id, clinician.Id, now.AddDays(-7 * weeksAgo - 1));
+        db.Relationships.Add(relationship);
+        var phq = catalog.Get("phq-9");
+        var cc = catalog.Get("connection-check");
+        for (var i = 0; i < phq9.Length; i++)
+        {
+            var at = now.AddDays(-7 * (weeksAgo - i)).Date.AddHours(10);
+            var session = relationship.RecordSession(new DateTimeOffset(at, TimeSpan.Zero), i % 3 == 2 ? SessionModality.Video : SessionModality.InPerson, SessionAttendance.Attended);
+            if (i == 1) relationship.MoveTo(RelationshipPhase.Working, "Goals agreed; fit discussed", session.StartsAt.AddHours(1));
+            AddResponse(relationship, session, phq, SpreadPhq9(phq9[i]), session.StartsAt.AddMinutes(-10));
+            AddResponse(relationship, session, cc, ConnectionAnswers(alliance[i]), session.StartsAt.AddMinutes(55));
+        }
+    }
+
+    private void AddResponse(TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)
+    {
+        var outcome = InstrumentScorer.Score(d, answers);
+        if (!outcome.IsValid)
+            throw new InvalidOperationException($"Demo answers for {d.Id} do not score: {string.Join("; ", outcome.Errors.Select(e => e.Message))}");
+        db.Responses.Add(new InstrumentResponse(r.Id, null, s.Id, answers, outcome.Result!, at));
+    }
+
+    /// <summary>PHQ-9 answers that add up to the total, with item 9 at 0.</summary>
+    private static Dictionary<string, decimal?> SpreadPhq9(decimal total)
+    {
+        var answers = new Dictionary<string, decimal?>();
+        var left = total;
+        for (var i = 1; i <= 9; i++)
+        {
+            var value = i == 9 ? 0 : Math.Min(3, Math.Ceiling(left / (9 - i)));
+            value = Math.Min(value, left);
+            answers[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = value;
+            left -= value;
+        }
+        return answers;
+    }
+
+    private static Dictionary<string, decimal?> ConnectionAnswers(decimal mean)
+    {
+        var whole = Math.Floor(mean);
+        var answers = new Dictionary<string, decimal?>
+        {
+            ["heard"] = Math.Ceiling(mean), ["safe"] = whole, ["seen"] = Math.Ceiling(mean), ["goals"] = whole,
+            ["approach"] = whole, ["room"] = whole, ["overall"] = Math.Round(mean), ["moment"] = mean < 7 ? 2 : 0,
+        };
+        return answers;
+    }
+
+    public static void PrintLogins(IReadOnlyList<DemoLogin> logins, TextWriter output, string url)
+    {
+        output.WriteLine();
+        output.WriteLine("  Attune demo clinic created: Riverside Counselling (demo)");
+        output.WriteLine($"  Open {url} and sign in as:");
+        foreach (var login in logins)
+            output.WriteLine($"    {login.Role,-11} {login.Email,-32} password: {login.Password}");
+        output.WriteLine("  These demo passwords are public. For a real clinic, start with Demo:Seed=false.");
+        output.WriteLine();
+    }
+}

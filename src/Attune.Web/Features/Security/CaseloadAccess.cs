@@ -1,0 +1,32 @@
+using Attune.Core.Clinic;
+using Attune.Core.Relationships;
+using Attune.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Security;
+
+/// <summary>
+/// Least access in one place: a clinician reaches their own clients, a supervisor also their
+/// supervisees' clients, and nobody reaches another organisation's. Admins manage the clinic, not records.
+/// </summary>
+public sealed class CaseloadAccess(AttuneDbContext db)
+{
+    public IQueryable<TherapeuticRelationship> Relationships(StaffUser user)
+    {
+        if (user.ClinicianId is not { } me)
+            return db.Relationships.Where(_ => false);
+        var supervisees = db.Clinicians.Where(c => c.SupervisorId == me).Select(c => c.Id);
+        return db.Relationships.Where(r => r.OrganisationId == user.OrganisationId
+            && (r.ClinicianId == me || supervisees.Contains(r.ClinicianId)));
+    }
+
+    public IQueryable<Client> Clients(StaffUser user)
+    {
+        var clientIds = Relationships(user).Select(r => r.ClientId);
+        return db.Clients.Where(c => c.OrganisationId == user.OrganisationId && clientIds.Contains(c.Id));
+    }
+
+    /// <summary>Only the relationship's own clinician changes it; a supervisor reads.</summary>
+    public bool CanChange(StaffUser user, TherapeuticRelationship r) =>
+        user.ClinicianId == r.ClinicianId && user.OrganisationId == r.OrganisationId;
+}

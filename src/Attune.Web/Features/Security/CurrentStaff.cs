@@ -1,0 +1,22 @@
+using System.Security.Claims;
+using Attune.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Security;
+
+/// <summary>The signed-in staff member for this request, loaded once.</summary>
+public sealed class CurrentStaff(IHttpContextAccessor http, AttuneDbContext db)
+{
+    private StaffUser? _user;
+
+    public async Task<StaffUser> GetAsync(CancellationToken ct = default)
+    {
+        if (_user is not null) return _user;
+        var id = http.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (!Guid.TryParse(id, out var userId))
+            throw new UnauthorizedAccessException("No staff member is signed in.");
+        _user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct)
+            ?? throw new UnauthorizedAccessException("The signed-in account no longer exists.");
+        return _user;
+    }
+}

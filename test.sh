@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every Attune test suite. Installs what the tests need when it is missing (Chromium, PostgreSQL),
+# starts a throwaway PostgreSQL on 127.0.0.1 for the HTTP tests, and ends with one line:
+#   tests: N passed, N failed, N skipped
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/.test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# 1. What the tests need.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} ..."
+  as_root apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+dotnet tool restore >/dev/null
+
+# 2. A PostgreSQL server owned by this run, on loopback only, removed at the end.
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pgport=${ATTUNE_PG_PORT:-55432}
+pgdir=$(mktemp -d /tmp/attune-pg.XXXXXX)
+pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$pgdir"
+stop_pg() { pg "$pgbin/pg_ctl -D $pgdir/data -w stop -m fast" >/dev/null 2>&1; rm -rf "$pgdir"; }
+trap stop_pg EXIT
+pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres" >"$results/postgres-init.log" 2>&1
+if ! pg "$pgbin/pg_ctl -D $pgdir/data -o '-h 127.0.0.1 -p $pgport -k $pgdir' -l $pgdir/log -w start" >"$results/postgres-start.log" 2>&1; then
+  echo "PostgreSQL did not start:"; cat "$results/postgres-start.log" "$pgdir/log" 2>/dev/null
+  echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1
+fi
+export ATTUNE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Pooling=false"
+export ATTUNE_CHROMIUM=${ATTUNE_CHROMIUM:-$(command -v chromium)}
+
+# 3. Build once, then run each suite.
+if ! dotnet build Attune.slnx -c Release --nologo -v q >"$results/build.log" 2>&1; then
+  grep -E "error|Error" "$results/build.log" | sort -u | head -n 40
+  echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1
+fi
+
+passed=0; failed=0; skipped=0
+for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; do
+  [ -d "$project" ] || continue
+  name=$(basename "$project")
+  echo "== $name"
+  dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$results/$name.log" | grep -E "^(failed|  failed|error)|\[FAIL\]|Failed |total:|failed:|succeeded:|skipped:" | head -n 60
+  log="$results/$name.log"
+  t=$(grep -E "^\s+total:" "$log" | tail -n 1 | grep -oE "[0-9]+")
+  f=$(grep -E "^\s+failed:" "$log" | tail -n 1 | grep -oE "[0-9]+")
+  s=$(grep -E "^\s+succeeded:" "$log" | tail -n 1 | grep -oE "[0-9]+")
+  k=$(grep -E "^\s+skipped:" "$log" | tail -n 1 | grep -oE "[0-9]+")
+  if [ -z "$t" ]; then
+    echo "   $name did not report a result (see .test-results/$name.log)"; failed=$((failed + 1)); continue
+  fi
+  passed=$((passed + ${s:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
+done
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

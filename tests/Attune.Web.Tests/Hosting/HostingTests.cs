@@ -1,0 +1,62 @@
+using System.Net;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Tests.Hosting;
+
+public class HostingTests
+{
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Health_answers_without_signing_in(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var response = await StaffClient.Anonymous(app).GetAsync("/health", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Pages_need_a_signed_in_user_and_apis_answer_401(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var client = StaffClient.Anonymous(app);
+        var ct = TestContext.Current.CancellationToken;
+        var page = await client.GetAsync("/", ct);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/login", page.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync($"/clients/{Guid.NewGuid()}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/instruments", ct)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Migrations_match_the_model_and_the_demo_clinic_is_seeded_once(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        await using var db = app.CreateDbContext();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes that no migration captures.");
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(ct));
+        Assert.Equal(1, await db.Organisations.CountAsync(ct));
+        Assert.Equal(3, await db.Users.CountAsync(ct));
+        Assert.Equal(3, await db.Clients.CountAsync(ct));
+
+        // A second start on the same database seeds nothing more.
+        await Attune.Web.AttuneHost.PrepareAsync(app.Services, (Microsoft.Extensions.Configuration.IConfiguration)app.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))!, TextWriter.Null, "http://localhost");
+        Assert.Equal(1, await db.Organisations.CountAsync(ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Wrong_password_does_not_sign_in(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var client = new StaffClient(StaffClient.Anonymous(app));
+        var response = await client.PostFormAsync("/login", "login", new() { ["Input.Email"] = Demo.ClinicianEmail, ["Input.Password"] = "not-the-password" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("do not match", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);
+    }
+}

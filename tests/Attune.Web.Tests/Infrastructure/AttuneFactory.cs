@@ -1,0 +1,94 @@
+using Attune.Data;
+using Attune.Web;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Attune.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real database: a new SQLite file, or a new database on the PostgreSQL server
+/// that test.sh starts (ATTUNE_TEST_POSTGRES). Migrated and seeded with the demo clinic.
+/// </summary>
+public sealed class AttuneFactory : WebApplicationFactory<Program>
+{
+    public const string PostgresVariable = "ATTUNE_TEST_POSTGRES";
+
+    private readonly string _provider;
+    private readonly string _connection;
+    private readonly string? _sqliteDirectory;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+
+    private AttuneFactory(string provider, string connection, string? sqliteDirectory)
+    {
+        _provider = provider;
+        _connection = connection;
+        _sqliteDirectory = sqliteDirectory;
+    }
+
+    public string Provider => _provider;
+
+    public static async Task<AttuneFactory> StartAsync(string provider)
+    {
+        AttuneFactory factory;
+        if (provider == "sqlite")
+        {
+            var dir = Directory.CreateTempSubdirectory("attune-test-").FullName;
+            factory = new AttuneFactory(provider, $"Data Source={Path.Combine(dir, "attune.db")}", dir);
+        }
+        else
+        {
+            var server = Environment.GetEnvironmentVariable(PostgresVariable);
+            if (string.IsNullOrWhiteSpace(server))
+                throw new InvalidOperationException(
+                    $"These tests run on PostgreSQL too. Run ./test.sh, which starts a server, or set {PostgresVariable} to a connection string such as Host=127.0.0.1;Port=55432;Username=postgres.");
+            factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N}", null);
+        }
+        // Starting the host migrates the database and seeds the demo clinic.
+        _ = factory.Services;
+        await Task.CompletedTask;
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _provider);
+        builder.UseSetting("ConnectionStrings:Attune", _connection);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public AttuneDbContext CreateDbContext() =>
+        Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_provider == "postgres")
+        {
+            await using var db = CreateDbContext();
+            await db.Database.EnsureDeletedAsync();
+        }
+        await base.DisposeAsync();
+        if (_sqliteDirectory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_sqliteDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+}
+
+public static class Databases
+{
+    /// <summary>Every HTTP test runs on both providers.</summary>
+    public static TheoryData<string> All => new() { "sqlite", "postgres" };
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Attune.Core.CheckIns;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Tests.Infrastructure;
+
+/// <summary>The clinician's steps of the first slice, through the real forms.</summary>
+public static partial class Slice
+{
+    public static async Task<Guid> AddClientAsync(StaffClient staff, string name)
+    {
+        var response = await staff.PostFormAsync("/clients/new", "new-client", new() { ["Input.Name"] = name });
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Adding a client answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return Guid.Parse(response.Headers.Location!.OriginalString.Split('/').Last());
+    }
+
+    public static async Task RecordSessionAsync(StaffClient staff, Guid clientId, string localStart)
+    {
+        var response = await staff.PostFormAsync($"/clients/{clientId}", "session", new()
+        {
+            ["SessionInput.StartsAt"] = localStart,
+            ["SessionInput.Modality"] = "Video",
+            ["SessionInput.Attendance"] = "Attended",
+        });
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(html.Contains("Session recorded."), html);
+    }
+
+    /// <summary>Creates a check-in link for the given instruments and returns its path (/c/…).</summary>
+    public static async Task<string> CreateCheckInAsync(StaffClient staff, Guid clientId, params string[] instruments)
+    {
+        var response = await staff.PostFormAsync($"/clients/{clientId}", "checkin", [],
+            instruments.Select(i => new KeyValuePair<string, string>("CheckInInput.Instruments", i)).ToList());
+        var html = await response.Content.ReadAsStringAsync();
+        var match = LinkPattern().Match(html);
+        Assert.True(match.Success, "No check-in link on the page: " + html);
+        return new Uri(WebUtility.HtmlDecode(match.Groups[1].Value)).PathAndQuery;
+    }
+
+    public static Dictionary<string, string> ConnectionCheck(int each = 8, int moment = 0, string? note = null)
+    {
+        var answers = new[] { "heard", "safe", "seen", "goals", "approach", "room", "overall" }
+            .ToDictionary(i => $"connection-check/{i}", _ => each.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        answers["connection-check/moment"] = moment.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (note is not null) answers["connection-check/note"] = note;
+        return answers;
+    }
+
+    public static Dictionary<string, string> Phq9(params int[] items) =>
+        items.Select((v, i) => (Key: $"phq-9/{i + 1}", Value: v.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+             .ToDictionary(x => x.Key, x => x.Value);
+
+    public static async Task<HttpResponseMessage> SubmitAsync(AttuneFactory app, string linkPath, Dictionary<string, string> answers)
+    {
+        var client = new StaffClient(StaffClient.Anonymous(app));
+        return await client.PostFormAsync(linkPath, "checkin", answers);
+    }
+
+    public static async Task<CheckIn> SingleCheckInAsync(AttuneFactory app, Guid clientId)
+    {
+        await using var db = app.CreateDbContext();
+        var relationshipIds = db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id);
+        return await db.CheckIns.SingleAsync(c => relationshipIds.Contains(c.RelationshipId));
+    }
+
+    [GeneratedRegex("id=\"checkin-link\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex LinkPattern();
+}
