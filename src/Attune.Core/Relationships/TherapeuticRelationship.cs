@@ -66,8 +66,7 @@ public sealed class TherapeuticRelationship
     {
         if (!IsOpen)
             throw new DomainRuleException("Sessions cannot be recorded on a closed relationship.");
-        if (startsAt < OpenedAt.AddDays(-1))
-            throw new DomainRuleException("A session cannot come before the relationship was opened.");
+        // Sessions before the record was opened are allowed: clinics record intake sessions after the fact.
         if (_sessions.Any(s => s.StartsAt == startsAt))
             throw new DomainRuleException("A session at that time is already recorded.");
         int? number = attendance == SessionAttendance.Attended

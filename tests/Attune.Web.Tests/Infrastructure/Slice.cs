@@ -10,7 +10,11 @@ public static partial class Slice
 {
     public static async Task<Guid> AddClientAsync(StaffClient staff, string name)
     {
-        var response = await staff.PostFormAsync("/clients/new", "new-client", new() { ["Input.Name"] = name });
+        // As a browser sends it: the optional fields empty.
+        var response = await staff.PostFormAsync("/clients/new", "new-client", new()
+        {
+            ["Input.Name"] = name, ["Input.Email"] = "", ["Input.Phone"] = "", ["Input.Reference"] = "",
+        });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Adding a client answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/').Last());
     }
@@ -23,7 +27,7 @@ public static partial class Slice
             ["SessionInput.Modality"] = "Video",
             ["SessionInput.Attendance"] = "Attended",
         });
-        var html = await response.Content.ReadAsStringAsync();
+        var html = await FollowAsync(staff, response);
         Assert.True(html.Contains("Session recorded."), html);
     }
 
@@ -32,7 +36,7 @@ public static partial class Slice
     {
         var response = await staff.PostFormAsync($"/clients/{clientId}", "checkin", [],
             instruments.Select(i => new KeyValuePair<string, string>("CheckInInput.Instruments", i)).ToList());
-        var html = await response.Content.ReadAsStringAsync();
+        var html = await FollowAsync(staff, response);
         var match = LinkPattern().Match(html);
         Assert.True(match.Success, "No check-in link on the page: " + html);
         return new Uri(WebUtility.HtmlDecode(match.Groups[1].Value)).PathAndQuery;
@@ -64,6 +68,14 @@ public static partial class Slice
         return await db.CheckIns.SingleAsync(c => relationshipIds.Contains(c.RelationshipId));
     }
 
-    [GeneratedRegex("id=\"checkin-link\"[^>]*value=\"([^\"]+)\"")]
+    /// <summary>Forms on the client page answer with a redirect (post/redirect/get); this follows it.</summary>
+    public static async Task<string> FollowAsync(StaffClient staff, HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Expected a redirect after the form, got {(int)response.StatusCode}: {body}");
+        return await staff.Http.GetStringAsync(response.Headers.Location);
+    }
+
+    [GeneratedRegex("id=\"link-[0-9a-f]{32}\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex LinkPattern();
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Attune.E2E;
+
+/// <summary>The real Attune executable, started as its own process on a free loopback port with a new SQLite file.</summary>
+public sealed class AttuneServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataDirectory;
+    private readonly StringBuilder _output = new();
+
+    public string BaseUrl { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    private AttuneServer(Process process, string baseUrl, string dataDirectory)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        _dataDirectory = dataDirectory;
+    }
+
+    public static async Task<AttuneServer> StartAsync()
+    {
+        var root = RepositoryRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(root, "src", "Attune.Web", "bin", configuration, "net10.0", "attune.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"Build the app first: {dll} is missing.");
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var data = Directory.CreateTempSubdirectory("attune-e2e-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", baseUrl, "--Database:DataDirectory", data },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Development serves the static files straight from the source tree without a publish step.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Attune.Web");
+        var process = Process.Start(start)!;
+        var server = new AttuneServer(process, baseUrl, data);
+        process.OutputDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"Attune exited with {process.ExitCode}:\n{server.Output}");
+            try
+            {
+                if ((await http.GetAsync($"{baseUrl}/health")).StatusCode == HttpStatusCode.OK)
+                    return server;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException($"Attune did not answer /health within 60 s:\n{server.Output}");
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Attune.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Attune.slnx not found above the test binaries.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,42 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Attune.E2E;
+
+/// <summary>Debian's Chromium driven by Playwright; never a downloaded browser.</summary>
+public static class Browser
+{
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("ATTUNE_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        return (playwright, browser);
+    }
+
+    /// <summary>Runs axe (WCAG 2.2 A and AA plus best practices) and fails with every violation listed.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+        });
+        var problems = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(" | ", v.Nodes.Select(n => string.Join(" ", n.Target)))}").ToList();
+        Assert.True(problems.Count == 0, $"axe found {problems.Count} problem(s) on {what}:\n{string.Join("\n", problems)}");
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var dir = Path.Combine(AttuneServer.RepositoryRoot(), ".test-results", "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        // What a person sees first, without scrolling.
+        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + "-first-screen.png") });
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Attune.E2E;
+
+/// <summary>
+/// The first slice, in a real browser against the real app: a clinician adds a client, records a session and
+/// creates a check-in link; the client answers on a phone; the clinician sees the scores and the risk flag.
+/// axe runs on every page.
+/// </summary>
+public class FirstSliceTests
+{
+    [Fact]
+    public async Task Clinician_and_client_walk_the_first_slice()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        // Clinician, desktop.
+        var staffContext = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var staff = await staffContext.NewPageAsync();
+        await staff.GotoAsync(server.BaseUrl + "/");
+        await Expect(staff).ToHaveURLAsync(new Regex("/login"));
+        await Browser.AssertAccessibleAsync(staff, "the login page");
+        await Browser.ScreenshotAsync(staff, "01-login");
+        await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
+        await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Caseload" })).ToBeVisibleAsync();
+        await Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(staff, "the caseload");
+        await Browser.ScreenshotAsync(staff, "02-caseload");
+
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Add client" }).First.ClickAsync();
+        await Browser.AssertAccessibleAsync(staff, "the add-client page");
+        await staff.GetByLabel("Name or initials").FillAsync("Morgan E2E");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Add client" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Morgan E2E" })).ToBeVisibleAsync();
+
+        await staff.GetByLabel("Date and time").FillAsync("2026-11-20T10:00");
+        await staff.GetByLabel("Where").SelectOptionAsync("Video");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Record session" }).ClickAsync();
+        await Expect(staff.GetByText("Session recorded.")).ToBeVisibleAsync();
+        await Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Sessions" }).GetByRole(AriaRole.Listitem)).ToContainTextAsync("Video · Attended · session 1");
+
+        await staff.GetByLabel("For session").SelectOptionAsync(new SelectOptionValue { Index = 1 });
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Create check-in link" }).ClickAsync();
+        var linkBox = staff.GetByLabel(new Regex("Link for the client"));
+        await Expect(linkBox).ToBeVisibleAsync();
+        var link = await linkBox.InputValueAsync();
+        Assert.Contains("/c/", link);
+        await Browser.AssertAccessibleAsync(staff, "the client page with a new link");
+        await Browser.ScreenshotAsync(staff, "03-client-link");
+
+        // Client, on a phone, with no account.
+        var phone = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2 });
+        var client = await phone.NewPageAsync();
+        await client.GotoAsync(new Uri(link).PathAndQuery is var path ? server.BaseUrl + path : link);
+        await Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Your check-in" })).ToBeVisibleAsync();
+        await Expect(client.GetByText("988 Suicide & Crisis Lifeline")).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(client, "the check-in form");
+        await Browser.ScreenshotAsync(client, "04a-checkin-phone-start");
+
+        foreach (var (question, answer) in new[]
+        {
+            ("I felt heard.", "9"), ("I felt safe to say what I needed to say.", "8"), ("I felt understood and accepted as I am.", "9"),
+            ("We worked on what matters to me.", "7"), ("The way we worked fits me.", "8"), ("There was good give and take", "6"),
+            ("Overall, this session was right for me.", "8"),
+        })
+        {
+            var group = client.GetByRole(AriaRole.Group, new() { Name = question });
+            await group.GetByText(answer, new() { Exact = true }).TapAsync();
+        }
+        await client.GetByRole(AriaRole.Group, new() { Name = "Was there a moment today" }).GetByText("No", new() { Exact = true }).TapAsync();
+        await client.GetByLabel("Anything you want your therapist to know?").FillAsync("The homework idea helped.");
+
+        var phqAnswers = new[] { "Several days", "More than half the days", "Several days", "Not at all", "Nearly every day", "More than half the days", "Several days", "Not at all", "Several days" };
+        var phq = client.GetByRole(AriaRole.Region, new() { Name = "PHQ-9" });
+        var groups = phq.GetByRole(AriaRole.Group);
+        for (var i = 0; i < phqAnswers.Length; i++)
+            await groups.Nth(i).GetByText(phqAnswers[i], new() { Exact = true }).TapAsync();
+        await Browser.ScreenshotAsync(client, "04-checkin-phone");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
+
+        // Item 9 answered "Several days": crisis resources come first.
+        var urgent = client.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Please reach out for support now" });
+        await Expect(urgent).ToBeVisibleAsync();
+        await Expect(urgent.GetByText("Call or text 988")).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(client, "the thank-you page after a risk answer");
+        await Browser.ScreenshotAsync(client, "05-thanks-risk-phone");
+
+        // The clinician sees the scores, the band and the risk flag.
+        await staff.GotoAsync(staff.Url.Split('?')[0]);
+        var risk = staff.GetByRole(AriaRole.Region, new() { Name = "Risk answer" });
+        await Expect(risk).ToContainTextAsync("PHQ-9 item 9");
+        var scores = staff.GetByRole(AriaRole.Table);
+        await Expect(scores).ToContainTextAsync("11 / 27");
+        await Expect(scores).ToContainTextAsync("Moderate");
+        await Expect(scores).ToContainTextAsync("7.9 / 10");
+        await Expect(scores).ToContainTextAsync("The homework idea helped.");
+        await Browser.AssertAccessibleAsync(staff, "the client page with scores");
+        await Browser.ScreenshotAsync(staff, "06-client-scores");
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+}
