@@ -34,6 +34,11 @@ public class FirstSliceTests
         await Browser.AssertAccessibleAsync(staff, "the caseload");
         await Browser.ScreenshotAsync(staff, "02-caseload");
 
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Instruments" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Row, new() { Name = "WAI-SR" })).ToContainTextAsync("Licence file not loaded");
+        await Browser.AssertAccessibleAsync(staff, "the instruments page");
+        await Browser.ScreenshotAsync(staff, "02b-instruments");
+
         await staff.GetByRole(AriaRole.Link, new() { Name = "Add client" }).First.ClickAsync();
         await Browser.AssertAccessibleAsync(staff, "the add-client page");
         await staff.GetByLabel("Name or initials").FillAsync("Morgan E2E");

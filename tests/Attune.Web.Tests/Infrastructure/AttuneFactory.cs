@@ -24,6 +24,8 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
     private AttuneFactory(string provider, string connection, string? sqliteDirectory)
     {
         _provider = provider;
@@ -33,7 +35,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public string Provider => _provider;
 
-    public static async Task<AttuneFactory> StartAsync(string provider)
+    public static async Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null)
     {
         AttuneFactory factory;
         if (provider == "sqlite")
@@ -49,6 +51,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
                     $"These tests run on PostgreSQL too. Run ./test.sh, which starts a server, or set {PostgresVariable} to a connection string such as Host=127.0.0.1;Port=55432;Username=postgres.");
             factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N}", null);
         }
+        factory._settings = settings ?? new Dictionary<string, string>();
         // Starting the host migrates the database and seeds the demo clinic.
         _ = factory.Services;
         await Task.CompletedTask;
@@ -61,6 +64,8 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("ConnectionStrings:Attune", _connection);
         builder.UseSetting("Demo:Seed", "true");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -44,7 +44,7 @@ public static class AttuneCommandLine
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (CommandLineInputException e)
         {
@@ -67,8 +67,13 @@ public static class AttuneCommandLine
             var d = Find(catalog.Value, p.GetValue(instrumentArgument)!);
             var outcome = InstrumentScorer.Score(d, ParseAnswers(d, p.GetValue(answers)!));
             if (!outcome.IsValid)
+            {
+                // The summary line already names unanswered items; list the others one by one.
+                var summary = outcome.Errors.Where(e => e.ItemId is null).ToList();
+                var items = outcome.Errors.Where(e => e.ItemId is not null && (summary.Count == 0 || e.Message != "Please answer this question."));
                 throw new CommandLineInputException(string.Join(Environment.NewLine,
-                    outcome.Errors.Select(e => e.ItemId is null ? e.Message : $"Item {e.ItemId}: {e.Message}")));
+                    items.Select(e => $"Item {e.ItemId}: {e.Message}").Concat(summary.Select(e => e.Message))));
+            }
             Write(stdout, outcome.Result!);
             return 0;
         });

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Attune.Web.Features.Cli;
+
+namespace Attune.Web.Tests.Cli;
+
+/// <summary>The result verbs: JSON alone on stdout, reasons on stderr and a non-zero exit for bad input.</summary>
+public class CommandLineTests
+{
+    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await AttuneCommandLine.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Score_prints_only_json()
+    {
+        var (exit, output, error) = await Run("score", "phq-9", "--answers", "1,2,1,0,3,2,1,0,1");
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(11, json.GetProperty("score").GetDecimal());
+        Assert.Equal("Moderate", json.GetProperty("band").GetString());
+        Assert.True(json.GetProperty("clinical").GetBoolean());
+        Assert.True(json.GetProperty("isRisk").GetBoolean());
+        Assert.Equal("9", json.GetProperty("criticalFlags")[0].GetProperty("itemId").GetString());
+    }
+
+    [Fact]
+    public async Task Change_prints_the_category()
+    {
+        var (exit, output, _) = await Run("change", "phq-9", "--before", "18", "--after", "9");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("recovered", json.GetProperty("category").GetString());
+        Assert.True(json.GetProperty("response").GetBoolean());
+        Assert.Equal(6, json.GetProperty("reliableChangeValue").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Change_with_norms_uses_jacobson_truax()
+    {
+        var (exit, output, _) = await Run("change", "core-10", "--before", "20", "--after", "8", "--sd", "5", "--reliability", "0.84");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("jacobson-truax", json.GetProperty("reliableChangeMethod").GetString());
+        Assert.Equal(Math.Round(-12 / Math.Sqrt(8), 3), json.GetProperty("reliableChangeIndex").GetDouble());
+    }
+
+    [Fact]
+    public async Task Recovery_gas_and_cutoffs_print_json()
+    {
+        var recovery = await Run("recovery", "--phq9-before", "18", "--phq9-after", "9", "--gad7-before", "12", "--gad7-after", "7");
+        Assert.Equal(0, recovery.Exit);
+        Assert.True(JsonDocument.Parse(recovery.Out).RootElement.GetProperty("reliableRecovery").GetBoolean());
+
+        var gas = await Run("gas", "--levels", "2");
+        Assert.Equal(0, gas.Exit);
+        Assert.Equal(70, JsonDocument.Parse(gas.Out).RootElement.GetProperty("tScore").GetDouble());
+
+        var cut = await Run("cutoffs", "--clinical-mean", "20", "--clinical-sd", "5", "--functional-mean", "5", "--functional-sd", "4");
+        Assert.Equal(0, cut.Exit);
+        Assert.Equal(105.0 / 9, JsonDocument.Parse(cut.Out).RootElement.GetProperty("c").GetDouble(), 10);
+    }
+
+    [Fact]
+    public async Task Questionnaire_prints_fhir()
+    {
+        var (exit, output, _) = await Run("questionnaire", "gad-7");
+        Assert.Equal(0, exit);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("Questionnaire", json.GetProperty("resourceType").GetString());
+    }
+
+    [Theory]
+    [InlineData("score", "phq-10", "--answers", "1")]
+    [InlineData("score", "phq-9", "--answers", "1,2,1,0,3,2,1,0,4")]
+    [InlineData("score", "phq-9", "--answers", "1,2,1,0,3,2,1,0")]
+    [InlineData("score", "phq-9", "--answers", "1,2,x")]
+    [InlineData("score", "phq-9", "--answers", "1,1,1,1,1,1,1,1,1,1,1")]
+    [InlineData("score", "phq-9")]
+    [InlineData("change", "phq-9", "--before", "30", "--after", "9")]
+    [InlineData("change", "core-10", "--before", "20", "--after", "8", "--sd", "5")]
+    [InlineData("gas", "--levels", "3")]
+    [InlineData("recovery", "--phq9-before", "28", "--phq9-after", "9", "--gad7-before", "12", "--gad7-after", "7")]
+    [InlineData("cutoffs", "--clinical-mean", "20", "--clinical-sd", "0", "--functional-mean", "5", "--functional-sd", "4")]
+    public async Task Bad_input_goes_to_stderr_with_a_non_zero_exit(params string[] args)
+    {
+        var (exit, output, error) = await Run(args);
+        Assert.NotEqual(0, exit);
+        Assert.Equal("", output);
+        Assert.NotEqual("", error.Trim());
+        Assert.DoesNotContain("   at ", error); // a reason, not a stack trace
+        Assert.Equal(2, exit);
+    }
+}
