@@ -12,7 +12,6 @@ using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Attune.Web;
 
@@ -31,7 +30,6 @@ public static class AttuneHost
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 1024 * 1024;
         });
-        builder.Services.Configure<KestrelServerOptions>(_ => { });
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

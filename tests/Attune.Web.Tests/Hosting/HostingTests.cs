@@ -1,6 +1,8 @@
 using System.Net;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attune.Web.Tests.Hosting;
 
@@ -44,7 +46,7 @@ public class HostingTests
         Assert.Equal(3, await db.Clients.CountAsync(ct));
 
         // A second start on the same database seeds nothing more.
-        await Attune.Web.AttuneHost.PrepareAsync(app.Services, (Microsoft.Extensions.Configuration.IConfiguration)app.Services.GetService(typeof(Microsoft.Extensions.Configuration.IConfiguration))!, TextWriter.Null, "http://localhost");
+        await AttuneHost.PrepareAsync(app.Services, app.Services.GetRequiredService<IConfiguration>(), TextWriter.Null, "http://localhost");
         Assert.Equal(1, await db.Organisations.CountAsync(ct));
     }
 

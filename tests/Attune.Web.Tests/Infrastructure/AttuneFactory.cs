@@ -35,7 +35,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public string Provider => _provider;
 
-    public static async Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null)
     {
         AttuneFactory factory;
         if (provider == "sqlite")
@@ -54,8 +54,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         factory._settings = settings ?? new Dictionary<string, string>();
         // Starting the host migrates the database and seeds the demo clinic.
         _ = factory.Services;
-        await Task.CompletedTask;
-        return factory;
+        return Task.FromResult(factory);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
