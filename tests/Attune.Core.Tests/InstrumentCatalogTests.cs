@@ -11,9 +11,9 @@ public class InstrumentCatalogTests
     private static readonly InstrumentCatalog Catalog = InstrumentCatalog.BuiltIn();
 
     [Fact]
-    public void Ships_the_seven_instruments()
+    public void Ships_the_built_in_instruments()
     {
-        Assert.Equal(["connection-check", "core-10", "gad-7", "ors", "phq-9", "srs", "wai-sr"], Catalog.All.Select(d => d.Id).Order());
+        Assert.Equal(["connection-check", "core-10", "fit-check", "gad-7", "ors", "phq-9", "srs", "wai-sr"], Catalog.All.Select(d => d.Id).Order());
     }
 
     [Fact]
@@ -21,7 +21,7 @@ public class InstrumentCatalogTests
     {
         foreach (var id in new[] { "wai-sr", "ors", "srs" })
             Assert.True(Catalog.Get(id).ItemTextMissing, id);
-        foreach (var id in new[] { "phq-9", "gad-7", "core-10", "connection-check" })
+        foreach (var id in new[] { "phq-9", "gad-7", "core-10", "connection-check", "fit-check" })
             Assert.False(Catalog.Get(id).ItemTextMissing, id);
     }
 
@@ -80,6 +80,7 @@ public class InstrumentCatalogTests
     [InlineData("wai-sr")]
     [InlineData("ors")]
     [InlineData("srs")]
+    [InlineData("fit-check")]
     public void Every_instrument_exports_as_a_valid_questionnaire_that_round_trips(string id)
     {
         var d = Catalog.Get(id);

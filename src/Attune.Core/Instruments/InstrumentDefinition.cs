@@ -35,6 +35,8 @@ public sealed record InstrumentDefinition
     public TextLicence TextLicence { get; init; }
     public string? Attribution { get; init; }
     public string? Description { get; init; }
+    /// <summary>Shown to the client before the items, e.g. the fit check's word that their view of the fit matters.</summary>
+    public string? Preamble { get; init; }
     public string? Stem { get; init; }
     /// <summary>Days the stem looks back over; informs scheduling.</summary>
     public int? RecallPeriodDays { get; init; }

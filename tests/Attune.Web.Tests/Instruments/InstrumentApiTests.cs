@@ -16,7 +16,7 @@ public class InstrumentApiTests
         var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
         var ct = TestContext.Current.CancellationToken;
         var list = JsonDocument.Parse(await staff.Http.GetStringAsync("/api/instruments", ct)).RootElement;
-        Assert.Equal(7, list.GetArrayLength());
+        Assert.Equal(8, list.GetArrayLength());
         foreach (var instrument in list.EnumerateArray())
         {
             var id = instrument.GetProperty("id").GetString()!;
