@@ -3,6 +3,7 @@ using Attune.Core.CheckIns;
 using Attune.Core.Clinic;
 using Attune.Core.Relationships;
 using Attune.Core.Scoring;
+using Attune.Core.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<InstrumentResponse> Responses => Set<InstrumentResponse>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ClinicalAlert> Alerts => Set<ClinicalAlert>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -41,7 +44,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         base.OnModelCreating(b);
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -118,6 +121,27 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             // One response per instrument per check-in: a double submit cannot store two.
             e.HasIndex(x => new { x.CheckInId, x.Instrument }).IsUnique();
             e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt });
+        });
+
+        b.Entity<ClinicalAlert>(e =>
+        {
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<InstrumentResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(x => new { x.ClinicianId, x.Status });
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<OutboxMessage>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Channel).HasMaxLength(20);
+            e.Property(x => x.To).HasMaxLength(254);
+            e.Property(x => x.Subject).HasMaxLength(200);
+            e.Property(x => x.Body).HasMaxLength(4000);
+            e.Property(x => x.LastError).HasMaxLength(200);
+            e.HasIndex(x => x.SentAt);
         });
 
         b.Entity<StaffUser>(e =>

@@ -40,7 +40,7 @@ public class FitCheckFlowTests
         Assert.Contains("Fit check: talk about fit", page);
         Assert.Contains("answered “No”", page);
         Assert.Contains("asked for help finding a different therapist", page);
-        Assert.Matches(@"What would help\?:</span>\s*Someone who knows about grief", page);
+        Assert.Matches(@"What would help:</span>\s*Someone who knows about grief", page);
         Assert.Contains("5.0 / 10", page);
         Assert.DoesNotContain("(due: session 3 has taken place)", page);
         var caseload = WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/", ct));

@@ -4,6 +4,7 @@ using Attune.Core.CheckIns;
 using Attune.Core.Instruments;
 using Attune.Core.Relationships;
 using Attune.Core.Scoring;
+using Attune.Core.Signals;
 using Attune.Data;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
@@ -22,7 +23,7 @@ public sealed record SubmissionResult(bool Accepted, bool AlreadyReceived, bool 
 }
 
 /// <summary>Opens a check-in from its link and stores the client's answers, scored, in one transaction.</summary>
-public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector)
+public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, IHttpContextAccessor http)
 {
     public async Task<(LinkState State, OpenCheckIn? CheckIn)> OpenAsync(string? token, CancellationToken ct = default)
     {
@@ -74,6 +75,8 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
                     response.AttachProtectedText(protector.Protect(JsonSerializer.Serialize(texts)));
                 db.Responses.Add(response);
                 audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "submit", "InstrumentResponse", response.Id, open.Relationship.ClientId);
+                if (result.IsRisk)
+                    await RaiseRiskAlertAsync(open.Relationship, checkIn, response, now, ct);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -86,6 +89,29 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             return new SubmissionResult(false, true, false, errors);
         }
         return new SubmissionResult(true, false, scored.Any(s => s.Result.IsRisk), errors);
+    }
+
+    /// <summary>
+    /// An urgent alert and an email to the clinician, saved with the answers: if the answers are stored,
+    /// so is the alert. The email names no client and no answer; it asks the clinician to sign in.
+    /// </summary>
+    private async Task RaiseRiskAlertAsync(TherapeuticRelationship relationship, CheckIn checkIn, InstrumentResponse response, DateTimeOffset now, CancellationToken ct)
+    {
+        var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, AlertKind.Risk, urgent: true, response.Id, now);
+        db.Alerts.Add(alert);
+        audit.ClientLink(relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
+        var recipients = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
+        var request = http.HttpContext?.Request;
+        var url = request is null ? $"/clients/{relationship.ClientId}" : $"{request.Scheme}://{request.Host}{request.PathBase}/clients/{relationship.ClientId}";
+        foreach (var to in recipients)
+            db.Outbox.Add(new OutboxMessage
+            {
+                OrganisationId = relationship.OrganisationId,
+                To = to,
+                Subject = "Attune: urgent alert for one of your clients",
+                Body = $"A check-in for one of your clients has raised an urgent alert that needs your attention today.\n\nSign in to see it: {url}\n\nThis email holds no clinical details.",
+                CreatedAt = now,
+            });
     }
 
     private static (Dictionary<string, decimal?> Answers, Dictionary<string, string> Texts, List<AnswerError> Errors) ReadAnswers(InstrumentDefinition d, IFormCollection form)

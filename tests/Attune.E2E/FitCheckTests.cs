@@ -1,0 +1,53 @@
+using Microsoft.Playwright;
+
+namespace Attune.E2E;
+
+/// <summary>The session-3 fit check on a phone, and what the clinician sees after a "No".</summary>
+public class FitCheckTests
+{
+    [Fact]
+    public async Task A_client_says_the_fit_is_wrong_and_asks_for_another_therapist()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var staff = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
+        await staff.GotoAsync(server.BaseUrl + "/login");
+        await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
+        await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).ClickAsync();
+
+        // Alex has had six sessions and no fit check yet: it is offered, ticked.
+        var fitBox = staff.GetByRole(AriaRole.Checkbox, new() { Name = "Fit check (due: session 3 has taken place)" });
+        await Assertions.Expect(fitBox).ToBeCheckedAsync();
+        await staff.GetByRole(AriaRole.Checkbox, new() { Name = "PHQ-9" }).UncheckAsync();
+        await staff.GetByRole(AriaRole.Checkbox, new() { Name = "Connection Check" }).UncheckAsync();
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Create check-in link" }).ClickAsync();
+        var link = await staff.GetByLabel(new System.Text.RegularExpressions.Regex("Link for the client: Fit check")).InputValueAsync();
+
+        var client = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true })).NewPageAsync();
+        await client.GotoAsync(server.BaseUrl + new Uri(link).PathAndQuery);
+        await Assertions.Expect(client.GetByText("Your view of the fit matters.", new() { Exact = false })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(client, "the fit check");
+        await Browser.ScreenshotAsync(client, "10-fit-check-phone");
+
+        foreach (var (question, answer) in new[] { ("I feel heard.", "5"), ("I feel safe to say what I need to say.", "6"), ("I feel understood and accepted as I am.", "4") })
+            await client.GetByRole(AriaRole.Group, new() { Name = question }).GetByText(answer, new() { Exact = true }).TapAsync();
+        await client.GetByRole(AriaRole.Group, new() { Name = "Is this a good fit for me?" }).GetByText("No", new() { Exact = true }).TapAsync();
+        await client.GetByLabel("What would help?").FillAsync("Someone with more experience of grief.");
+        await client.GetByRole(AriaRole.Group, new() { Name = "Would you like to ask for a different therapist?" })
+            .GetByText("Yes, please help me find a different therapist").TapAsync();
+        await client.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
+        await Assertions.Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Thank you" })).ToBeVisibleAsync();
+
+        await staff.GotoAsync(staff.Url.Split('?')[0]);
+        var alert = staff.GetByRole(AriaRole.Region, new() { Name = "Fit check: talk about fit" });
+        await Assertions.Expect(alert).ToContainTextAsync("asked for help finding a different therapist");
+        await Assertions.Expect(staff.GetByRole(AriaRole.Table)).ToContainTextAsync("Someone with more experience of grief.");
+        await Browser.AssertAccessibleAsync(staff, "the client page after a fit check");
+        await Browser.ScreenshotAsync(staff, "11-fit-check-clinician");
+    }
+}
