@@ -10,10 +10,11 @@ rm -rf "$results"; mkdir -p "$results"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. What the tests need.
+# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/python3 ] || missing+=(python3)   # its smtpd is the SMTP server the mail tests send to
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq >/dev/null

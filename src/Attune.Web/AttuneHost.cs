@@ -101,6 +101,9 @@ public static class AttuneHost
         services.AddSingleton<CheckInLinks>();
         services.AddScoped<CheckInSubmission>();
         services.AddScoped<DemoSeeder>();
+        services.Configure<Features.Notifications.MailOptions>(builder.Configuration.GetSection("Mail"));
+        services.AddSingleton<Features.Notifications.OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Notifications.OutboxDispatcher>());
 
         var app = builder.Build();
 

@@ -1,0 +1,102 @@
+using Attune.Data;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Attune.Web.Features.Notifications;
+
+/// <summary>Sends the outbox over SMTP (MailKit) when a mail server is configured. Logs message ids only.</summary>
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var mail = options.Value;
+        if (string.IsNullOrWhiteSpace(mail.Smtp.Host))
+            return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, mail.PollSeconds)), clock);
+        do
+        {
+            try
+            {
+                await SendPendingAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Outbox pass failed: {ErrorType}", e.GetType().Name);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Sends what is waiting; returns how many were sent.</summary>
+    public async Task<int> SendPendingAsync(CancellationToken ct)
+    {
+        var mail = options.Value;
+        if (string.IsNullOrWhiteSpace(mail.Smtp.Host))
+            return 0;
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var pending = (await db.Outbox.Where(m => m.SentAt == null && m.Attempts < mail.MaxAttempts && m.Channel == "email").ToListAsync(ct))
+            .OrderBy(m => m.CreatedAt).Take(50).ToList();
+        if (pending.Count == 0)
+            return 0;
+
+        var sent = 0;
+        var failed = new HashSet<Guid>();
+        using var smtp = new SmtpClient();
+        try
+        {
+            await smtp.ConnectAsync(mail.Smtp.Host, mail.Smtp.Port, Security(mail.Smtp.Security), ct);
+            if (!string.IsNullOrEmpty(mail.Smtp.Username))
+                await smtp.AuthenticateAsync(mail.Smtp.Username, mail.Smtp.Password ?? "", ct);
+            foreach (var message in pending)
+            {
+                try
+                {
+                    var mime = new MimeMessage();
+                    mime.From.Add(MailboxAddress.Parse(mail.From));
+                    mime.To.Add(MailboxAddress.Parse(message.To));
+                    mime.Subject = message.Subject;
+                    mime.Body = new TextPart("plain") { Text = message.Body };
+                    mime.MessageId = $"{message.Id:N}@attune";
+                    await smtp.SendAsync(mime, ct);
+                    message.SentAt = clock.GetUtcNow();
+                    sent++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Fail(message, e);
+                    failed.Add(message.Id);
+                }
+            }
+            await smtp.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The server could not be reached or refused us: every message not yet sent or failed counts one attempt.
+            foreach (var message in pending.Where(m => m.SentAt is null && !failed.Contains(m.Id)))
+                Fail(message, e);
+        }
+        finally
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return sent;
+    }
+
+    private void Fail(OutboxMessage message, Exception e)
+    {
+        message.Attempts++;
+        message.LastError = e.GetType().Name;
+        logger.LogWarning("Outbox message {MessageId} not sent ({ErrorType}), attempt {Attempt}", message.Id, e.GetType().Name, message.Attempts);
+    }
+
+    private static SecureSocketOptions Security(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "none" => SecureSocketOptions.None,
+        "starttls" => SecureSocketOptions.StartTls,
+        "ssl" => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+}

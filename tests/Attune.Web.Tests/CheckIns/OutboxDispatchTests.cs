@@ -1,0 +1,68 @@
+using System.Net;
+using Attune.Web.Features.Notifications;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Attune.Web.Tests.CheckIns;
+
+public class OutboxDispatchTests
+{
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task The_urgent_alert_email_is_sent_over_smtp(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
+        {
+            ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "none", ["Mail:From"] = "Attune <attune@riverside.example>",
+            ["Mail:PollSeconds"] = "3600", // the test sends the pass itself
+        });
+        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var clientId = await Slice.AddClientAsync(staff, "Mail Test");
+        var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
+        Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 2))).StatusCode);
+
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        Assert.Equal(1, await dispatcher.SendPendingAsync(ct));
+        Assert.Equal(0, await dispatcher.SendPendingAsync(ct)); // sent once, not again
+
+        for (var i = 0; i < 50 && !smtp.Received.Contains("urgent alert", StringComparison.Ordinal); i++)
+            await Task.Delay(100, ct);
+        Assert.Contains("To: clinician@riverside.example", smtp.Received);
+        Assert.Contains("Subject: Attune: urgent alert for one of your clients", smtp.Received);
+        Assert.Contains($"/clients/{clientId}", smtp.Received);
+
+        await using var db = app.CreateDbContext();
+        var message = await db.Outbox.AsNoTracking().SingleAsync(ct);
+        Assert.NotNull(message.SentAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task An_unreachable_mail_server_keeps_the_message_for_another_try(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        int closedPort;
+        using (var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0)) { l.Start(); closedPort = ((IPEndPoint)l.LocalEndpoint).Port; }
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
+        {
+            ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "none", ["Mail:PollSeconds"] = "3600",
+        });
+        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var clientId = await Slice.AddClientAsync(staff, "Mail Down");
+        var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
+        Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 1))).StatusCode);
+
+        Assert.Equal(0, await app.Services.GetRequiredService<OutboxDispatcher>().SendPendingAsync(ct));
+        await using var db = app.CreateDbContext();
+        var message = await db.Outbox.AsNoTracking().SingleAsync(ct);
+        Assert.Null(message.SentAt);
+        Assert.Equal(1, message.Attempts);
+        Assert.NotNull(message.LastError);
+        Assert.Equal(1, await db.Alerts.CountAsync(ct)); // the alert itself is safe in the database
+    }
+}
