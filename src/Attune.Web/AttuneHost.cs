@@ -82,6 +82,7 @@ public static class AttuneHost
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor));
         services.AddAntiforgery();
+        services.AddAttuneRateLimits(builder.Configuration);
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
 
@@ -122,6 +123,7 @@ public static class AttuneHost
             await next();
         });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseMiddleware<Features.Clients.ClientRecordGuard>();

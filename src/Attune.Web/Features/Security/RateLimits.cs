@@ -1,0 +1,40 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Attune.Web.Features.Security;
+
+/// <summary>
+/// Per-address limits on the doors anyone can knock on: client links (guessing tokens) and staff sign-in
+/// (guessing passwords). Numbers are settings under "RateLimits".
+/// </summary>
+public static class RateLimits
+{
+    public const string ClientLinks = "client-links";
+    public const string SignIn = "sign-in";
+
+    public static IServiceCollection AddAttuneRateLimits(this IServiceCollection services, IConfiguration config)
+    {
+        var links = config.GetValue("RateLimits:ClientLinksPerMinute", 30);
+        var signIn = config.GetValue("RateLimits:SignInPerMinute", 10);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(ClientLinks, context => PerAddress(context, links));
+            o.AddPolicy(SignIn, context => PerAddress(context, signIn));
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = perMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+}
