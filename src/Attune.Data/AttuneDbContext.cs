@@ -102,7 +102,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
 
         b.Entity<CheckIn>(e =>
         {
-            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
+            // Two reminder passes at once (two nodes, or a pass and a retry) cannot both send one.
+            e.Property(x => x.ReminderSentAt).IsConcurrencyToken();
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => x.RelationshipId);

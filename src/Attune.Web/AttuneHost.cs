@@ -101,6 +101,8 @@ public static class AttuneHost
         services.AddSingleton<FreeTextProtector>();
         services.AddSingleton<CheckInLinks>();
         services.AddScoped<CheckInSubmission>();
+        services.AddScoped<CheckInDelivery>();
+        services.AddHostedService<CheckInReminderService>();
         services.AddScoped<DemoSeeder>();
         services.Configure<Features.Notifications.MailOptions>(builder.Configuration.GetSection("Mail"));
         services.AddSingleton<Features.Notifications.OutboxDispatcher>();

@@ -38,6 +38,23 @@ public sealed class CheckIn
     public DateTimeOffset ExpiresAt { get; private set; }
     public CheckInStatus Status { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
+    /// <summary>When the link was emailed to the client, if it was.</summary>
+    public DateTimeOffset? SentToClientAt { get; private set; }
+    /// <summary>When the one reminder went out, if it did.</summary>
+    public DateTimeOffset? ReminderSentAt { get; private set; }
+
+    public void MarkSentToClient(DateTimeOffset at) => SentToClientAt ??= at;
+
+    /// <summary>One reminder, for a link that was sent, is still open, and has waited at least <paramref name="after"/>.</summary>
+    public bool NeedsReminder(DateTimeOffset now, TimeSpan after) =>
+        SentToClientAt is { } sent && ReminderSentAt is null && IsOpenAt(now) && now - sent >= after;
+
+    public void MarkReminded(DateTimeOffset at)
+    {
+        if (ReminderSentAt is not null)
+            throw new DomainRuleException("A reminder has already been sent for this check-in.");
+        ReminderSentAt = at;
+    }
 
     public bool IsOpenAt(DateTimeOffset now) => Status == CheckInStatus.Pending && now < ExpiresAt;
 

@@ -44,10 +44,18 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("ReminderSentAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SentToClientAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");

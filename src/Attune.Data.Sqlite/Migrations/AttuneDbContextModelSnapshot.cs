@@ -38,10 +38,18 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ReminderSentAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentToClientAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");

@@ -1,0 +1,90 @@
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
+using Attune.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.CheckIns;
+
+/// <summary>
+/// Emails check-in links to clients through the outbox, and sends one reminder for a link that is still
+/// unanswered after CheckIns:ReminderAfterHours (default 48). The email says nothing about the answers.
+/// </summary>
+public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config)
+{
+    public TimeSpan ReminderAfter => TimeSpan.FromHours(Math.Max(1, config.GetValue("CheckIns:ReminderAfterHours", 48)));
+
+    /// <summary>The address links point at when there is no request to take it from (reminders).</summary>
+    public string PublicUrl => (config["PublicUrl"] ?? config["urls"]?.Split(';')[0] ?? AttuneHost.DefaultUrl).TrimEnd('/');
+
+    /// <summary>Adds the email to the unit of work; the caller saves it with the check-in.</summary>
+    public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, string baseUrl, bool reminder)
+    {
+        if (client.Email is null)
+            throw new InvalidOperationException("The client has no email address.");
+        var url = $"{baseUrl.TrimEnd('/')}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
+        var expires = checkIn.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        db.Outbox.Add(new OutboxMessage
+        {
+            OrganisationId = organisationId,
+            To = client.Email,
+            Subject = reminder ? "Reminder: your check-in" : "Your check-in",
+            Body = (reminder ? "A gentle reminder: your" : "Your") +
+                   $" therapist has asked for a short check-in. It takes about a minute, and your answers help shape your sessions.\n\n{url}\n\n" +
+                   $"The link works once and until {expires}. If you need help now, call or text 988, or call 911 in an emergency.",
+            CreatedAt = clock.GetUtcNow(),
+        });
+        if (reminder) checkIn.MarkReminded(clock.GetUtcNow());
+        else checkIn.MarkSentToClient(clock.GetUtcNow());
+    }
+
+    /// <summary>Queues every reminder that is due; returns how many.</summary>
+    public async Task<int> QueueDueRemindersAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var candidates = (await db.CheckIns.Where(c => c.Status == CheckInStatus.Pending && c.SentToClientAt != null && c.ReminderSentAt == null).ToListAsync(ct))
+            .Where(c => c.NeedsReminder(now, ReminderAfter)).ToList();
+        var count = 0;
+        foreach (var checkIn in candidates)
+        {
+            var target = await (from r in db.Relationships
+                                join c in db.Clients on r.ClientId equals c.Id
+                                where r.Id == checkIn.RelationshipId
+                                select new { Client = c, r.OrganisationId }).SingleAsync(ct);
+            if (target.Client.Email is null) continue;
+            QueueEmail(checkIn, target.Client, target.OrganisationId, PublicUrl, reminder: true);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                count++;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another pass reminded (or the client answered) first; this one sends nothing.
+                db.ChangeTracker.Clear();
+            }
+        }
+        return count;
+    }
+}
+
+/// <summary>Runs the reminder pass every few minutes.</summary>
+public sealed class CheckInReminderService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<CheckInReminderService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var queued = await scope.ServiceProvider.GetRequiredService<CheckInDelivery>().QueueDueRemindersAsync(stoppingToken);
+                if (queued > 0) logger.LogInformation("Queued {Count} check-in reminders", queued);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Reminder pass failed: {ErrorType}", e.GetType().Name);
+            }
+        }
+    }
+}
