@@ -65,7 +65,7 @@ public class FirstSliceTests
         var client = await phone.NewPageAsync();
         await client.GotoAsync(new Uri(link).PathAndQuery is var path ? server.BaseUrl + path : link);
         await Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Your check-in" })).ToBeVisibleAsync();
-        await Expect(client.GetByText("988 Suicide & Crisis Lifeline")).ToBeVisibleAsync();
+        await Expect(client.GetByRole(AriaRole.Contentinfo).GetByText("988 Suicide & Crisis Lifeline")).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(client, "the check-in form");
         await Browser.ScreenshotAsync(client, "04a-checkin-phone-start");
 
@@ -85,8 +85,16 @@ public class FirstSliceTests
         var phqAnswers = new[] { "Several days", "More than half the days", "Several days", "Not at all", "Nearly every day", "More than half the days", "Several days", "Not at all", "Several days" };
         var phq = client.GetByRole(AriaRole.Region, new() { Name = "PHQ-9" });
         var groups = phq.GetByRole(AriaRole.Group);
+        var inlineCrisis = phq.GetByRole(AriaRole.Heading, new() { Name = "Please reach out for support now" });
         for (var i = 0; i < phqAnswers.Length; i++)
+        {
+            if (i == 8) await Assertions.Expect(inlineCrisis).ToBeHiddenAsync();
             await groups.Nth(i).GetByText(phqAnswers[i], new() { Exact = true }).TapAsync();
+        }
+        // Item 9 answered: crisis resources appear under it at once, before the client goes on.
+        await Assertions.Expect(inlineCrisis).ToBeVisibleAsync();
+        await Assertions.Expect(phq.GetByText("Call or text 988").First).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(client, "the check-in form after a risk answer");
         await Browser.ScreenshotAsync(client, "04-checkin-phone");
         await client.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
 
