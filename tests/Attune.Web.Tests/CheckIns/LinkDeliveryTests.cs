@@ -25,7 +25,7 @@ public class LinkDeliveryTests
         Assert.Contains("Email the link to rowan@client.example", page);
         var posted = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin", new() { ["CheckInInput.Email"] = "true" },
             [new("CheckInInput.Instruments", "connection-check")]);
-        Assert.Contains("email queued", await Slice.FollowAsync(staff, posted));
+        Assert.Contains("sent to the client", await Slice.FollowAsync(staff, posted));
 
         string link;
         await using (var db = app.CreateDbContext())

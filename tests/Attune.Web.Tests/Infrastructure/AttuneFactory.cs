@@ -25,6 +25,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
     private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+    private Action<IServiceCollection>? _services;
 
     private AttuneFactory(string provider, string connection, string? sqliteDirectory)
     {
@@ -35,7 +36,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public string Provider => _provider;
 
-    public static Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         AttuneFactory factory;
         if (provider == "sqlite")
@@ -52,6 +53,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
             factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N}", null);
         }
         factory._settings = settings ?? new Dictionary<string, string>();
+        factory._services = services;
         // Starting the host migrates the database and seeds the demo clinic.
         _ = factory.Services;
         return Task.FromResult(factory);
@@ -69,6 +71,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
         });
     }
 

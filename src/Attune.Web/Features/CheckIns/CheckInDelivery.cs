@@ -16,12 +16,32 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
     /// <summary>The address links point at when there is no request to take it from (reminders).</summary>
     public string PublicUrl => (config["PublicUrl"] ?? config["urls"]?.Split(';')[0] ?? AttuneHost.DefaultUrl).TrimEnd('/');
 
+    /// <summary>Adds a text message with the link to the unit of work; the caller saves it with the check-in.</summary>
+    public void QueueSms(CheckIn checkIn, Client client, Guid organisationId, string baseUrl)
+    {
+        if (client.Phone is null)
+            throw new InvalidOperationException("The client has no phone number.");
+        db.Outbox.Add(new OutboxMessage
+        {
+            OrganisationId = organisationId,
+            Channel = "sms",
+            To = client.Phone,
+            Subject = "Check-in link",
+            Body = $"Your therapist has asked for a short check-in (about a minute): {LinkUrl(checkIn, baseUrl)}",
+            CreatedAt = clock.GetUtcNow(),
+        });
+        checkIn.MarkSentToClient(clock.GetUtcNow());
+    }
+
+    private string LinkUrl(CheckIn checkIn, string baseUrl) =>
+        $"{baseUrl.TrimEnd('/')}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
+
     /// <summary>Adds the email to the unit of work; the caller saves it with the check-in.</summary>
     public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, string baseUrl, bool reminder)
     {
         if (client.Email is null)
             throw new InvalidOperationException("The client has no email address.");
-        var url = $"{baseUrl.TrimEnd('/')}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
+        var url = LinkUrl(checkIn, baseUrl);
         var expires = checkIn.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
         db.Outbox.Add(new OutboxMessage
         {

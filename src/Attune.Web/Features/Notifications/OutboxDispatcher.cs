@@ -8,12 +8,12 @@ using MimeKit;
 namespace Attune.Web.Features.Notifications;
 
 /// <summary>Sends the outbox over SMTP (MailKit) when a mail server is configured. Logs message ids only.</summary>
-public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IEnumerable<ISmsSender> smsSenders) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var mail = options.Value;
-        if (string.IsNullOrWhiteSpace(mail.Smtp.Host))
+        if (string.IsNullOrWhiteSpace(mail.Smtp.Host) && !smsSenders.Any())
             return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, mail.PollSeconds)), clock);
         do
@@ -30,7 +30,34 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
     }
 
     /// <summary>Sends what is waiting; returns how many were sent.</summary>
-    public async Task<int> SendPendingAsync(CancellationToken ct)
+    public async Task<int> SendPendingAsync(CancellationToken ct) => await SendPendingSmsAsync(ct) + await SendPendingEmailAsync(ct);
+
+    private async Task<int> SendPendingSmsAsync(CancellationToken ct)
+    {
+        if (smsSenders.FirstOrDefault() is not { } sms)
+            return 0;
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var pending = await db.Outbox.Where(m => m.SentAt == null && m.Attempts < options.Value.MaxAttempts && m.Channel == "sms").Take(50).ToListAsync(ct);
+        var sent = 0;
+        foreach (var message in pending)
+        {
+            try
+            {
+                await sms.SendAsync(message.To, message.Body, ct);
+                message.SentAt = clock.GetUtcNow();
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Fail(message, e);
+            }
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        return sent;
+    }
+
+    private async Task<int> SendPendingEmailAsync(CancellationToken ct)
     {
         var mail = options.Value;
         if (string.IsNullOrWhiteSpace(mail.Smtp.Host))
