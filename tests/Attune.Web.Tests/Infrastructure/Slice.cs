@@ -8,12 +8,12 @@ namespace Attune.Web.Tests.Infrastructure;
 /// <summary>The clinician's steps of the first slice, through the real forms.</summary>
 public static partial class Slice
 {
-    public static async Task<Guid> AddClientAsync(StaffClient staff, string name)
+    public static async Task<Guid> AddClientAsync(StaffClient staff, string name, string email = "", string phone = "")
     {
-        // As a browser sends it: the optional fields empty.
+        // As a browser sends it: optional fields left empty are posted as "".
         var response = await staff.PostFormAsync("/clients/new", "new-client", new()
         {
-            ["Input.Name"] = name, ["Input.Email"] = "", ["Input.Phone"] = "", ["Input.Reference"] = "",
+            ["Input.Name"] = name, ["Input.Email"] = email, ["Input.Phone"] = phone, ["Input.Reference"] = "",
         });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Adding a client answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/').Last());
