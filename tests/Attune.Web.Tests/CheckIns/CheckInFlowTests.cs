@@ -14,7 +14,7 @@ public class CheckInFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Casey Test");
         await Slice.RecordSessionAsync(staff, clientId, "2026-11-02T10:00");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
@@ -75,7 +75,7 @@ public class CheckInFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Robin Once");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check");
 
@@ -103,7 +103,7 @@ public class CheckInFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Sky Partial");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
 
@@ -129,7 +129,7 @@ public class CheckInFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Lee Expired");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
         var anonymous = StaffClient.Anonymous(app);

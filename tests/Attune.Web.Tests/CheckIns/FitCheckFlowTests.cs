@@ -11,7 +11,7 @@ public class FitCheckFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Fit Question");
         await Slice.RecordSessionAsync(staff, clientId, "2026-10-12T10:00");
         await Slice.RecordSessionAsync(staff, clientId, "2026-10-19T10:00");
@@ -53,7 +53,7 @@ public class FitCheckFlowTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Good Fit");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "fit-check");
         var submitted = await Slice.SubmitAsync(app, link, new()

@@ -11,7 +11,7 @@ public class KioskTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Kiosk Client");
 
         var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);

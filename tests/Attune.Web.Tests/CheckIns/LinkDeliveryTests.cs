@@ -15,7 +15,7 @@ public class LinkDeliveryTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Rowan Mail", email: "rowan@client.example");
         var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
         Assert.Contains("Email the link to rowan@client.example", page);
@@ -60,7 +60,7 @@ public class LinkDeliveryTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Sam Answered", email: "sam@client.example");
         var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
         await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin", new() { ["CheckInInput.Email"] = "true" },

@@ -20,7 +20,7 @@ public class OutboxDispatchTests
             ["Mail:Smtp:Security"] = "none", ["Mail:From"] = "Attune <attune@riverside.example>",
             ["Mail:PollSeconds"] = "3600", // the test sends the pass itself
         });
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Mail Test");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 2))).StatusCode);
@@ -52,7 +52,7 @@ public class OutboxDispatchTests
             ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mail:Smtp:Security"] = "none", ["Mail:PollSeconds"] = "3600",
         });
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Mail Down");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 1))).StatusCode);

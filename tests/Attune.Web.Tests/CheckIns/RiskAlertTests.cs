@@ -13,7 +13,7 @@ public class RiskAlertTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Quinn Urgent");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "core-10");
 
@@ -69,7 +69,7 @@ public class RiskAlertTests
     public async Task No_risk_answer_raises_no_alert(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "No Risk");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(3, 3, 3, 3, 3, 3, 3, 3, 0))).StatusCode);

@@ -23,7 +23,7 @@ public class SmsDeliveryTests
         var sms = new RecordingSmsSender();
         await using var app = await AttuneFactory.StartAsync(provider, services: s => s.AddSingleton<ISmsSender>(sms));
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Text Me", phone: "+1 555 0100");
         var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
         Assert.Contains("Text the link to +1 555 0100", WebUtility.HtmlDecode(page));

@@ -16,7 +16,7 @@ public class AccessTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Private Person");
 
         await CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
@@ -36,10 +36,7 @@ public class AccessTests
         // Posting a form at the client's page changes nothing either.
         var sessions = await CountSessionsAsync(app, clientId);
         var html = await other.Http.GetStringAsync("/clients/new", ct);
-        var post = await other.PostFormFromHtmlAsync($"/clients/{clientId}", html, "session", new()
-        {
-            ["SessionInput.StartsAt"] = "2026-11-02T10:00", ["SessionInput.Modality"] = "Video", ["SessionInput.Attendance"] = "Attended",
-        });
+        var post = await other.PostFormFromHtmlAsync($"/clients/{clientId}", html, "session", Slice.SessionForm("2026-11-02T10:00"));
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         Assert.Equal(sessions, await CountSessionsAsync(app, clientId));
     }
@@ -50,7 +47,7 @@ public class AccessTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Supervised Person");
 
         var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
@@ -60,10 +57,7 @@ public class AccessTests
         Assert.Contains("Supervised Person", html);
         Assert.DoesNotContain("Record session", html);
 
-        var post = await supervisor.PostFormFromHtmlAsync($"/clients/{clientId}", html.Contains("__RequestVerificationToken") ? html : await supervisor.Http.GetStringAsync("/clients/new", ct), "session", new()
-        {
-            ["SessionInput.StartsAt"] = "2026-11-02T10:00", ["SessionInput.Modality"] = "Video", ["SessionInput.Attendance"] = "Attended",
-        });
+        var post = await supervisor.PostFormFromHtmlAsync($"/clients/{clientId}", html.Contains("__RequestVerificationToken") ? html : await supervisor.Http.GetStringAsync("/clients/new", ct), "session", Slice.SessionForm("2026-11-02T10:00"));
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Equal(0, await CountSessionsAsync(app, clientId));
     }
@@ -74,7 +68,7 @@ public class AccessTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Admin Cannot See");
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
         Assert.Contains("has no caseload", await admin.Http.GetStringAsync("/", ct));

@@ -35,7 +35,7 @@ public class BadInputTests
     public async Task Bad_form_input_on_the_client_page_is_refused_with_a_reason_and_changes_nothing(string provider, string form, string body)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Bad Input");
         var before = await SnapshotAsync(app, clientId);
 

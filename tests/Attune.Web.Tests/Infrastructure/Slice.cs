@@ -19,14 +19,17 @@ public static partial class Slice
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/').Last());
     }
 
+    /// <summary>The session form's fields for an attended video session.</summary>
+    public static Dictionary<string, string> SessionForm(string localStart) => new()
+    {
+        ["SessionInput.StartsAt"] = localStart,
+        ["SessionInput.Modality"] = "Video",
+        ["SessionInput.Attendance"] = "Attended",
+    };
+
     public static async Task RecordSessionAsync(StaffClient staff, Guid clientId, string localStart)
     {
-        var response = await staff.PostFormAsync($"/clients/{clientId}", "session", new()
-        {
-            ["SessionInput.StartsAt"] = localStart,
-            ["SessionInput.Modality"] = "Video",
-            ["SessionInput.Attendance"] = "Attended",
-        });
+        var response = await staff.PostFormAsync($"/clients/{clientId}", "session", SessionForm(localStart));
         var html = await FollowAsync(staff, response);
         Assert.True(html.Contains("Session recorded."), html);
     }

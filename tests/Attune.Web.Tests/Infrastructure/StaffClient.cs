@@ -60,4 +60,7 @@ public static class Demo
     public const string SupervisorPassword = "demo-supervisor-2026";
     public const string AdminEmail = "admin@riverside.example";
     public const string AdminPassword = "demo-admin-2026";
+
+    /// <summary>The demo clinician, signed in through the login form.</summary>
+    public static Task<StaffClient> ClinicianAsync(AttuneFactory app) => StaffClient.SignInAsync(app, ClinicianEmail, ClinicianPassword);
 }

@@ -13,7 +13,7 @@ public class InstrumentApiTests
     public async System.Threading.Tasks.Task Every_instrument_is_served_as_a_fhir_questionnaire(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var ct = TestContext.Current.CancellationToken;
         var list = JsonDocument.Parse(await staff.Http.GetStringAsync("/api/instruments", ct)).RootElement;
         Assert.Equal(8, list.GetArrayLength());
@@ -35,7 +35,7 @@ public class InstrumentApiTests
     public async System.Threading.Tasks.Task Unknown_instrument_is_a_404_problem(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
-        var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+        var staff = await Demo.ClinicianAsync(app);
         var response = await staff.Http.GetAsync("/api/instruments/nope/questionnaire", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

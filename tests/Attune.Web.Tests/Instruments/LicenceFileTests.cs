@@ -20,7 +20,7 @@ public class LicenceFileTests
               "anchors": { "1": { "min": "low end", "max": "high end" } } }
             """, ct);
             await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string> { ["Instruments:LicenceDirectory"] = licences });
-            var staff = await StaffClient.SignInAsync(app, Demo.ClinicianEmail, Demo.ClinicianPassword);
+            var staff = await Demo.ClinicianAsync(app);
 
             var list = JsonDocument.Parse(await staff.Http.GetStringAsync("/api/instruments", ct)).RootElement.EnumerateArray().ToList();
             Assert.True(list.Single(i => i.GetProperty("id").GetString() == "srs").GetProperty("itemTextAvailable").GetBoolean());
