@@ -50,6 +50,11 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         b.Entity<Organisation>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(200);
+            e.ComplexProperty(x => x.Measures, m =>
+            {
+                m.Property(x => x.OutcomeMeasure).HasMaxLength(64);
+                m.Property(x => x.AllianceMeasure).HasMaxLength(64);
+            });
         });
 
         b.Entity<Clinician>(e =>
@@ -73,6 +78,11 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         b.Entity<TherapeuticRelationship>(e =>
         {
             e.Property(x => x.Phase).HasConversion<string>().HasMaxLength(20);
+            e.ComplexProperty(x => x.Measures, m =>
+            {
+                m.Property(x => x.OutcomeMeasure).HasMaxLength(64);
+                m.Property(x => x.AllianceMeasure).HasMaxLength(64);
+            });
             e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.PreviousRelationshipId).OnDelete(DeleteBehavior.Restrict);
@@ -108,6 +118,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => x.RelationshipId);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            // The scheduler makes each session's before and after check-in once, even when two passes race.
+            e.HasIndex(x => new { x.SessionId, x.Kind }).IsUnique().HasFilter("\"Kind\" <> 'AdHoc'");
         });
 
         b.Entity<InstrumentResponse>(e =>

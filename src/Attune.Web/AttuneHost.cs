@@ -66,7 +66,7 @@ public static class AttuneHost
         {
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
-            o.AccessDeniedPath = "/login";
+            o.AccessDeniedPath = "/denied";
             o.Cookie.Name = "attune.staff";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
@@ -80,7 +80,8 @@ public static class AttuneHost
         // Fail closed: every endpoint needs a signed-in user unless it says otherwise.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor));
+            .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(StaffRoles.Admin));
         services.AddAntiforgery();
         services.AddAttuneRateLimits(builder.Configuration);
         services.AddRazorComponents();
@@ -103,6 +104,8 @@ public static class AttuneHost
         services.AddScoped<CheckInSubmission>();
         services.AddScoped<CheckInDelivery>();
         services.AddHostedService<CheckInReminderService>();
+        services.AddScoped<Features.Schedules.MeasurementScheduler>();
+        services.AddHostedService<Features.Schedules.MeasurementSchedulerService>();
         services.AddScoped<DemoSeeder>();
         services.Configure<Features.Notifications.MailOptions>(builder.Configuration.GetSection("Mail"));
         services.AddSingleton<Features.Notifications.OutboxDispatcher>();
@@ -176,4 +179,5 @@ internal sealed class StartupPreparation(IServiceProvider services, IConfigurati
 public static class Policies
 {
     public const string Clinician = "clinician";
+    public const string Admin = "admin";
 }

@@ -5,6 +5,10 @@ namespace Attune.Core.CheckIns;
 [JsonConverter(typeof(JsonStringEnumConverter<CheckInStatus>))]
 public enum CheckInStatus { Pending, Completed, Revoked }
 
+/// <summary>Sent by a clinician when they chose to, or made from the session calendar by the measurement plan.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CheckInKind>))]
+public enum CheckInKind { AdHoc, BeforeSession, AfterSession }
+
 /// <summary>
 /// A set of instruments a client is asked to complete through one link. The link carries only this id,
 /// signed and time-limited; single use is enforced here by the status.
@@ -13,8 +17,10 @@ public sealed class CheckIn
 {
     private CheckIn() { }
 
-    public CheckIn(Guid relationshipId, Guid? sessionId, IReadOnlyList<string> instruments, DateTimeOffset createdAt, DateTimeOffset expiresAt)
+    public CheckIn(Guid relationshipId, Guid? sessionId, IReadOnlyList<string> instruments, DateTimeOffset createdAt, DateTimeOffset expiresAt, CheckInKind kind = CheckInKind.AdHoc)
     {
+        if (kind != CheckInKind.AdHoc && sessionId is null)
+            throw new DomainRuleException("A scheduled check-in belongs to a session.");
         if (instruments.Count == 0)
             throw new DomainRuleException("A check-in needs at least one instrument.");
         if (instruments.Distinct(StringComparer.OrdinalIgnoreCase).Count() != instruments.Count)
@@ -28,6 +34,7 @@ public sealed class CheckIn
         CreatedAt = createdAt;
         ExpiresAt = expiresAt;
         Status = CheckInStatus.Pending;
+        Kind = kind;
     }
 
     public Guid Id { get; private set; }
@@ -37,6 +44,7 @@ public sealed class CheckIn
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }
     public CheckInStatus Status { get; private set; }
+    public CheckInKind Kind { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     /// <summary>When the link was emailed to the client, if it was.</summary>
     public DateTimeOffset? SentToClientAt { get; private set; }

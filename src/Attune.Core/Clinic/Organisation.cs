@@ -1,3 +1,5 @@
+using Attune.Core.Schedules;
+
 namespace Attune.Core.Clinic;
 
 /// <summary>A clinic or practice: the boundary of every access rule.</summary>
@@ -15,4 +17,8 @@ public sealed class Organisation
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>The clinic's default measurement plan; each relationship may override parts of it.</summary>
+    public MeasurementPlan Measures { get; private set; } = MeasurementPlan.Default;
+
+    public void SetMeasures(MeasurementPlan plan) => Measures = plan;
 }

@@ -10,4 +10,4 @@ public enum RelationshipPhase { Intake, Working, Termination, Closed }
 public enum SessionModality { InPerson, Video, Phone }
 
 [JsonConverter(typeof(JsonStringEnumConverter<SessionAttendance>))]
-public enum SessionAttendance { Attended, Cancelled, NoShow }
+public enum SessionAttendance { Attended, Cancelled, NoShow, Scheduled }

@@ -1,3 +1,5 @@
+using Attune.Core.Schedules;
+
 namespace Attune.Core.Relationships;
 
 /// <summary>One client with one clinician, from intake to closing: the unit Attune measures.</summary>
@@ -30,6 +32,8 @@ public sealed class TherapeuticRelationship
     /// <summary>The earlier episode this one re-engages, so history stays linked.</summary>
     public Guid? PreviousRelationshipId { get; private set; }
     public IReadOnlyList<TherapySession> Sessions => _sessions;
+    /// <summary>This relationship's own measurement choices (the outcome measure is chosen at intake).</summary>
+    public MeasurementOverrides Measures { get; private set; } = new();
     public IReadOnlyList<PhaseChange> PhaseChanges => _phaseChanges;
 
     public bool IsOpen => Phase != RelationshipPhase.Closed;
@@ -45,6 +49,8 @@ public sealed class TherapeuticRelationship
         [RelationshipPhase.Termination] = [RelationshipPhase.Working, RelationshipPhase.Closed],
         [RelationshipPhase.Closed] = [],
     };
+
+    public void SetMeasures(MeasurementOverrides overrides) => Measures = overrides;
 
     public static bool CanMove(RelationshipPhase from, RelationshipPhase to) => Allowed[from].Contains(to);
 
@@ -69,16 +75,30 @@ public sealed class TherapeuticRelationship
         // Sessions before the record was opened are allowed: clinics record intake sessions after the fact.
         if (_sessions.Any(s => s.StartsAt == startsAt))
             throw new DomainRuleException("A session at that time is already recorded.");
-        int? number = attendance == SessionAttendance.Attended
-            ? _sessions.Count(s => s.Attendance == SessionAttendance.Attended && s.StartsAt < startsAt) + 1
-            : null;
-        // A session recorded out of order pushes the numbers of later attended sessions along.
-        if (number is not null)
-            foreach (var later in _sessions.Where(s => s.Number is not null && s.StartsAt > startsAt))
-                later.Renumber(later.Number!.Value + 1);
-        var session = new TherapySession(Id, startsAt, modality, attendance, number);
+        var session = new TherapySession(Id, startsAt, modality, attendance, null);
         _sessions.Add(session);
+        // A session recorded out of order moves the numbers of later attended sessions along.
+        Renumber();
         return session;
+    }
+
+    /// <summary>Records how a scheduled (or wrongly recorded) session went; attended sessions are numbered again in time order.</summary>
+    public TherapySession SetAttendance(Guid sessionId, SessionAttendance attendance)
+    {
+        if (!IsOpen)
+            throw new DomainRuleException("Sessions cannot be changed on a closed relationship.");
+        var session = _sessions.SingleOrDefault(s => s.Id == sessionId)
+            ?? throw new DomainRuleException("That session is not part of this relationship.");
+        session.SetAttendance(attendance);
+        Renumber();
+        return session;
+    }
+
+    private void Renumber()
+    {
+        var n = 0;
+        foreach (var s in _sessions.OrderBy(s => s.StartsAt))
+            s.Renumber(s.Attendance == SessionAttendance.Attended ? ++n : null);
     }
 }
 
@@ -101,10 +121,12 @@ public sealed class TherapySession
     public DateTimeOffset StartsAt { get; private set; }
     public SessionModality Modality { get; private set; }
     public SessionAttendance Attendance { get; private set; }
-    /// <summary>1 for the first attended session; null for a cancelled session or a no-show.</summary>
+    /// <summary>1 for the first attended session; null for a scheduled or cancelled session or a no-show.</summary>
     public int? Number { get; private set; }
 
-    internal void Renumber(int number) => Number = number;
+    internal void Renumber(int? number) => Number = number;
+
+    internal void SetAttendance(SessionAttendance attendance) => Attendance = attendance;
 }
 
 /// <summary>An explicit, reasoned move between phases, kept as history.</summary>

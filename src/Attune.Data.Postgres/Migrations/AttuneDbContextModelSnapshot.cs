@@ -41,6 +41,11 @@ namespace Attune.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("uuid");
 
@@ -64,7 +69,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.HasIndex("SessionId");
+                    b.HasIndex("SessionId", "Kind")
+                        .IsUnique()
+                        .HasFilter("\"Kind\" <> 'AdHoc'");
 
                     b.ToTable("CheckIns");
                 });
@@ -204,6 +211,28 @@ namespace Attune.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Clinic.Organisation.Measures#MeasurementPlan", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("AllianceEvery")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("AllianceMeasure")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<bool>("ConnectionCheck")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("FitCheck")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("OutcomeMeasure")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+                        });
+
                     b.HasKey("Id");
 
                     b.ToTable("Organisations");
@@ -268,6 +297,22 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<Guid?>("PreviousRelationshipId")
                         .HasColumnType("uuid");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Relationships.TherapeuticRelationship.Measures#MeasurementOverrides", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int?>("AllianceEvery")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("AllianceMeasure")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<string>("OutcomeMeasure")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+                        });
 
                     b.HasKey("Id");
 

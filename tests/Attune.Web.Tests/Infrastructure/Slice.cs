@@ -37,12 +37,14 @@ public static partial class Slice
     /// <summary>Creates a check-in link for the given instruments and returns its path (/c/…).</summary>
     public static async Task<string> CreateCheckInAsync(StaffClient staff, Guid clientId, params string[] instruments)
     {
+        // The page may already list links the measurement plan made; the new one is the one not there before.
+        var before = LinkPattern().Matches(await staff.Http.GetStringAsync($"/clients/{clientId}")).Select(m => m.Groups[1].Value).ToHashSet();
         var response = await staff.PostFormAsync($"/clients/{clientId}", "checkin", [],
             instruments.Select(i => new KeyValuePair<string, string>("CheckInInput.Instruments", i)).ToList());
         var html = await FollowAsync(staff, response);
-        var match = LinkPattern().Match(html);
-        Assert.True(match.Success, "No check-in link on the page: " + html);
-        return new Uri(WebUtility.HtmlDecode(match.Groups[1].Value)).PathAndQuery;
+        var match = LinkPattern().Matches(html).SingleOrDefault(m => !before.Contains(m.Groups[1].Value));
+        Assert.True(match is not null, "No new check-in link on the page: " + html);
+        return new Uri(WebUtility.HtmlDecode(match.Groups[2].Value)).PathAndQuery;
     }
 
     public static Dictionary<string, string> ConnectionCheck(int each = 8, int moment = 0, string? note = null)
@@ -79,6 +81,6 @@ public static partial class Slice
         return await staff.Http.GetStringAsync(response.Headers.Location);
     }
 
-    [GeneratedRegex("id=\"link-[0-9a-f]{32}\"[^>]*value=\"([^\"]+)\"")]
+    [GeneratedRegex("id=\"link-([0-9a-f]{32})\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex LinkPattern();
 }
