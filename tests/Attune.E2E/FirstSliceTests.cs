@@ -53,7 +53,8 @@ public class FirstSliceTests
 
         await staff.GetByLabel("For session").SelectOptionAsync(new SelectOptionValue { Index = 1 });
         await staff.GetByRole(AriaRole.Button, new() { Name = "Create check-in link" }).ClickAsync();
-        var linkBox = staff.GetByLabel(new Regex("Link for the client"));
+        // The newest link is listed first (the measurement plan may already have made one for the session).
+        var linkBox = staff.GetByLabel(new Regex("Link for the client: Connection Check, PHQ-9")).First;
         await Expect(linkBox).ToBeVisibleAsync();
         var link = await linkBox.InputValueAsync();
         Assert.Contains("/c/", link);
@@ -69,19 +70,23 @@ public class FirstSliceTests
         await Browser.AssertAccessibleAsync(client, "the check-in form");
         await Browser.ScreenshotAsync(client, "04a-checkin-phone-start");
 
+        // Screen 1 of 2, the Connection Check: sliders, tapped.
+        await Expect(client.GetByText("Part 1 of 2")).ToBeVisibleAsync();
         foreach (var (question, answer) in new[]
         {
-            ("I felt heard.", "9"), ("I felt safe to say what I needed to say.", "8"), ("I felt understood and accepted as I am.", "9"),
-            ("We worked on what matters to me.", "7"), ("The way we worked fits me.", "8"), ("There was good give and take", "6"),
-            ("Overall, this session was right for me.", "8"),
+            ("I felt heard.", 9), ("I felt safe to say what I needed to say.", 8), ("I felt understood and accepted as I am.", 9),
+            ("We worked on what matters to me.", 7), ("The way we worked fits me.", 8), ("There was good give and take", 6),
+            ("Overall, this session was right for me.", 8),
         })
-        {
-            var group = client.GetByRole(AriaRole.Group, new() { Name = question });
-            await group.GetByText(answer, new() { Exact = true }).TapAsync();
-        }
+            await CheckInScreens.TapSliderAsync(client, question, answer);
         await client.GetByRole(AriaRole.Group, new() { Name = "Was there a moment today" }).GetByText("No", new() { Exact = true }).TapAsync();
         await client.GetByLabel("Anything you want your therapist to know?").FillAsync("The homework idea helped.");
+        await Browser.AssertAccessibleAsync(client, "the Connection Check screen, answered");
+        await Browser.ScreenshotAsync(client, "04b-checkin-phone-sliders");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Save and continue" }).TapAsync();
 
+        // Screen 2 of 2, PHQ-9.
+        await Expect(client.GetByText("Part 2 of 2")).ToBeVisibleAsync();
         var phqAnswers = new[] { "Several days", "More than half the days", "Several days", "Not at all", "Nearly every day", "More than half the days", "Several days", "Not at all", "Several days" };
         var phq = client.GetByRole(AriaRole.Region, new() { Name = "PHQ-9" });
         var groups = phq.GetByRole(AriaRole.Group);
@@ -96,6 +101,14 @@ public class FirstSliceTests
         await Assertions.Expect(phq.GetByText("Call or text 988").First).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(client, "the check-in form after a risk answer");
         await Browser.ScreenshotAsync(client, "04-checkin-phone");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Save and review" }).TapAsync();
+
+        // The review: the risk answer is already saved (and the clinician alerted); crisis resources stay on top.
+        await Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Check your answers" })).ToBeVisibleAsync();
+        await Expect(client.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Please reach out for support now" })).ToBeVisibleAsync();
+        await Expect(client.GetByRole(AriaRole.Region, new() { Name = "Connection Check" })).ToContainTextAsync("7 out of 10");
+        await Browser.AssertAccessibleAsync(client, "the review step");
+        await Browser.ScreenshotAsync(client, "04c-review-phone");
         await client.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
 
         // Item 9 answered "Several days": crisis resources come first.

@@ -26,7 +26,7 @@ public class FitCheckTests
         await staff.GetByRole(AriaRole.Checkbox, new() { Name = "PHQ-9" }).UncheckAsync();
         await staff.GetByRole(AriaRole.Checkbox, new() { Name = "Connection Check" }).UncheckAsync();
         await staff.GetByRole(AriaRole.Button, new() { Name = "Create check-in link" }).ClickAsync();
-        var link = await staff.GetByLabel(new System.Text.RegularExpressions.Regex("Link for the client: Fit check")).InputValueAsync();
+        var link = await staff.GetByLabel(new System.Text.RegularExpressions.Regex("Link for the client: Fit check \\(")).First.InputValueAsync();
 
         var client = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true })).NewPageAsync();
         await client.GotoAsync(server.BaseUrl + new Uri(link).PathAndQuery);
@@ -34,12 +34,14 @@ public class FitCheckTests
         await Browser.AssertAccessibleAsync(client, "the fit check");
         await Browser.ScreenshotAsync(client, "10-fit-check-phone");
 
-        foreach (var (question, answer) in new[] { ("I feel heard.", "5"), ("I feel safe to say what I need to say.", "6"), ("I feel understood and accepted as I am.", "4") })
-            await client.GetByRole(AriaRole.Group, new() { Name = question }).GetByText(answer, new() { Exact = true }).TapAsync();
+        foreach (var (question, answer) in new[] { ("I feel heard.", 5), ("I feel safe to say what I need to say.", 6), ("I feel understood and accepted as I am.", 4) })
+            await CheckInScreens.TapSliderAsync(client, question, answer);
         await client.GetByRole(AriaRole.Group, new() { Name = "Is this a good fit for me?" }).GetByText("No", new() { Exact = true }).TapAsync();
         await client.GetByLabel("What would help?").FillAsync("Someone with more experience of grief.");
         await client.GetByRole(AriaRole.Group, new() { Name = "Would you like to ask for a different therapist?" })
             .GetByText("Yes, please help me find a different therapist").TapAsync();
+        await client.GetByRole(AriaRole.Button, new() { Name = "Save and review" }).TapAsync();
+        await Assertions.Expect(client.GetByRole(AriaRole.Region, new() { Name = "Fit check" })).ToContainTextAsync("Yes, please help me find a different therapist");
         await client.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
         await Assertions.Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Thank you" })).ToBeVisibleAsync();
 

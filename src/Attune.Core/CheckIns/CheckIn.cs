@@ -51,7 +51,20 @@ public sealed class CheckIn
     /// <summary>When the one reminder went out, if it did.</summary>
     public DateTimeOffset? ReminderSentAt { get; private set; }
 
+    /// <summary>When the client last saved a screen of answers; the check-in is sent when they confirm the review.</summary>
+    public DateTimeOffset? LastSavedAt { get; private set; }
+
     public void MarkSentToClient(DateTimeOffset at) => SentToClientAt ??= at;
+
+    /// <summary>One screen of answers saved. Refused once the check-in is sent or has expired.</summary>
+    public void RecordProgress(DateTimeOffset at)
+    {
+        if (Status != CheckInStatus.Pending)
+            throw new DomainRuleException("This check-in has already been completed.");
+        if (at >= ExpiresAt)
+            throw new DomainRuleException("This check-in link has expired.");
+        LastSavedAt = at;
+    }
 
     /// <summary>One reminder, for a link that was sent, is still open, and has waited at least <paramref name="after"/>.</summary>
     public bool NeedsReminder(DateTimeOffset now, TimeSpan after) =>

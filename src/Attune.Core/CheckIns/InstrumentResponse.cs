@@ -39,4 +39,22 @@ public sealed class InstrumentResponse
     public DateTimeOffset CompletedAt { get; private set; }
 
     public void AttachProtectedText(string? cipherText) => ProtectedText = cipherText;
+
+    /// <summary>
+    /// The client changed their answers before sending the check-in. A risk answer once given stays flagged
+    /// with what was answered, even if it is changed later: the clinician must still see that it was given.
+    /// </summary>
+    public void Revise(IReadOnlyDictionary<string, decimal?> answers, ScoreResult result, DateTimeOffset at)
+    {
+        if (result.Instrument != Instrument)
+            throw new DomainRuleException("A response can only be revised with answers to the same instrument.");
+        var earlier = Result.CriticalFlags.Where(f => result.CriticalFlags.All(n => n.ItemId != f.ItemId));
+        Answers = answers.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!.Value);
+        Score = result.Score;
+        Band = result.Band;
+        Clinical = result.Clinical;
+        Result = result with { CriticalFlags = [.. result.CriticalFlags, .. earlier] };
+        IsRisk = Result.CriticalFlags.Count > 0;
+        CompletedAt = at;
+    }
 }

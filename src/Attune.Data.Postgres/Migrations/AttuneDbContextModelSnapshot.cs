@@ -46,6 +46,9 @@ namespace Attune.Data.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset?>("LastSavedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("uuid");
 

@@ -41,6 +41,9 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastSavedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("TEXT");
 

@@ -25,8 +25,10 @@ public class CheckInFlowTests
         Assert.Equal(HttpStatusCode.OK, form.StatusCode);
         var formHtml = await form.Content.ReadAsStringAsync(ct);
         Assert.Contains("I felt heard.", formHtml);
-        Assert.Contains("Thoughts that you would be better off dead", formHtml);
+        Assert.Contains("Part 1 of 2", formHtml);
         Assert.Contains("988", formHtml);
+        var phqScreen = await anonymous.GetStringAsync(link + "?step=phq-9", ct);
+        Assert.Contains("Thoughts that you would be better off dead", phqScreen);
 
         const string note = "I felt rushed at the end";
         var answers = Slice.ConnectionCheck(each: 8, moment: 1, note: note);
@@ -71,7 +73,7 @@ public class CheckInFlowTests
 
     [Theory]
     [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
-    public async Task A_link_works_once_and_a_second_submit_stores_nothing(string provider)
+    public async Task A_link_works_once_and_a_repeated_post_stores_nothing_more(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
@@ -80,21 +82,80 @@ public class CheckInFlowTests
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check");
 
         var client = new StaffClient(StaffClient.Anonymous(app));
-        var page = await (await client.Http.GetAsync(link, ct)).Content.ReadAsStringAsync(ct);
-        var first = await client.PostFormFromHtmlAsync(link, page, "checkin", Slice.ConnectionCheck(9));
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Contains("Thank you", await first.Content.ReadAsStringAsync(ct));
+        var screen = await (await client.Http.GetAsync(link, ct)).Content.ReadAsStringAsync(ct);
+        var answers = new Dictionary<string, string>(Slice.ConnectionCheck(9)) { ["instrument"] = "connection-check" };
+        // A double tap on "Save and continue": two posts of the same screen store one response.
+        var first = await client.PostFormFromHtmlAsync(link, screen, "checkin", answers);
+        var tap = await client.PostFormFromHtmlAsync(link, screen, "checkin", answers);
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, tap.StatusCode));
+        Assert.EndsWith("?step=review", first.Headers.Location!.OriginalString);
 
-        // The same form sent again (a double tap, a retry) changes nothing.
-        var second = await client.PostFormFromHtmlAsync(link, page, "checkin", Slice.ConnectionCheck(2));
+        var review = await client.Http.GetStringAsync(first.Headers.Location, ct);
+        var sent = await client.PostFormFromHtmlAsync(link + "?step=review", review, "send", []);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Thank you", await sent.Content.ReadAsStringAsync(ct));
+
+        // Sent again (a double tap, a retry), or the screen posted again after sending: nothing changes.
+        var second = await client.PostFormFromHtmlAsync(link + "?step=review", review, "send", []);
         Assert.Equal(HttpStatusCode.Gone, second.StatusCode);
         Assert.Contains("we already have your answers", await second.Content.ReadAsStringAsync(ct));
-        var again = await client.Http.GetAsync(link, ct);
-        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        var late = await client.PostFormFromHtmlAsync(link, screen, "checkin", new(Slice.ConnectionCheck(2)) { ["instrument"] = "connection-check" });
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await client.Http.GetAsync(link, ct)).StatusCode);
 
         await using var db = app.CreateDbContext();
         var stored = await db.Responses.AsNoTracking().Where(r => r.CheckInId != null).ToListAsync(ct);
         Assert.Equal(9m, Assert.Single(stored).Score);
+        Assert.Equal(CheckInStatus.Completed, (await Slice.SingleCheckInAsync(app, clientId)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Answers_are_saved_screen_by_screen_so_a_closed_tab_resumes_and_the_review_can_change_them(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Sam Resume");
+        var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
+
+        var phone = new StaffClient(StaffClient.Anonymous(app));
+        var saved = await Slice.SaveScreenAsync(phone, link, "connection-check", Slice.ConnectionCheck(7, note: "Felt lighter"));
+        Assert.EndsWith("?step=phq-9", saved.Headers.Location!.OriginalString);
+
+        // The tab is closed. Opened again later (another browser even), the link goes on where the client stopped.
+        var later = new StaffClient(StaffClient.Anonymous(app));
+        var resumed = WebUtility.HtmlDecode(await later.Http.GetStringAsync(link, ct));
+        Assert.Contains("Part 2 of 2", resumed);
+        Assert.Contains("Little interest or pleasure", resumed);
+        // The first screen keeps its answers, free text included, when the client goes back to it.
+        var back = WebUtility.HtmlDecode(await later.Http.GetStringAsync(link + "?step=connection-check", ct));
+        Assert.Contains("Felt lighter</textarea>", back);
+        Assert.Matches("value=\"7\" checked", back);
+
+        var toReview = await Slice.SaveScreenAsync(later, link + "?step=phq-9", "phq-9", Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 0));
+        var review = WebUtility.HtmlDecode(await later.Http.GetStringAsync(toReview.Headers.Location, ct));
+        Assert.Contains("Check your answers", review);
+        Assert.Contains("7 out of 10", review);
+        Assert.Contains("Felt lighter", review);
+        Assert.Contains("Several days", review);
+        // Nothing is complete until it is sent; the clinician already has the saved screens.
+        Assert.Equal(CheckInStatus.Pending, (await Slice.SingleCheckInAsync(app, clientId)).Status);
+
+        // "Change" on the review: the screen is saved again and the one response is revised, not duplicated.
+        await Slice.SaveScreenAsync(later, link + "?step=connection-check", "connection-check", Slice.ConnectionCheck(9));
+        await using (var db = app.CreateDbContext())
+        {
+            var responses = await db.Responses.AsNoTracking().Where(r => r.CheckInId != null).ToListAsync(ct);
+            Assert.Equal(2, responses.Count);
+            var cc = responses.Single(r => r.Instrument == "connection-check");
+            Assert.Equal(9m, cc.Score);
+            Assert.Null(cc.ProtectedText); // the note was cleared on the changed screen
+        }
+        var sent = await Slice.SubmitAsync(later, link, []);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Thank you", await sent.Content.ReadAsStringAsync(ct));
+        Assert.Equal(CheckInStatus.Completed, (await Slice.SingleCheckInAsync(app, clientId)).Status);
     }
 
     [Theory]
@@ -106,17 +167,28 @@ public class CheckInFlowTests
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Sky Partial");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
+        var client = new StaffClient(StaffClient.Anonymous(app));
 
         var answers = Slice.ConnectionCheck(8);
         answers["connection-check/heard"] = "11";
-        foreach (var (k, v) in Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1)) answers[k] = v; // item 9 left out
-        answers["phq-9/3"] = "banana";
-        var response = await Slice.SubmitAsync(app, link, answers);
+        var response = await Slice.SaveScreenAsync(client, link, "connection-check", answers);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ct));
         Assert.Contains("outside 0–10", html);
-        Assert.Contains("Please answer this question.", html);
-        Assert.Contains("Please choose one of the answers.", html);
+        Assert.Contains("value=\"8\" checked", html); // the other answers come back as given
+
+        var phq = Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1); // item 9 left out
+        phq["phq-9/3"] = "banana";
+        response = await Slice.SaveScreenAsync(client, link + "?step=phq-9", "phq-9", phq);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ct));
+        Assert.Contains("Question 9: Please answer this question.", html);
+        Assert.Contains("Question 3: Please choose one of the answers.", html);
+        Assert.Matches("phq-9-9-error\">Please answer this question.", html); // next to the item too
+
+        // A screen that is not part of this check-in is refused.
+        response = await Slice.SaveScreenAsync(client, link, "gad-7", []);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
         await using var db = app.CreateDbContext();
         Assert.Equal(0, await db.Responses.CountAsync(r => r.CheckInId != null, ct));
@@ -149,7 +221,7 @@ public class CheckInFlowTests
         var expired = await anonymous.GetAsync(link, ct);
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
         Assert.Contains("This link has expired", await expired.Content.ReadAsStringAsync(ct));
-        var late = await lateClient.PostFormFromHtmlAsync(link, formBeforeExpiry, "checkin", Slice.Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0));
+        var late = await lateClient.PostFormFromHtmlAsync(link, formBeforeExpiry, "checkin", new(Slice.Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0)) { ["instrument"] = "phq-9" });
         Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
 
         await using var db = app.CreateDbContext();

@@ -30,7 +30,7 @@ public class KioskTests
         // ...and the client answers on it.
         var form = await staff.Http.GetStringAsync(link, ct);
         Assert.Contains("I felt heard.", form);
-        var done = await staff.PostFormFromHtmlAsync(link, form, "checkin", Slice.ConnectionCheck(8));
+        var done = await Slice.SubmitAsync(staff, link, Slice.ConnectionCheck(8));
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Contains("Please hand the device back to your therapist.", await done.Content.ReadAsStringAsync(ct));
         // A mangled query string is not an error.

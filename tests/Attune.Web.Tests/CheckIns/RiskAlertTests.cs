@@ -9,6 +9,49 @@ public class RiskAlertTests
 {
     [Theory]
     [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task The_risk_alert_is_saved_with_its_screen_before_the_check_in_is_sent_and_survives_a_changed_answer(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Remy Early");
+        var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
+        var client = new StaffClient(StaffClient.Anonymous(app));
+        // PHQ-9 is the second screen here (the session's feedback comes first); the client answers it and stops.
+        await Slice.SaveScreenAsync(client, link, "connection-check", Slice.ConnectionCheck(8));
+        var saved = await Slice.SaveScreenAsync(client, link + "?step=phq-9", "phq-9", Slice.Phq9(0, 1, 0, 0, 0, 0, 0, 0, 1));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        await using (var db = app.CreateDbContext())
+        {
+            var alert = await db.Alerts.AsNoTracking().SingleAsync(ct);
+            Assert.Equal(AlertStatus.Open, alert.Status);
+            Assert.Single(await db.Outbox.AsNoTracking().Where(m => m.To == Demo.ClinicianEmail).ToListAsync(ct));
+        }
+        // Every page that follows keeps the crisis resources at the top.
+        var review = await client.Http.GetStringAsync(saved.Headers.Location, ct);
+        Assert.Contains("role=\"alert\" class=\"crisis-top\"", review);
+        Assert.Contains("Call or text 988", review);
+        Assert.Contains("Urgent: open", await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
+
+        // The client goes back and changes item 9 to "Not at all": the alert and the flag stay; no second alert.
+        await Slice.SaveScreenAsync(client, link + "?step=phq-9", "phq-9", Slice.Phq9(0, 1, 0, 0, 0, 0, 0, 0, 0));
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.Single(await db.Alerts.AsNoTracking().ToListAsync(ct));
+            var relationshipId = await db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id).SingleAsync(ct);
+            var phq = await db.Responses.AsNoTracking().SingleAsync(r => r.RelationshipId == relationshipId && r.Instrument == "phq-9", ct);
+            Assert.Equal(1m, phq.Score);
+            Assert.True(phq.IsRisk);
+            Assert.Equal(1m, Assert.Single(phq.Result.CriticalFlags).Answer);
+        }
+        var page = System.Net.WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
+        Assert.Contains("Answered “Several days”", page);
+        Assert.Contains("later changed to “Not at all”", page);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task A_risk_answer_opens_an_urgent_alert_and_emails_the_clinician_without_clinical_detail(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

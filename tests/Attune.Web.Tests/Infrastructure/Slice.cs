@@ -60,10 +60,39 @@ public static partial class Slice
         items.Select((v, i) => (Key: $"phq-9/{i + 1}", Value: v.ToString(System.Globalization.CultureInfo.InvariantCulture)))
              .ToDictionary(x => x.Key, x => x.Value);
 
-    public static async Task<HttpResponseMessage> SubmitAsync(AttuneFactory app, string linkPath, Dictionary<string, string> answers)
+    /// <summary>
+    /// Answers a check-in as a browser does: one screen per instrument (each posting only its own answers and
+    /// following the redirect to the next), then "Send my answers" on the review step. Returns the last answer:
+    /// the thank-you page, or a screen that came back with errors, or the page of a link that no longer works.
+    /// </summary>
+    public static Task<HttpResponseMessage> SubmitAsync(AttuneFactory app, string linkPath, Dictionary<string, string> answers) =>
+        SubmitAsync(new StaffClient(StaffClient.Anonymous(app)), linkPath, answers);
+
+    public static async Task<HttpResponseMessage> SubmitAsync(StaffClient client, string linkPath, Dictionary<string, string> answers)
     {
-        var client = new StaffClient(StaffClient.Anonymous(app));
-        return await client.PostFormAsync(linkPath, "checkin", answers);
+        var path = linkPath;
+        for (var screens = 0; screens < 20; screens++)
+        {
+            var page = await client.Http.GetAsync(path);
+            var html = await page.Content.ReadAsStringAsync();
+            if (page.StatusCode != HttpStatusCode.OK) return page;
+            if (html.Contains("Send my answers"))
+                return await client.PostFormFromHtmlAsync(path, html, "send", []);
+            var instrument = ScreenPattern().Match(html).Groups[1].Value;
+            var mine = answers.Where(a => a.Key.StartsWith(instrument + "/", StringComparison.Ordinal)).ToDictionary();
+            mine["instrument"] = instrument;
+            var saved = await client.PostFormFromHtmlAsync(path, html, "checkin", mine);
+            if (saved.StatusCode != HttpStatusCode.Redirect) return saved;
+            path = new Uri(new Uri("http://localhost"), saved.Headers.Location!).PathAndQuery;
+        }
+        throw new InvalidOperationException("The check-in never reached its review step.");
+    }
+
+    /// <summary>Saves one screen of a check-in and returns the answer (a redirect to the next step when accepted).</summary>
+    public static async Task<HttpResponseMessage> SaveScreenAsync(StaffClient client, string path, string instrument, Dictionary<string, string> answers)
+    {
+        var html = await client.Http.GetStringAsync(path);
+        return await client.PostFormFromHtmlAsync(path, html, "checkin", new(answers) { ["instrument"] = instrument });
     }
 
     public static async Task<CheckIn> SingleCheckInAsync(AttuneFactory app, Guid clientId)
@@ -80,6 +109,9 @@ public static partial class Slice
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Expected a redirect after the form, got {(int)response.StatusCode}: {body}");
         return await staff.Http.GetStringAsync(response.Headers.Location);
     }
+
+    [GeneratedRegex("name=\"instrument\" value=\"([^\"]+)\"")]
+    private static partial Regex ScreenPattern();
 
     [GeneratedRegex("id=\"link-([0-9a-f]{32})\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex LinkPattern();

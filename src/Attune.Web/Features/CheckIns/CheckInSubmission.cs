@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Attune.Core;
 using Attune.Core.CheckIns;
 using Attune.Core.Instruments;
 using Attune.Core.Relationships;
@@ -12,17 +13,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.CheckIns;
 
-/// <summary>What a client link opens to: the check-in and the instruments it asks for.</summary>
-public sealed record OpenCheckIn(CheckIn CheckIn, TherapeuticRelationship Relationship, IReadOnlyList<InstrumentDefinition> Instruments);
+/// <summary>What a client link opens to: the check-in, the instruments it asks for, and the screens already saved.</summary>
+public sealed record OpenCheckIn(CheckIn CheckIn, TherapeuticRelationship Relationship, IReadOnlyList<InstrumentDefinition> Instruments, Dictionary<string, InstrumentResponse> Saved)
+{
+    /// <summary>The first instrument not yet answered, or null when every screen is saved (time for the review).</summary>
+    public InstrumentDefinition? NextUnanswered => Instruments.FirstOrDefault(d => !Saved.ContainsKey(d.Id));
+
+    /// <summary>A risk answer was given on a screen already saved: crisis resources stay in view.</summary>
+    public bool Risk => Saved.Values.Any(r => r.IsRisk);
+}
 
 public enum LinkState { Open, Invalid, Expired, Used }
 
-public sealed record SubmissionResult(bool Accepted, bool AlreadyReceived, bool Risk, IReadOnlyDictionary<string, IReadOnlyList<AnswerError>> Errors)
-{
-    public static SubmissionResult Invalid(Dictionary<string, IReadOnlyList<AnswerError>> errors) => new(false, false, false, errors);
-}
+public sealed record ScreenResult(bool Accepted, bool Closed, bool Risk, IReadOnlyList<AnswerError> Errors);
 
-/// <summary>Opens a check-in from its link and stores the client's answers, scored, in one transaction.</summary>
+/// <summary>
+/// Opens a check-in from its link and stores the client's answers one screen (instrument) at a time, scored,
+/// each screen in its own transaction with any risk alert it raises. Sending the reviewed check-in completes it.
+/// </summary>
 public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, IHttpContextAccessor http)
 {
     public async Task<(LinkState State, OpenCheckIn? CheckIn)> OpenAsync(string? token, CancellationToken ct = default)
@@ -39,56 +47,90 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             return (LinkState.Expired, null);
         var relationship = await db.Relationships.SingleAsync(r => r.Id == checkIn.RelationshipId, ct);
         var instruments = checkIn.Instruments.Select(catalog.Find).OfType<InstrumentDefinition>().ToList();
-        return (LinkState.Open, new OpenCheckIn(checkIn, relationship, instruments));
+        var saved = await db.Responses.Where(r => r.CheckInId == checkIn.Id).ToDictionaryAsync(r => r.Instrument, ct);
+        return (LinkState.Open, new OpenCheckIn(checkIn, relationship, instruments, saved));
     }
 
     /// <summary>The form field that carries an item's answer.</summary>
     public static string FieldName(InstrumentDefinition d, InstrumentItem item) => $"{d.Id}/{item.Id}";
 
-    public async Task<SubmissionResult> SubmitAsync(OpenCheckIn open, IFormCollection form, CancellationToken ct = default)
+    /// <summary>The client's own free-text answers on a saved screen, to show them again; the read is audited.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SavedTextsAsync(OpenCheckIn open, InstrumentResponse response, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, IReadOnlyList<AnswerError>>();
-        var scored = new List<(InstrumentDefinition Definition, Dictionary<string, decimal?> Answers, ScoreResult Result, Dictionary<string, string> Texts)>();
-        foreach (var d in open.Instruments)
-        {
-            var (answers, texts, parseErrors) = ReadAnswers(d, form);
-            var outcome = InstrumentScorer.Score(d, answers);
-            var all = parseErrors.Concat(outcome.Errors.Where(e => parseErrors.All(p => p.ItemId != e.ItemId))).ToList();
-            if (all.Count > 0)
-                errors[d.Id] = all;
-            else
-                scored.Add((d, answers, outcome.Result!, texts));
-        }
-        if (errors.Count > 0)
-            return SubmissionResult.Invalid(errors);
+        if (response.ProtectedText is null) return new Dictionary<string, string>();
+        audit.ClientLink(open.Relationship.OrganisationId, open.CheckIn.Id, "read", "InstrumentResponse", response.Id, open.Relationship.ClientId);
+        await db.SaveChangesAsync(ct);
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(protector.Unprotect(response.ProtectedText)!) ?? [];
+    }
 
+    /// <summary>
+    /// Validates and stores one instrument's answers. Nothing is stored when any answer is invalid. A repeat of the
+    /// same screen (a double tap, a retry, a change from the review step) revises the one stored response.
+    /// </summary>
+    public async Task<ScreenResult> SaveScreenAsync(OpenCheckIn open, InstrumentDefinition d, IFormCollection form, CancellationToken ct = default)
+    {
+        var (answers, texts, parseErrors) = ReadAnswers(d, form);
+        var outcome = InstrumentScorer.Score(d, answers);
+        var errors = parseErrors.Concat(outcome.Errors.Where(e => parseErrors.All(p => p.ItemId != e.ItemId))).ToList();
+        if (errors.Count > 0)
+            return new ScreenResult(false, false, false, errors);
+        var result = outcome.Result!;
         var now = clock.GetUtcNow();
         var checkIn = open.CheckIn;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
-            checkIn.Complete(now);
-            foreach (var (d, answers, result, texts) in scored)
+            // Touching the check-in makes a screen saved after the check-in was sent fail on its concurrency token.
+            checkIn.RecordProgress(now);
+            var response = open.Saved.GetValueOrDefault(d.Id);
+            var wasRisk = response?.IsRisk ?? false;
+            if (response is null)
             {
-                var response = new InstrumentResponse(checkIn.RelationshipId, checkIn.Id, checkIn.SessionId, answers, result, now);
-                if (texts.Count > 0)
-                    response.AttachProtectedText(protector.Protect(JsonSerializer.Serialize(texts)));
+                response = new InstrumentResponse(checkIn.RelationshipId, checkIn.Id, checkIn.SessionId, answers, result, now);
                 db.Responses.Add(response);
                 audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "submit", "InstrumentResponse", response.Id, open.Relationship.ClientId);
-                if (result.IsRisk)
-                    await RaiseRiskAlertAsync(open.Relationship, checkIn, response, now, ct);
             }
+            else
+            {
+                response.Revise(answers, result, now);
+                audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "update", "InstrumentResponse", response.Id, open.Relationship.ClientId);
+            }
+            response.AttachProtectedText(texts.Count > 0 ? protector.Protect(JsonSerializer.Serialize(texts)) : null);
+            if (response.IsRisk && !wasRisk)
+                await RaiseRiskAlertAsync(open.Relationship, checkIn, response, now, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            open.Saved[d.Id] = response;
+            return new ScreenResult(true, false, response.IsRisk, []);
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException or DomainRuleException)
         {
-            // Another submit of the same link won the race; its answers are the ones kept.
+            // The check-in was sent or expired meanwhile, or the same screen from another tap won the race:
+            // the answers already stored are the ones kept.
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return new SubmissionResult(false, true, false, errors);
+            var closed = !await db.CheckIns.AnyAsync(c => c.Id == checkIn.Id && c.Status == CheckInStatus.Pending && c.ExpiresAt > now, ct);
+            return new ScreenResult(!closed, closed, false, []);
         }
-        return new SubmissionResult(true, false, scored.Any(s => s.Result.IsRisk), errors);
+    }
+
+    /// <summary>Completes the check-in once every screen is saved; false when another send got there first.</summary>
+    public async Task<bool> SendAsync(OpenCheckIn open, CancellationToken ct = default)
+    {
+        if (open.NextUnanswered is not null)
+            throw new InvalidOperationException("Every screen must be saved before the check-in is sent.");
+        try
+        {
+            open.CheckIn.Complete(clock.GetUtcNow());
+            audit.ClientLink(open.Relationship.OrganisationId, open.CheckIn.Id, "complete", "CheckIn", open.CheckIn.Id, open.Relationship.ClientId);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is DbUpdateException or DomainRuleException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     /// <summary>
