@@ -101,6 +101,7 @@ public static class AttuneHost
         services.AddScoped<CaseloadAccess>();
         services.AddSingleton<FreeTextProtector>();
         services.AddSingleton<CheckInLinks>();
+        services.AddSingleton<Features.Progress.ProgressLinks>();
         services.AddScoped<CheckInSubmission>();
         services.AddScoped<CheckInDelivery>();
         services.AddHostedService<CheckInReminderService>();

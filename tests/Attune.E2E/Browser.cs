@@ -31,6 +31,18 @@ public static class Browser
         Assert.True(problems.Count == 0, $"axe found {problems.Count} problem(s) on {what}:\n{string.Join("\n", problems)}");
     }
 
+    /// <summary>A desktop-sized page signed in through the login form.</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, AttuneServer server, string email, string password)
+    {
+        var page = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
+        await page.GotoAsync(server.BaseUrl + "/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        return page;
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var dir = Path.Combine(AttuneServer.RepositoryRoot(), ".test-results", "screenshots");

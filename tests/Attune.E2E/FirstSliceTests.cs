@@ -118,6 +118,20 @@ public class FirstSliceTests
         await Browser.AssertAccessibleAsync(client, "the thank-you page after a risk answer");
         await Browser.ScreenshotAsync(client, "05-thanks-risk-phone");
 
+        // The client's own progress page, from the thank-you page: a chart drawn by uPlot, the same figures as a table.
+        var consoleErrors = new List<string>();
+        client.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        await client.GetByRole(AriaRole.Link, new() { Name = "See your progress" }).TapAsync();
+        await Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Your progress", Level = 1 })).ToBeVisibleAsync();
+        var phqChart = client.GetByRole(AriaRole.Region, new() { Name = "PHQ-9" });
+        await Expect(phqChart.Locator("canvas")).ToBeVisibleAsync();
+        await Expect(phqChart).ToContainTextAsync("Your latest score is 11 out of 27");
+        await phqChart.GetByText("Show the PHQ-9 scores as a table").TapAsync();
+        await Expect(phqChart.GetByRole(AriaRole.Table, new() { Name = "Your PHQ-9 scores" })).ToContainTextAsync("Moderate");
+        await Browser.AssertAccessibleAsync(client, "the progress page on a phone");
+        await Browser.ScreenshotAsync(client, "05b-progress-phone");
+        Assert.Empty(consoleErrors); // no script error and no content-security-policy refusal
+
         // The clinician sees the scores, the band and the risk flag.
         await staff.GotoAsync(staff.Url.Split('?')[0]);
         var risk = staff.GetByRole(AriaRole.Region, new() { Name = "Risk answer" });

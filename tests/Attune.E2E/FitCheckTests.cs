@@ -13,11 +13,7 @@ public class FitCheckTests
         using var _ = playwright;
         await using var __ = browser;
 
-        var staff = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
-        await staff.GotoAsync(server.BaseUrl + "/login");
-        await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
-        await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
-        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var staff = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
         await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).ClickAsync();
 
         // Alex has had six sessions and no fit check yet: it is offered, ticked.
@@ -51,5 +47,14 @@ public class FitCheckTests
         await Assertions.Expect(staff.GetByRole(AriaRole.Table)).ToContainTextAsync("Someone with more experience of grief.");
         await Browser.AssertAccessibleAsync(staff, "the client page after a fit check");
         await Browser.ScreenshotAsync(staff, "11-fit-check-clinician");
+
+        // Alex's own progress page: six PHQ-9 scores with the cut-off and the usual ups and downs around the first.
+        var progressLink = await staff.GetByLabel(new System.Text.RegularExpressions.Regex("Link for the client: their scores over time")).InputValueAsync();
+        await client.GotoAsync(server.BaseUrl + new Uri(progressLink).PathAndQuery);
+        var phq = client.GetByRole(AriaRole.Region, new() { Name = "PHQ-9" });
+        await Assertions.Expect(phq.Locator("canvas")).ToBeVisibleAsync();
+        await Assertions.Expect(phq).ToContainTextAsync("your first was");
+        await Browser.AssertAccessibleAsync(client, "a progress page with a season of scores");
+        await Browser.ScreenshotAsync(client, "12-progress-history-phone");
     }
 }

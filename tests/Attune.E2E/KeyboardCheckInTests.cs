@@ -13,11 +13,7 @@ public class KeyboardCheckInTests
         using var _ = playwright;
         await using var __ = browser;
 
-        var staff = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
-        await staff.GotoAsync(server.BaseUrl + "/login");
-        await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
-        await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
-        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var staff = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
         await staff.GetByRole(AriaRole.Link, new() { Name = "Add client" }).First.ClickAsync();
         await staff.GetByLabel("Name or initials").FillAsync("Kim Keys");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Add client" }).ClickAsync();
@@ -74,6 +70,23 @@ public class KeyboardCheckInTests
         await client.Keyboard.PressAsync("Enter");
         await Assertions.Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Thank you" })).ToBeVisibleAsync();
         await Browser.ScreenshotAsync(client, "09-keyboard-thanks-desktop");
+
+        // On to the progress page by keyboard; the chart is drawn and its table opens with Enter.
+        var consoleErrors = new List<string>();
+        client.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        await CheckInScreens.TabToAsync(client, "a.button");
+        await client.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Your progress", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(client.Locator(".chart canvas").First).ToBeVisibleAsync();
+        await Assertions.Expect(client.GetByText("You shared your first Connection Check")).ToBeVisibleAsync();
+        await CheckInScreens.TabToAsync(client, "summary");
+        await client.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(client.GetByRole(AriaRole.Table).First).ToBeVisibleAsync();
+        // Hovering the chart shows the figures for a point (uPlot's live legend).
+        await client.Locator(".chart").First.HoverAsync();
+        await Browser.AssertAccessibleAsync(client, "the progress page at desktop size");
+        await Browser.ScreenshotAsync(client, "09b-progress-desktop");
+        Assert.Empty(consoleErrors);
 
         // 9, 8, 9, 7, 8, 6, 8 → mean 7.9; PHQ-9 = 5 × 1 = 5, Mild.
         await staff.ReloadAsync();

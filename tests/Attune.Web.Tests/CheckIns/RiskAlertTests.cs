@@ -16,6 +16,13 @@ public class RiskAlertTests
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Remy Early");
         var link = await Slice.CreateCheckInAsync(staff, clientId, "connection-check", "phq-9");
+        await using (var db = app.CreateDbContext())
+        {
+            // The clinician has a mobile number on their staff account: the alert goes by text too.
+            var user = await db.Users.SingleAsync(u => u.Email == Demo.ClinicianEmail, ct);
+            user.PhoneNumber = "+15550100";
+            await db.SaveChangesAsync(ct);
+        }
         var client = new StaffClient(StaffClient.Anonymous(app));
         // PHQ-9 is the second screen here (the session's feedback comes first); the client answers it and stops.
         await Slice.SaveScreenAsync(client, link, "connection-check", Slice.ConnectionCheck(8));
@@ -27,6 +34,9 @@ public class RiskAlertTests
             var alert = await db.Alerts.AsNoTracking().SingleAsync(ct);
             Assert.Equal(AlertStatus.Open, alert.Status);
             Assert.Single(await db.Outbox.AsNoTracking().Where(m => m.To == Demo.ClinicianEmail).ToListAsync(ct));
+            var text = await db.Outbox.AsNoTracking().SingleAsync(m => m.Channel == "sms", ct);
+            Assert.Equal("+15550100", text.To);
+            Assert.DoesNotContain("Remy", text.Body);
         }
         // Every page that follows keeps the crisis resources at the top.
         var review = await client.Http.GetStringAsync(saved.Headers.Location, ct);

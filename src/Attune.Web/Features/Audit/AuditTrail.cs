@@ -14,6 +14,10 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
     public void ClientLink(Guid organisationId, Guid checkInId, string action, string entityType, Guid? entityId, Guid? clientId) =>
         Add(organisationId, "client-link", checkInId, action, entityType, entityId, clientId);
 
+    /// <summary>A client reading their own progress page through its link; the actor is the relationship the link names.</summary>
+    public void ProgressLink(Guid organisationId, Guid relationshipId, string action, string entityType, Guid? entityId, Guid? clientId) =>
+        Add(organisationId, "progress-link", relationshipId, action, entityType, entityId, clientId);
+
     public void System(Guid organisationId, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
         Add(organisationId, "system", null, action, entityType, entityId, clientId);
 

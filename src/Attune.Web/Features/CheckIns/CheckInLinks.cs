@@ -9,17 +9,23 @@ namespace Attune.Web.Features.CheckIns;
 /// signed by Data Protection; the expiry is checked against the app's clock, and the database enforces
 /// single use and the stored expiry as well.
 /// </summary>
-public sealed class CheckInLinks(IDataProtectionProvider provider)
+public sealed class CheckInLinks(IDataProtectionProvider provider) : SignedLinks(provider, "Attune.CheckInLink.v1", "/c/");
+
+/// <summary>
+/// A link a client opens without an account: one id and an expiry, encrypted and signed by Data Protection
+/// under a purpose of its own, so that a token made for one kind of page never opens another.
+/// </summary>
+public abstract class SignedLinks(IDataProtectionProvider provider, string purpose, string pathPrefix)
 {
-    private readonly IDataProtector _protector = provider.CreateProtector("Attune.CheckInLink.v1");
+    private readonly IDataProtector _protector = provider.CreateProtector(purpose);
 
-    public string CreateToken(Guid checkInId, DateTimeOffset expiresAt) =>
-        _protector.Protect($"{checkInId:N}.{expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}");
+    public string CreateToken(Guid id, DateTimeOffset expiresAt) =>
+        _protector.Protect($"{id:N}.{expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}");
 
-    public string PathFor(string token) => $"/c/{token}";
+    public string PathFor(string token) => pathPrefix + token;
 
-    /// <summary>The check-in id and signed expiry, or null for a token that is tampered with or not ours.</summary>
-    public (Guid CheckInId, DateTimeOffset ExpiresAt)? Read(string? token)
+    /// <summary>The id and signed expiry, or null for a token that is tampered with or not ours.</summary>
+    public (Guid Id, DateTimeOffset ExpiresAt)? Read(string? token)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 1000)
             return null;

@@ -37,7 +37,7 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
     {
         if (links.Read(token) is not { } link)
             return (LinkState.Invalid, null);
-        var checkIn = await db.CheckIns.SingleOrDefaultAsync(c => c.Id == link.CheckInId, ct);
+        var checkIn = await db.CheckIns.SingleOrDefaultAsync(c => c.Id == link.Id, ct);
         if (checkIn is null)
             return (LinkState.Invalid, null);
         if (checkIn.Status == CheckInStatus.Completed)
@@ -134,24 +134,35 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
     }
 
     /// <summary>
-    /// An urgent alert and an email to the clinician, saved with the answers: if the answers are stored,
-    /// so is the alert. The email names no client and no answer; it asks the clinician to sign in.
+    /// An urgent alert, and an email and a text message to the clinician (to the addresses on their staff account),
+    /// saved with the answers: if the answers are stored, so is the alert. Neither message names the client or an
+    /// answer; they ask the clinician to sign in.
     /// </summary>
     private async Task RaiseRiskAlertAsync(TherapeuticRelationship relationship, CheckIn checkIn, InstrumentResponse response, DateTimeOffset now, CancellationToken ct)
     {
         var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, AlertKind.Risk, urgent: true, response.Id, now);
         db.Alerts.Add(alert);
         audit.ClientLink(relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
-        var recipients = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
+        var staff = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId).Select(u => new { u.Email, u.PhoneNumber }).ToListAsync(ct);
         var request = http.HttpContext?.Request;
         var url = request is null ? $"/clients/{relationship.ClientId}" : $"{request.Scheme}://{request.Host}{request.PathBase}/clients/{relationship.ClientId}";
-        foreach (var to in recipients)
+        foreach (var to in staff.Select(s => s.Email).OfType<string>())
             db.Outbox.Add(new OutboxMessage
             {
                 OrganisationId = relationship.OrganisationId,
                 To = to,
                 Subject = "Attune: urgent alert for one of your clients",
                 Body = $"A check-in for one of your clients has raised an urgent alert that needs your attention today.\n\nSign in to see it: {url}\n\nThis email holds no clinical details.",
+                CreatedAt = now,
+            });
+        foreach (var to in staff.Select(s => s.PhoneNumber).Where(p => !string.IsNullOrWhiteSpace(p)).OfType<string>())
+            db.Outbox.Add(new OutboxMessage
+            {
+                OrganisationId = relationship.OrganisationId,
+                Channel = "sms",
+                To = to,
+                Subject = "Urgent alert",
+                Body = $"Attune: an urgent alert for one of your clients needs your attention today. Sign in: {url}",
                 CreatedAt = now,
             });
     }

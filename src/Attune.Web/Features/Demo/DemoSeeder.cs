@@ -91,6 +91,8 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
             AddResponse(relationship, session, phq, SpreadPhq9(phq9[i]), session.StartsAt.AddMinutes(-10));
             AddResponse(relationship, session, cc, ConnectionAnswers(alliance[i]), session.StartsAt.AddMinutes(55));
         }
+        // The next session is in the calendar, so the measurement plan has something to send before it.
+        relationship.RecordSession(new DateTimeOffset(now.UtcDateTime.Date.AddDays(2).AddHours(10), TimeSpan.Zero), SessionModality.InPerson, SessionAttendance.Scheduled);
     }
 
     private void AddResponse(TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)
