@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Attune.Core.CheckIns;
 using Attune.Core.Clinic;
+using Attune.Core.Goals;
 using Attune.Core.Relationships;
 using Attune.Core.Scoring;
 using Attune.Core.Signals;
@@ -27,6 +28,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<InstrumentResponse> Responses => Set<InstrumentResponse>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ClinicalAlert> Alerts => Set<ClinicalAlert>();
+    public DbSet<TreatmentGoal> Goals => Set<TreatmentGoal>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -44,7 +46,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         base.OnModelCreating(b);
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -146,6 +148,15 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<InstrumentResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => new { x.ClinicianId, x.Status });
             e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<TreatmentGoal>(e =>
+        {
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Agreement).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.RelationshipId);
+            e.Ignore(x => x.NeedsConversation);
         });
 
         b.Entity<OutboxMessage>(e =>

@@ -48,6 +48,11 @@ public class FitCheckTests
         await Browser.AssertAccessibleAsync(staff, "the client page after a fit check");
         await Browser.ScreenshotAsync(staff, "11-fit-check-clinician");
 
+        // The clinician drafts a goal; the client will agree to it on their progress page.
+        await staff.GetByLabel("Goal or task, in words the client would use").FillAsync("Feel able to talk about my brother again");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Add and ask the client to agree" }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Goals and tasks" })).ToContainTextAsync("Goal: waiting for the client");
+
         // Alex's own progress page: six PHQ-9 scores with the cut-off and the usual ups and downs around the first.
         var progressLink = await staff.GetByLabel(new System.Text.RegularExpressions.Regex("Link for the client: their scores over time")).InputValueAsync();
         await client.GotoAsync(server.BaseUrl + new Uri(progressLink).PathAndQuery);
@@ -56,5 +61,15 @@ public class FitCheckTests
         await Assertions.Expect(phq).ToContainTextAsync("your first was");
         await Browser.AssertAccessibleAsync(client, "a progress page with a season of scores");
         await Browser.ScreenshotAsync(client, "12-progress-history-phone");
+
+        var goals = client.GetByRole(AriaRole.Region, new() { Name = "Your goals" });
+        await goals.GetByText("Yes, I agree with it").TapAsync();
+        await goals.GetByLabel("In your own words").FillAsync("Yes, that is what I want.");
+        await goals.GetByRole(AriaRole.Button, new() { Name = "Send my answer" }).TapAsync();
+        await Assertions.Expect(client.GetByRole(AriaRole.Status)).ToContainTextAsync("Your therapist will see your answer.");
+        await Browser.AssertAccessibleAsync(client, "the progress page after agreeing to a goal");
+        await Browser.ScreenshotAsync(client, "12b-goal-agreed-phone");
+        await staff.ReloadAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Goals and tasks" })).ToContainTextAsync("Goal: agreed");
     }
 }
