@@ -29,7 +29,7 @@ public class LinkDeliveryTests
             var mail = await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "rowan@client.example", ct);
             Assert.Equal("Your check-in", mail.Subject);
             Assert.DoesNotContain("Rowan", mail.Body);
-            Assert.Contains("988", mail.Body);
+            Assert.Contains("If you need help now:\n- 988 Suicide & Crisis Lifeline: Call or text 988", mail.Body);
             link = new Uri(Regex.Match(mail.Body, @"http\S+/c/\S+").Value).PathAndQuery;
         }
         Assert.Equal(HttpStatusCode.OK, (await StaffClient.Anonymous(app).GetAsync(link, ct)).StatusCode);
@@ -77,5 +77,27 @@ public class LinkDeliveryTests
         await using (var db = app.CreateDbContext())
             Assert.Equal(0, await db.Outbox.CountAsync(m => m.Subject == "Reminder: your check-in", ct));
         Assert.NotEmpty(link);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task The_email_carries_the_clinics_own_crisis_resources(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
+        {
+            ["Crisis:Heading"] = "Help at any hour",
+            ["Crisis:Resources:0:Name"] = "Samaritans",
+            ["Crisis:Resources:0:Detail"] = "Call 116 123",
+        });
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ola Abroad", email: "ola@client.example");
+        var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin", new() { ["CheckInInput.Email"] = "true" },
+            [new("CheckInInput.Instruments", "connection-check")]));
+        await using var db = app.CreateDbContext();
+        var mail = await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "ola@client.example", ct);
+        Assert.Contains("Help at any hour:\n- Samaritans: Call 116 123", mail.Body);
+        Assert.DoesNotContain("988", mail.Body);
     }
 }

@@ -9,7 +9,7 @@ namespace Attune.Web.Features.CheckIns;
 /// Emails check-in links to clients through the outbox, and sends one reminder for a link that is still
 /// unanswered after CheckIns:ReminderAfterHours (default 48). The email says nothing about the answers.
 /// </summary>
-public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config)
+public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config, Microsoft.Extensions.Options.IOptions<Crisis.CrisisOptions> crisis)
 {
     public TimeSpan ReminderAfter => TimeSpan.FromHours(Math.Max(1, config.GetValue("CheckIns:ReminderAfterHours", 48)));
 
@@ -36,6 +36,10 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
     private string LinkUrl(CheckIn checkIn, string baseUrl) =>
         $"{baseUrl.TrimEnd('/')}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
 
+    /// <summary>The clinic's crisis resources as plain text, as every client page shows them.</summary>
+    private string CrisisLines() =>
+        crisis.Value.Heading + ":\n" + string.Join("\n", crisis.Value.Resources.Select(r => $"- {r.Name}: {r.Detail}"));
+
     /// <summary>Adds the email to the unit of work; the caller saves it with the check-in.</summary>
     public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, string baseUrl, bool reminder)
     {
@@ -50,7 +54,7 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
             Subject = reminder ? "Reminder: your check-in" : "Your check-in",
             Body = (reminder ? "A gentle reminder: your" : "Your") +
                    $" therapist has asked for a short check-in. It takes about a minute, and your answers help shape your sessions.\n\n{url}\n\n" +
-                   $"The link works once and until {expires}. If you need help now, call or text 988, or call 911 in an emergency.",
+                   $"The link works once and until {expires}.\n\n{CrisisLines()}",
             CreatedAt = clock.GetUtcNow(),
         });
         if (reminder) checkIn.MarkReminded(clock.GetUtcNow());
