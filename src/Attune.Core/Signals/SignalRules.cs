@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Attune.Core.CheckIns;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+
+namespace Attune.Core.Signals;
+
+/// <summary>The signals of PRODUCT.md's table.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SignalKind>))]
+public enum SignalKind { Risk, LowAlliance, AllianceDrop, ClientReportedRupture, RuptureRepaired, NotOnTrack, FitCheck, PerceptionGap, Engagement }
+
+/// <summary>
+/// One thing a rule found, with why in plain words. <see cref="Key"/> names the problem, so that one ongoing problem
+/// is one alert: the same key found again is the same signal, not a new one.
+/// </summary>
+public sealed record Signal(SignalKind Kind, bool Urgent, string Explanation, string Key, DateTimeOffset At, Guid? ResponseId = null);
+
+/// <summary>
+/// A clinic's settings for the rules. The defaults are PRODUCT.md's; where PRODUCT.md gives no number the rule is off
+/// until the clinic sets one (<see cref="WaiSrLowBelow"/>, <see cref="LongGapDays"/>) or has no limit
+/// (<see cref="RepairWindowSessions"/>).
+/// </summary>
+public sealed record SignalSettings
+{
+    /// <summary>Connection Check: low alliance when the mean is below this…</summary>
+    public decimal LowAllianceMeanBelow { get; init; } = 9m;
+    /// <summary>…or any of the seven session items is at or below this.</summary>
+    public decimal LowAllianceItemAtOrBelow { get; init; } = 6m;
+    /// <summary>A drop: the mean falls this far or more below the client's own running baseline.</summary>
+    public decimal AllianceDropAtLeast { get; init; } = 1m;
+    /// <summary>SRS: low below this (PCOMS).</summary>
+    public decimal SrsLowBelow { get; init; } = 36m;
+    /// <summary>SRS: a drop of at least this from the previous SRS.</summary>
+    public decimal SrsDropAtLeast { get; init; } = 1m;
+    /// <summary>WAI-SR total below which the alliance is low; off unless the clinic sets it.</summary>
+    public decimal? WaiSrLowBelow { get; init; }
+    /// <summary>A drop counts as repaired when the mean is back at the baseline within this many later Connection Checks; null: any later one.</summary>
+    public int? RepairWindowSessions { get; init; }
+    /// <summary>The clinician's "connected" rating this far or more above the client's Connection Check mean.</summary>
+    public decimal PerceptionGapAtLeast { get; init; } = 3m;
+    /// <summary>Days without an attended session, in an open relationship, that count as a long gap; off unless set.</summary>
+    public int? LongGapDays { get; init; }
+}
+
+/// <summary>The clinician's own rating after a session ("I felt connected with this client today", 0–10).</summary>
+public sealed record ClinicianRating(Guid SessionId, decimal Connected, DateTimeOffset At);
+
+/// <summary>Everything the rules read about one relationship.</summary>
+public sealed record SignalInput(
+    TherapeuticRelationship Relationship,
+    IReadOnlyList<InstrumentResponse> Responses,
+    IReadOnlyList<CheckIn> CheckIns,
+    IReadOnlyList<ClinicianRating> ClinicianRatings,
+    DateTimeOffset Now)
+{
+    public IEnumerable<InstrumentResponse> Of(string instrument) =>
+        Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt);
+}
+
+public interface ISignalRule
+{
+    SignalKind Kind { get; }
+    IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find);
+}
+
+/// <summary>Runs every rule. Rules are small and separately tested; this only gathers what they find.</summary>
+public static class SignalEngine
+{
+    public static readonly IReadOnlyList<ISignalRule> Rules =
+    [
+        new RiskRule(), new LowAllianceRule(), new AllianceDropRule(), new ClientReportedRuptureRule(), new RuptureRepairedRule(),
+        new NotOnTrackRule(), new FitCheckRule(), new PerceptionGapRule(), new EngagementRule(),
+    ];
+
+    public static IReadOnlyList<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
+        Rules.SelectMany(r => r.Evaluate(input, settings, find)).DistinctBy(s => s.Key).ToList();
+
+    internal static string F(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    internal static string D(DateTimeOffset at) => at.ToString("d MMM", CultureInfo.InvariantCulture);
+}
+
+/// <summary>PHQ-9 item 9 ≥ 1 or CORE-10 item 6 ≥ 1 (the instruments' critical items): urgent.</summary>
+public sealed class RiskRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.Risk;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
+        input.Responses.Where(r => r.IsRisk).Select(r => new Signal(Kind, true,
+            $"{find(r.Instrument)?.ShortName ?? r.Instrument}: {string.Join("; ", r.Result.CriticalFlags.Select(f => f.Reason))}.",
+            $"risk:{r.Id}", r.CompletedAt, r.Id));
+}
+
+/// <summary>Connection Check mean below 9 or any session item at 6 or lower; SRS below 36; WAI-SR below the clinic's level.</summary>
+public sealed class LowAllianceRule : ISignalRule
+{
+    public static readonly string[] SessionItems = ["heard", "safe", "seen", "goals", "approach", "room", "overall"];
+
+    public SignalKind Kind => SignalKind.LowAlliance;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        if (input.Of("connection-check").LastOrDefault() is { } cc)
+        {
+            var low = SessionItems.Where(i => cc.Answers.TryGetValue(i, out var v) && v <= settings.LowAllianceItemAtOrBelow)
+                .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {EngineF(cc.Answers[i])}").ToList();
+            if (cc.Score < settings.LowAllianceMeanBelow || low.Count > 0)
+            {
+                var why = new List<string>();
+                if (cc.Score < settings.LowAllianceMeanBelow) why.Add($"Connection Check mean {cc.Score:0.0}, below {EngineF(settings.LowAllianceMeanBelow)}");
+                if (low.Count > 0) why.Add($"{string.Join(", ", low)} (at or below {EngineF(settings.LowAllianceItemAtOrBelow)})");
+                yield return new Signal(Kind, false, string.Join("; ", why) + ".", "low-alliance:connection-check", cc.CompletedAt, cc.Id);
+            }
+        }
+        if (input.Of("srs").LastOrDefault() is { } srs && srs.Score < settings.SrsLowBelow)
+            yield return new Signal(Kind, false, $"SRS {EngineF(srs.Score)}, below {EngineF(settings.SrsLowBelow)}.", "low-alliance:srs", srs.CompletedAt, srs.Id);
+        if (settings.WaiSrLowBelow is { } waiLow && input.Of("wai-sr").LastOrDefault() is { } wai && wai.Score < waiLow)
+            yield return new Signal(Kind, false, $"WAI-SR {EngineF(wai.Score)}, below the clinic's level of {EngineF(waiLow)}.", "low-alliance:wai-sr", wai.CompletedAt, wai.Id);
+    }
+
+    private static string EngineF(decimal v) => SignalEngine.F(v);
+}
+
+/// <summary>The client's own running baseline: the mean of their earlier Connection Check means.</summary>
+public static class AllianceBaseline
+{
+    /// <summary>For each Connection Check after the first: the response, and the mean of all before it.</summary>
+    public static IEnumerable<(InstrumentResponse Response, decimal Baseline, int Index)> WithBaselines(IReadOnlyList<InstrumentResponse> ordered)
+    {
+        for (var i = 1; i < ordered.Count; i++)
+            yield return (ordered[i], ordered.Take(i).Average(r => r.Score), i);
+    }
+}
+
+/// <summary>The Connection Check mean falls 1 or more below the client's running baseline; the SRS drops by 1 or more.</summary>
+public sealed class AllianceDropRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.AllianceDrop;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var cc = input.Of("connection-check").ToList();
+        if (AllianceBaseline.WithBaselines(cc).LastOrDefault() is { Response: { } last } latest && latest.Baseline - last.Score >= settings.AllianceDropAtLeast)
+            yield return new Signal(Kind, false,
+                $"Connection Check mean {last.Score:0.0}, {latest.Baseline - last.Score:0.0} below this client's usual {latest.Baseline:0.0}.",
+                $"alliance-drop:{last.Id}", last.CompletedAt, last.Id);
+        var srs = input.Of("srs").ToList();
+        if (srs.Count >= 2 && srs[^2].Score - srs[^1].Score >= settings.SrsDropAtLeast)
+            yield return new Signal(Kind, false, $"SRS fell from {SignalEngine.F(srs[^2].Score)} to {SignalEngine.F(srs[^1].Score)}.",
+                $"alliance-drop:{srs[^1].Id}", srs[^1].CompletedAt, srs[^1].Id);
+    }
+}
+
+/// <summary>The client answered "Yes" to a moment of disconnection, or "A little" twice running.</summary>
+public sealed class ClientReportedRuptureRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.ClientReportedRupture;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var cc = input.Of("connection-check").ToList();
+        if (cc.Count == 0 || !cc[^1].Answers.TryGetValue("moment", out var moment)) yield break;
+        var last = cc[^1];
+        if (moment >= 2)
+            yield return new Signal(Kind, false, "The client said “Yes”: there was a moment in the session when they felt misunderstood, uncomfortable or disconnected.",
+                $"rupture:{last.Id}", last.CompletedAt, last.Id);
+        else if (moment == 1 && cc.Count >= 2 && cc[^2].Answers.TryGetValue("moment", out var before) && before == 1)
+            yield return new Signal(Kind, false, "The client said “A little” to a moment of disconnection two sessions running.",
+                $"rupture:{last.Id}", last.CompletedAt, last.Id);
+    }
+}
+
+/// <summary>A drop from the baseline followed by a return to it (the V-shaped sequence): shown as a strength.</summary>
+public sealed class RuptureRepairedRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.RuptureRepaired;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var cc = input.Of("connection-check").ToList();
+        foreach (var (drop, baseline, index) in AllianceBaseline.WithBaselines(cc))
+        {
+            if (baseline - drop.Score < settings.AllianceDropAtLeast) continue;
+            var later = cc.Skip(index + 1);
+            if (settings.RepairWindowSessions is { } window) later = later.Take(window);
+            if (later.FirstOrDefault(r => r.Score >= baseline) is { } recovered)
+                yield return new Signal(Kind, false,
+                    $"Connection Check back to {recovered.Score:0.0} on {SignalEngine.D(recovered.CompletedAt)} after falling to {drop.Score:0.0} on {SignalEngine.D(drop.CompletedAt)} (usual {baseline:0.0}): a rupture repaired.",
+                    $"repaired:{drop.Id}", recovered.CompletedAt, recovered.Id);
+        }
+    }
+}
+
+/// <summary>
+/// An outcome measure reliably worse than the client's first score (each measure's reliable-change value). The
+/// expected-treatment-response comparison joins this rule when the clinic's history bands exist.
+/// </summary>
+public sealed class NotOnTrackRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.NotOnTrack;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        foreach (var group in input.Responses.GroupBy(r => r.Instrument))
+        {
+            if (find(group.Key) is not { Purpose: InstrumentPurpose.Outcome } d) continue;
+            var ordered = group.OrderBy(r => r.CompletedAt).ToList();
+            if (ordered.Count < 2) continue;
+            var change = ChangeAssessment.Assess(d, ordered[0].Score, ordered[^1].Score);
+            if (change.ReliableDeterioration == true)
+                yield return new Signal(Kind, false,
+                    $"{d.ShortName} {(d.Direction == ScoreDirection.HigherIsWorse ? "rose" : "fell")} from {SignalEngine.F(change.Before)} to {SignalEngine.F(change.After)}: a reliable deterioration (a change of {SignalEngine.F(change.ReliableChangeValue ?? 0)} or more).",
+                    $"not-on-track:{d.Id}", ordered[^1].CompletedAt, ordered[^1].Id);
+        }
+    }
+}
+
+/// <summary>"Not sure yet" or "No" at the fit check, or a request for another therapist.</summary>
+public sealed class FitCheckRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.FitCheck;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var last = input.Of(Relationships.FitCheck.InstrumentId).LastOrDefault();
+        if (last is null || Relationships.FitCheck.Read(last) is not { NeedsConversation: true } fit) yield break;
+        var answer = fit.Fit switch { FitAnswer.No => "No", FitAnswer.NotSureYet => "Not sure yet", _ => "Yes" };
+        yield return new Signal(Kind, false,
+            $"At the fit check the client answered “{answer}” to “Is this a good fit for me?”{(fit.ReferralRequested ? " and asked for help finding a different therapist" : "")}.",
+            $"fit:{last.Id}", last.CompletedAt, last.Id);
+    }
+}
+
+/// <summary>The clinician's "connected" rating 3 or more above the client's Connection Check mean for the same session.</summary>
+public sealed class PerceptionGapRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.PerceptionGap;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        foreach (var rating in input.ClinicianRatings)
+        {
+            var client = input.Of("connection-check").LastOrDefault(r => r.SessionId == rating.SessionId);
+            if (client is not null && rating.Connected - client.Score >= settings.PerceptionGapAtLeast)
+                yield return new Signal(Kind, false,
+                    $"You rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. You may be missing something: therapists rarely foresee deterioration.",
+                    $"perception-gap:{rating.SessionId}", client.CompletedAt > rating.At ? client.CompletedAt : rating.At, client.Id);
+        }
+    }
+}
+
+/// <summary>No-shows, check-ins not completed, and (when the clinic sets a number of days) a long gap since the last session.</summary>
+public sealed class EngagementRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.Engagement;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var r = input.Relationship;
+        if (!r.IsOpen) yield break;
+        var lastAttended = r.Sessions.Where(s => s.Attendance == SessionAttendance.Attended && s.StartsAt <= input.Now).MaxBy(s => s.StartsAt);
+        // Only what happened since the last attended session: an old no-show followed by attendance is over.
+        foreach (var s in r.Sessions.Where(s => s.Attendance == SessionAttendance.NoShow && (lastAttended is null || s.StartsAt > lastAttended.StartsAt)))
+            yield return new Signal(Kind, false, $"No-show on {SignalEngine.D(s.StartsAt)}.", $"no-show:{s.Id}", s.StartsAt);
+        foreach (var c in input.CheckIns.Where(c => c.Status == CheckInStatus.Pending && input.Now >= c.ExpiresAt && c.LastSavedAt is null))
+            yield return new Signal(Kind, false, $"A check-in sent {SignalEngine.D(c.CreatedAt)} was not completed.", $"missed-checkin:{c.Id}", c.ExpiresAt);
+        if (settings.LongGapDays is { } days && lastAttended is not null && (input.Now - lastAttended.StartsAt).TotalDays >= days
+            && !r.Sessions.Any(s => s.StartsAt > input.Now && s.Attendance == SessionAttendance.Scheduled))
+            yield return new Signal(Kind, false, $"No session for {(int)(input.Now - lastAttended.StartsAt).TotalDays} days and none scheduled.",
+                $"long-gap:{lastAttended.Id}", input.Now);
+    }
+}
