@@ -147,7 +147,10 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<InstrumentResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => new { x.ClinicianId, x.Status });
-            e.HasIndex(x => x.RelationshipId);
+            // One alert per problem: a signal found again is the same alert.
+            e.HasIndex(x => new { x.RelationshipId, x.Key }).IsUnique();
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.Property(x => x.Explanation).HasMaxLength(500);
         });
 
         b.Entity<TreatmentGoal>(e =>

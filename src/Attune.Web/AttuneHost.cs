@@ -103,6 +103,7 @@ public static class AttuneHost
         services.AddSingleton<CheckInLinks>();
         services.AddSingleton<Features.Progress.ProgressLinks>();
         services.AddScoped<CheckInSubmission>();
+        services.AddScoped<Features.Signals.SignalEvaluator>();
         services.AddScoped<CheckInDelivery>();
         services.AddHostedService<CheckInReminderService>();
         services.AddScoped<Features.Schedules.MeasurementScheduler>();

@@ -68,9 +68,12 @@ public class SignalRuleTests
     public void Low_alliance_reads_only_the_latest_and_is_one_problem_while_it_lasts()
     {
         Assert.Empty(Run(new LowAllianceRule(), [Cc(5, 0), Cc(10, 1)]));
-        var a = Run(new LowAllianceRule(), [Cc(10, 0), Cc(7, 1)]).Single();
-        var b = Run(new LowAllianceRule(), [Cc(10, 0), Cc(7, 1), Cc(6, 2)]).Single();
-        Assert.Equal(a.Key, b.Key);
+        var (good, low, lower, fine, lowAgain) = (Cc(10, 0), Cc(7, 1), Cc(6, 2), Cc(10, 3), Cc(7, 4));
+        var a = Run(new LowAllianceRule(), [good, low]).Single();
+        var b = Run(new LowAllianceRule(), [good, low, lower]).Single();
+        Assert.Equal(a.Key, b.Key); // the same run of low checks: one problem
+        Assert.Empty(Run(new LowAllianceRule(), [good, low, lower, fine]));
+        Assert.NotEqual(a.Key, Run(new LowAllianceRule(), [good, low, lower, fine, lowAgain]).Single().Key); // low again after a recovery: a new one
         Assert.Equal("Connection Check mean 6.0, below 9; “Heard” 6, “Safe” 6, “Seen” 6, “Goals” 6, “Approach” 6, “Room” 6, “Overall” 6 (at or below 6).", b.Explanation);
         // The clinic's own levels apply.
         Assert.Empty(Run(new LowAllianceRule(), [Cc(7, 0)], Defaults with { LowAllianceMeanBelow = 6, LowAllianceItemAtOrBelow = 5 }));

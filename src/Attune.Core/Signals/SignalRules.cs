@@ -87,9 +87,12 @@ public sealed class RiskRule : ISignalRule
     public SignalKind Kind => SignalKind.Risk;
 
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
-        input.Responses.Where(r => r.IsRisk).Select(r => new Signal(Kind, true,
-            $"{find(r.Instrument)?.ShortName ?? r.Instrument}: {string.Join("; ", r.Result.CriticalFlags.Select(f => f.Reason))}.",
-            $"risk:{r.Id}", r.CompletedAt, r.Id));
+        input.Responses.Where(r => r.IsRisk).Select(r => For(r, find));
+
+    /// <summary>The risk signal of one response, as the check-in raises it the moment the answer is saved.</summary>
+    public static Signal For(InstrumentResponse r, Func<string, InstrumentDefinition?> find) => new(SignalKind.Risk, true,
+        $"{find(r.Instrument)?.ShortName ?? r.Instrument}: {string.Join("; ", r.Result.CriticalFlags.Select(f => f.Reason))}.",
+        $"risk:{r.Id}", r.CompletedAt, r.Id);
 }
 
 /// <summary>Connection Check mean below 9 or any session item at 6 or lower; SRS below 36; WAI-SR below the clinic's level.</summary>
@@ -101,25 +104,31 @@ public sealed class LowAllianceRule : ISignalRule
 
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
-        if (input.Of("connection-check").LastOrDefault() is { } cc)
+        var all = input.Of("connection-check").ToList();
+        if (all.Count > 0 && Why(all[^1], settings, find) is { } why)
         {
-            var low = SessionItems.Where(i => cc.Answers.TryGetValue(i, out var v) && v <= settings.LowAllianceItemAtOrBelow)
-                .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {EngineF(cc.Answers[i])}").ToList();
-            if (cc.Score < settings.LowAllianceMeanBelow || low.Count > 0)
-            {
-                var why = new List<string>();
-                if (cc.Score < settings.LowAllianceMeanBelow) why.Add($"Connection Check mean {cc.Score:0.0}, below {EngineF(settings.LowAllianceMeanBelow)}");
-                if (low.Count > 0) why.Add($"{string.Join(", ", low)} (at or below {EngineF(settings.LowAllianceItemAtOrBelow)})");
-                yield return new Signal(Kind, false, string.Join("; ", why) + ".", "low-alliance:connection-check", cc.CompletedAt, cc.Id);
-            }
+            // One alert for a run of low Connection Checks: the key names the first of the run.
+            var start = all.Count - 1;
+            while (start > 0 && Why(all[start - 1], settings, find) is not null) start--;
+            yield return new Signal(Kind, false, why, $"low-alliance:{all[start].Id}", all[^1].CompletedAt, all[^1].Id);
         }
         if (input.Of("srs").LastOrDefault() is { } srs && srs.Score < settings.SrsLowBelow)
-            yield return new Signal(Kind, false, $"SRS {EngineF(srs.Score)}, below {EngineF(settings.SrsLowBelow)}.", "low-alliance:srs", srs.CompletedAt, srs.Id);
+            yield return new Signal(Kind, false, $"SRS {EngineF(srs.Score)}, below {EngineF(settings.SrsLowBelow)}.", $"low-alliance:{srs.Id}", srs.CompletedAt, srs.Id);
         if (settings.WaiSrLowBelow is { } waiLow && input.Of("wai-sr").LastOrDefault() is { } wai && wai.Score < waiLow)
-            yield return new Signal(Kind, false, $"WAI-SR {EngineF(wai.Score)}, below the clinic's level of {EngineF(waiLow)}.", "low-alliance:wai-sr", wai.CompletedAt, wai.Id);
+            yield return new Signal(Kind, false, $"WAI-SR {EngineF(wai.Score)}, below the clinic's level of {EngineF(waiLow)}.", $"low-alliance:{wai.Id}", wai.CompletedAt, wai.Id);
     }
 
     private static string EngineF(decimal v) => SignalEngine.F(v);
+
+    private static string? Why(InstrumentResponse cc, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        var low = SessionItems.Where(i => cc.Answers.TryGetValue(i, out var v) && v <= settings.LowAllianceItemAtOrBelow)
+            .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {EngineF(cc.Answers[i])}").ToList();
+        var why = new List<string>();
+        if (cc.Score < settings.LowAllianceMeanBelow) why.Add($"Connection Check mean {cc.Score:0.0}, below {EngineF(settings.LowAllianceMeanBelow)}");
+        if (low.Count > 0) why.Add($"{string.Join(", ", low)} (at or below {EngineF(settings.LowAllianceItemAtOrBelow)})");
+        return why.Count == 0 ? null : string.Join("; ", why) + ".";
+    }
 }
 
 /// <summary>The client's own running baseline: the mean of their earlier Connection Check means.</summary>

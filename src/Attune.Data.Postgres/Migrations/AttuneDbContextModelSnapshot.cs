@@ -419,6 +419,16 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -443,11 +453,12 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RelationshipId");
-
                     b.HasIndex("ResponseId");
 
                     b.HasIndex("ClinicianId", "Status");
+
+                    b.HasIndex("RelationshipId", "Key")
+                        .IsUnique();
 
                     b.ToTable("Alerts");
                 });

@@ -414,6 +414,16 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -438,11 +448,12 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RelationshipId");
-
                     b.HasIndex("ResponseId");
 
                     b.HasIndex("ClinicianId", "Status");
+
+                    b.HasIndex("RelationshipId", "Key")
+                        .IsUnique();
 
                     b.ToTable("Alerts");
                 });

@@ -25,7 +25,7 @@ public class RiskAlertTests
         }
         var client = new StaffClient(StaffClient.Anonymous(app));
         // PHQ-9 is the second screen here (the session's feedback comes first); the client answers it and stops.
-        await Slice.SaveScreenAsync(client, link, "connection-check", Slice.ConnectionCheck(8));
+        await Slice.SaveScreenAsync(client, link, "connection-check", Slice.ConnectionCheck(9)); // a good session: no alliance signal
         var saved = await Slice.SaveScreenAsync(client, link + "?step=phq-9", "phq-9", Slice.Phq9(0, 1, 0, 0, 0, 0, 0, 0, 1));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
 
@@ -79,7 +79,7 @@ public class RiskAlertTests
         await using (var db = app.CreateDbContext())
         {
             var alert = await db.Alerts.AsNoTracking().SingleAsync(ct);
-            Assert.Equal(AlertKind.Risk, alert.Kind);
+            Assert.Equal(SignalKind.Risk, alert.Kind);
             Assert.True(alert.Urgent);
             Assert.Equal(AlertStatus.Open, alert.Status);
             var response = await db.Responses.AsNoTracking().SingleAsync(r => r.Id == alert.ResponseId, ct);

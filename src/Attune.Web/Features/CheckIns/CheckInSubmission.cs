@@ -31,7 +31,7 @@ public sealed record ScreenResult(bool Accepted, bool Closed, bool Risk, IReadOn
 /// Opens a check-in from its link and stores the client's answers one screen (instrument) at a time, scored,
 /// each screen in its own transaction with any risk alert it raises. Sending the reviewed check-in completes it.
 /// </summary>
-public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, IHttpContextAccessor http)
+public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, IHttpContextAccessor http, Signals.SignalEvaluator signals, ILogger<CheckInSubmission> logger)
 {
     public async Task<(LinkState State, OpenCheckIn? CheckIn)> OpenAsync(string? token, CancellationToken ct = default)
     {
@@ -101,7 +101,6 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             open.Saved[d.Id] = response;
-            return new ScreenResult(true, false, response.IsRisk, []);
         }
         catch (Exception e) when (e is DbUpdateException or DomainRuleException)
         {
@@ -112,6 +111,16 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             var closed = !await db.CheckIns.AnyAsync(c => c.Id == checkIn.Id && c.Status == CheckInStatus.Pending && c.ExpiresAt > now, ct);
             return new ScreenResult(!closed, closed, false, []);
         }
+        // The answers are safe; the other signals run on them now. A failure here must not lose or refuse them.
+        try
+        {
+            await signals.EvaluateAsync(checkIn.RelationshipId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError("Signal evaluation failed for relationship {RelationshipId}: {ErrorType}", checkIn.RelationshipId, e.GetType().Name);
+        }
+        return new ScreenResult(true, false, open.Saved[d.Id].IsRisk, []);
     }
 
     /// <summary>Completes the check-in once every screen is saved; false when another send got there first.</summary>
@@ -140,7 +149,7 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
     /// </summary>
     private async Task RaiseRiskAlertAsync(TherapeuticRelationship relationship, CheckIn checkIn, InstrumentResponse response, DateTimeOffset now, CancellationToken ct)
     {
-        var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, AlertKind.Risk, urgent: true, response.Id, now);
+        var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, RiskRule.For(response, catalog.Find), now);
         db.Alerts.Add(alert);
         audit.ClientLink(relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
         var staff = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId).Select(u => new { u.Email, u.PhoneNumber }).ToListAsync(ct);

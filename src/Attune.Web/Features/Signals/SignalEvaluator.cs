@@ -1,0 +1,49 @@
+using Attune.Core.Instruments;
+using Attune.Core.Signals;
+using Attune.Data;
+using Attune.Web.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Signals;
+
+/// <summary>
+/// Runs the signal rules for one relationship when its data changes (a screen of answers saved, a session recorded)
+/// and opens an alert for each signal not seen before; a signal already alerted (same key) is the same alert.
+/// Rule settings come from the "Signals" configuration section (PRODUCT.md's defaults otherwise).
+/// </summary>
+public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalog, AuditTrail audit, TimeProvider clock, IConfiguration config)
+{
+    public SignalSettings Settings { get; } = config.GetSection("Signals").Get<SignalSettings>() ?? new SignalSettings();
+
+    /// <summary>Evaluates and saves any new alerts; returns them.</summary>
+    public async Task<IReadOnlyList<ClinicalAlert>> EvaluateAsync(Guid relationshipId, CancellationToken ct = default)
+    {
+        var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.Id == relationshipId, ct);
+        var responses = await db.Responses.Where(r => r.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, [], now), Settings, catalog.Find);
+        var known = (await db.Alerts.Where(a => a.RelationshipId == relationshipId).Select(a => a.Key).ToListAsync(ct)).ToHashSet();
+        var added = new List<ClinicalAlert>();
+        // Risk alerts are raised with the answers themselves, in the same transaction; the rules never lose one.
+        foreach (var signal in signals.Where(s => !known.Contains(s.Key)))
+        {
+            var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, signal, now);
+            db.Alerts.Add(alert);
+            audit.System(relationship.OrganisationId, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
+            added.Add(alert);
+        }
+        if (added.Count == 0) return added;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another evaluation saved the same alerts first (the key is unique per relationship).
+            db.ChangeTracker.Clear();
+            return [];
+        }
+        return added;
+    }
+}

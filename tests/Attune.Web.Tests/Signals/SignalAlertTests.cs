@@ -1,0 +1,67 @@
+using System.Net;
+using Attune.Core.Signals;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Tests.Signals;
+
+public class SignalAlertTests
+{
+    private static async Task<List<ClinicalAlert>> AlertsAsync(AttuneFactory app, Guid clientId)
+    {
+        await using var db = app.CreateDbContext();
+        var ids = db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id);
+        return await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RelationshipId)).OrderBy(a => a.CreatedAt).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task A_low_connection_check_after_good_ones_raises_explained_signals_once_per_problem(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Lou Signals");
+
+        await Slice.SubmitAsync(app, await Slice.CreateCheckInAsync(staff, clientId, "connection-check"), Slice.ConnectionCheck(9));
+        Assert.Empty(await AlertsAsync(app, clientId)); // one good check: nothing to say, and no baseline yet
+
+        app.Clock.Advance(TimeSpan.FromDays(7));
+        staff = await Demo.ClinicianAsync(app);
+        await Slice.SubmitAsync(app, await Slice.CreateCheckInAsync(staff, clientId, "connection-check"), Slice.ConnectionCheck(6, moment: 2));
+        var alerts = await AlertsAsync(app, clientId);
+        Assert.Equal([SignalKind.LowAlliance, SignalKind.AllianceDrop, SignalKind.ClientReportedRupture], alerts.Select(a => a.Kind).Order());
+        Assert.Equal("Connection Check mean 6.0, 3.0 below this client's usual 9.0.", alerts.Single(a => a.Kind == SignalKind.AllianceDrop).Explanation);
+        Assert.All(alerts, a => Assert.Equal(AlertStatus.Open, a.Status));
+
+        var page = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
+        Assert.Contains("<strong>Alliance drop</strong>", page);
+        Assert.Contains("Connection Check mean 6.0, below 9;", page);
+
+        // Still low a week later: the same low-alliance problem, not a second alert.
+        app.Clock.Advance(TimeSpan.FromDays(7));
+        staff = await Demo.ClinicianAsync(app);
+        await Slice.SubmitAsync(app, await Slice.CreateCheckInAsync(staff, clientId, "connection-check"), Slice.ConnectionCheck(5));
+        alerts = await AlertsAsync(app, clientId);
+        Assert.Single(alerts, a => a.Kind == SignalKind.LowAlliance);
+
+        var low = alerts.Single(a => a.Kind == SignalKind.LowAlliance);
+        page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        Assert.Contains("Alert acknowledged.", await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, $"ack-{low.Id:N}", [])));
+        Assert.Equal(AlertStatus.Acknowledged, (await AlertsAsync(app, clientId)).Single(a => a.Id == low.Id).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task A_no_show_is_an_engagement_signal(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ira Absent");
+        await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "session",
+            new(Slice.SessionForm("2026-11-01T10:00")) { ["SessionInput.Attendance"] = "NoShow" }));
+        var alert = Assert.Single(await AlertsAsync(app, clientId));
+        Assert.Equal(SignalKind.Engagement, alert.Kind);
+        Assert.Equal("No-show on 1 Nov.", alert.Explanation);
+    }
+}
