@@ -113,20 +113,18 @@ public sealed class LowAllianceRule : ISignalRule
             yield return new Signal(Kind, false, why, $"low-alliance:{all[start].Id}", all[^1].CompletedAt, all[^1].Id);
         }
         if (input.Of("srs").LastOrDefault() is { } srs && srs.Score < settings.SrsLowBelow)
-            yield return new Signal(Kind, false, $"SRS {EngineF(srs.Score)}, below {EngineF(settings.SrsLowBelow)}.", $"low-alliance:{srs.Id}", srs.CompletedAt, srs.Id);
+            yield return new Signal(Kind, false, $"SRS {SignalEngine.F(srs.Score)}, below {SignalEngine.F(settings.SrsLowBelow)}.", $"low-alliance:{srs.Id}", srs.CompletedAt, srs.Id);
         if (settings.WaiSrLowBelow is { } waiLow && input.Of("wai-sr").LastOrDefault() is { } wai && wai.Score < waiLow)
-            yield return new Signal(Kind, false, $"WAI-SR {EngineF(wai.Score)}, below the clinic's level of {EngineF(waiLow)}.", $"low-alliance:{wai.Id}", wai.CompletedAt, wai.Id);
+            yield return new Signal(Kind, false, $"WAI-SR {SignalEngine.F(wai.Score)}, below the clinic's level of {SignalEngine.F(waiLow)}.", $"low-alliance:{wai.Id}", wai.CompletedAt, wai.Id);
     }
-
-    private static string EngineF(decimal v) => SignalEngine.F(v);
 
     private static string? Why(InstrumentResponse cc, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
         var low = SessionItems.Where(i => cc.Answers.TryGetValue(i, out var v) && v <= settings.LowAllianceItemAtOrBelow)
-            .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {EngineF(cc.Answers[i])}").ToList();
+            .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {SignalEngine.F(cc.Answers[i])}").ToList();
         var why = new List<string>();
-        if (cc.Score < settings.LowAllianceMeanBelow) why.Add($"Connection Check mean {cc.Score:0.0}, below {EngineF(settings.LowAllianceMeanBelow)}");
-        if (low.Count > 0) why.Add($"{string.Join(", ", low)} (at or below {EngineF(settings.LowAllianceItemAtOrBelow)})");
+        if (cc.Score < settings.LowAllianceMeanBelow) why.Add($"Connection Check mean {cc.Score:0.0}, below {SignalEngine.F(settings.LowAllianceMeanBelow)}");
+        if (low.Count > 0) why.Add($"{string.Join(", ", low)} (at or below {SignalEngine.F(settings.LowAllianceItemAtOrBelow)})");
         return why.Count == 0 ? null : string.Join("; ", why) + ".";
     }
 }

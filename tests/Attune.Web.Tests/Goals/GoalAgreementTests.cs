@@ -6,11 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Tests.Goals;
 
-public partial class GoalAgreementTests
+public class GoalAgreementTests
 {
-    private static async Task<string> ProgressPathAsync(StaffClient staff, Guid clientId) =>
-        new Uri(WebUtility.HtmlDecode(ProgressLink().Match(await staff.Http.GetStringAsync($"/clients/{clientId}")).Groups[1].Value)).PathAndQuery;
-
     private static async Task<TreatmentGoal> GoalAsync(AttuneFactory app, Guid clientId)
     {
         await using var db = app.CreateDbContext();
@@ -32,7 +29,7 @@ public partial class GoalAgreementTests
         Assert.DoesNotContain("Sleep", goal.ProtectedText); // encrypted at rest
         Assert.Contains("Goal: waiting for the client", WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", ct)));
 
-        var path = await ProgressPathAsync(staff, clientId);
+        var path = await Slice.ProgressPathAsync(staff, clientId);
         var client = new StaffClient(StaffClient.Anonymous(app));
         var page = WebUtility.HtmlDecode(await client.Http.GetStringAsync(path, ct));
         Assert.Contains("Sleep through most nights", page);
@@ -79,7 +76,7 @@ public partial class GoalAgreementTests
         await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "goal-new", new() { ["kind"] = "Task", ["text"] = "Keep a sleep diary" }));
         var goal = await GoalAsync(app, clientId);
 
-        var path = await ProgressPathAsync(staff, clientId);
+        var path = await Slice.ProgressPathAsync(staff, clientId);
         var client = new StaffClient(StaffClient.Anonymous(app));
         var page = await client.Http.GetStringAsync(path, ct);
         foreach (var answer in new[] { "Proposed", "banana", "1", "" })
@@ -103,6 +100,4 @@ public partial class GoalAgreementTests
         Assert.Equal(1, await db.Goals.CountAsync(ct));
     }
 
-    [GeneratedRegex("id=\"progress-link\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex ProgressLink();
 }

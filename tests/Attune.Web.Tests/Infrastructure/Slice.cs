@@ -102,6 +102,14 @@ public static partial class Slice
         return await db.CheckIns.SingleAsync(c => relationshipIds.Contains(c.RelationshipId));
     }
 
+    /// <summary>The client's progress-page link as the clinician's page shows it (/p/…).</summary>
+    public static async Task<string> ProgressPathAsync(StaffClient staff, Guid clientId)
+    {
+        var match = ProgressLinkPattern().Match(await staff.Http.GetStringAsync($"/clients/{clientId}"));
+        Assert.True(match.Success, "No progress link on the client page.");
+        return new Uri(WebUtility.HtmlDecode(match.Groups[1].Value)).PathAndQuery;
+    }
+
     /// <summary>Forms on the client page answer with a redirect (post/redirect/get); this follows it.</summary>
     public static async Task<string> FollowAsync(StaffClient staff, HttpResponseMessage response)
     {
@@ -109,6 +117,9 @@ public static partial class Slice
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"Expected a redirect after the form, got {(int)response.StatusCode}: {body}");
         return await staff.Http.GetStringAsync(response.Headers.Location);
     }
+
+    [GeneratedRegex("id=\"progress-link\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex ProgressLinkPattern();
 
     [GeneratedRegex("name=\"instrument\" value=\"([^\"]+)\"")]
     private static partial Regex ScreenPattern();

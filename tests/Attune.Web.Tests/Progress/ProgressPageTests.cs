@@ -5,16 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Tests.Progress;
 
-public partial class ProgressPageTests
+public class ProgressPageTests
 {
-    private static async Task<string> ProgressPathAsync(StaffClient staff, Guid clientId)
-    {
-        var page = await staff.Http.GetStringAsync($"/clients/{clientId}");
-        var match = ProgressLink().Match(page);
-        Assert.True(match.Success, "No progress link on the client page.");
-        return new Uri(WebUtility.HtmlDecode(match.Groups[1].Value)).PathAndQuery;
-    }
-
     [Theory]
     [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task The_client_sees_their_scores_with_the_cut_off_and_a_reliable_drop_celebrated(string provider)
@@ -37,7 +29,7 @@ public partial class ProgressPageTests
         var fromThanks = WebUtility.HtmlDecode(Regex.Match(thanksHtml, "href=\"(/p/[^\"]+)\"").Groups[1].Value);
         var anonymous = StaffClient.Anonymous(app);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(fromThanks, ct)).StatusCode);
-        var path = await ProgressPathAsync(staff, clientId);
+        var path = await Slice.ProgressPathAsync(staff, clientId);
         var response = await anonymous.GetAsync(path, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
@@ -66,7 +58,7 @@ public partial class ProgressPageTests
         var ct = TestContext.Current.CancellationToken;
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Tam Tamper");
-        var path = await ProgressPathAsync(staff, clientId);
+        var path = await Slice.ProgressPathAsync(staff, clientId);
         var anonymous = StaffClient.Anonymous(app);
 
         var token = path["/p/".Length..];
@@ -88,6 +80,4 @@ public partial class ProgressPageTests
 
     private static Dictionary<string, string> Merge(Dictionary<string, string> a, Dictionary<string, string> b) => a.Concat(b).ToDictionary();
 
-    [GeneratedRegex("id=\"progress-link\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex ProgressLink();
 }

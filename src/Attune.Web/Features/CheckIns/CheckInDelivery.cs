@@ -92,23 +92,9 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
 }
 
 /// <summary>Runs the reminder pass every few minutes.</summary>
-public sealed class CheckInReminderService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<CheckInReminderService> logger) : BackgroundService
+public sealed class CheckInReminderService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<CheckInReminderService> logger)
+    : Background.PeriodicPass(scopes, clock, logger, TimeSpan.FromMinutes(10), "Check-in reminder pass")
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                using var scope = scopes.CreateScope();
-                var queued = await scope.ServiceProvider.GetRequiredService<CheckInDelivery>().QueueDueRemindersAsync(stoppingToken);
-                if (queued > 0) logger.LogInformation("Queued {Count} check-in reminders", queued);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("Reminder pass failed: {ErrorType}", e.GetType().Name);
-            }
-        }
-    }
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<CheckInDelivery>().QueueDueRemindersAsync(ct);
 }

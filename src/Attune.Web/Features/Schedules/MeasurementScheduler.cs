@@ -80,23 +80,9 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
 }
 
 /// <summary>Runs the scheduler every few minutes.</summary>
-public sealed class MeasurementSchedulerService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeasurementSchedulerService> logger) : BackgroundService
+public sealed class MeasurementSchedulerService(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeasurementSchedulerService> logger)
+    : Background.PeriodicPass(scopes, clock, logger, TimeSpan.FromMinutes(5), "Measurement schedule pass")
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                using var scope = scopes.CreateScope();
-                var made = await scope.ServiceProvider.GetRequiredService<MeasurementScheduler>().RunAsync(ct: stoppingToken);
-                if (made > 0) logger.LogInformation("Made {Count} scheduled check-ins", made);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("Schedule pass failed: {ErrorType}", e.GetType().Name);
-            }
-        }
-    }
+    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<MeasurementScheduler>().RunAsync(ct: ct);
 }
