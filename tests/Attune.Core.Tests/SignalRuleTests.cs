@@ -4,40 +4,15 @@ using Attune.Core.Relationships;
 using Attune.Core.Scoring;
 using Attune.Core.Signals;
 
+using static Attune.Core.Tests.Responses;
+
 namespace Attune.Core.Tests;
 
 public class SignalRuleTests
 {
-    private static readonly InstrumentCatalog Catalog = InstrumentCatalog.BuiltIn();
-    private static readonly DateTimeOffset T0 = new(2026, 9, 1, 10, 0, 0, TimeSpan.Zero);
     private static readonly SignalSettings Defaults = new();
 
     private static TherapeuticRelationship NewRelationship() => new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), T0.AddDays(-1));
-
-    private static InstrumentResponse Score(string id, Dictionary<string, decimal?> answers, int week, Guid? sessionId = null)
-    {
-        var outcome = InstrumentScorer.Score(Catalog.Find(id)!, answers);
-        Assert.True(outcome.IsValid, string.Join("; ", outcome.Errors.Select(e => e.Message)));
-        return new InstrumentResponse(Guid.NewGuid(), null, sessionId, answers, outcome.Result!, T0.AddDays(7 * week));
-    }
-
-    /// <summary>A Connection Check with every session item at <paramref name="each"/>.</summary>
-    private static InstrumentResponse Cc(int each, int week, int moment = 0, Guid? sessionId = null) =>
-        CcItems(Enumerable.Repeat(each, 7).ToArray(), week, moment, sessionId);
-
-    /// <summary>A Connection Check with the seven session items (heard … overall) as given.</summary>
-    private static InstrumentResponse CcItems(int[] items, int week, int moment = 0, Guid? sessionId = null)
-    {
-        var answers = LowAllianceRule.SessionItems.Select((id, i) => (id, (decimal?)items[i])).ToDictionary(x => x.id, x => x.Item2);
-        answers["moment"] = moment;
-        return Score("connection-check", answers, week, sessionId);
-    }
-
-    private static InstrumentResponse Phq9(int total, int week, int item9 = 0)
-    {
-        var items = Enumerable.Range(1, 8).Select(i => (decimal?)Math.Min(3, Math.Max(0, total - item9 - 3 * (i - 1)))).Append(item9).ToArray();
-        return Score("phq-9", Answers.Numbered(items), week);
-    }
 
     private static IReadOnlyList<Signal> Run(ISignalRule rule, IReadOnlyList<InstrumentResponse> responses, SignalSettings? settings = null,
         TherapeuticRelationship? relationship = null, IReadOnlyList<CheckIn>? checkIns = null, IReadOnlyList<ClinicianRating>? ratings = null, DateTimeOffset? now = null) =>

@@ -3,12 +3,21 @@ using System.Text.Json.Serialization;
 namespace Attune.Core.Signals;
 
 [JsonConverter(typeof(JsonStringEnumConverter<AlertStatus>))]
-public enum AlertStatus { Open, Acknowledged }
+public enum AlertStatus { Open, Acknowledged, Resolved }
+
+/// <summary>What the clinician did about an alert, recorded when they resolve it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AlertAction>))]
+public enum AlertAction
+{
+    TalkedAboutRelationship, ChangedTaskOrGoal, RiskAssessmentDone, SafetyPlanUpdated, ContactedClient,
+    Referred, DiscussedInSupervision, NoActionNeeded, Other,
+}
 
 /// <summary>
-/// A signal a clinician must see, kept until they act on it. One alert per problem: the signal's key is unique per
-/// relationship. A risk alert is urgent: it is stored in the same transaction as the answers that raised it, so it
-/// cannot be lost, and it stays open until the clinician acknowledges it.
+/// A signal a clinician must see, kept until they act on it: open → acknowledged → resolved with the action taken.
+/// One alert per problem: the signal's key is unique per relationship. A risk alert is urgent: it is stored in the
+/// same transaction as the answers that raised it, so it cannot be lost; it cannot be snoozed, and it is resolved only
+/// with an action (not "no action needed"). Other alerts can be snoozed for a while, then come back.
 /// </summary>
 public sealed class ClinicalAlert
 {
@@ -46,12 +55,59 @@ public sealed class ClinicalAlert
     public DateTimeOffset? AcknowledgedAt { get; private set; }
     public Guid? AcknowledgedBy { get; private set; }
 
+    public DateTimeOffset? ResolvedAt { get; private set; }
+    public Guid? ResolvedBy { get; private set; }
+    public AlertAction? Action { get; private set; }
+    /// <summary>What was done, in the clinician's words, encrypted; optional.</summary>
+    public string? ProtectedActionNote { get; private set; }
+    /// <summary>Hidden from the caseload until then; it comes back by itself.</summary>
+    public DateTimeOffset? SnoozedUntil { get; private set; }
+
+    public const int MaxSnoozeDays = 28;
+
+    /// <summary>Not resolved and not snoozed at <paramref name="now"/>.</summary>
+    public bool IsActiveAt(DateTimeOffset now) => Status != AlertStatus.Resolved && (SnoozedUntil is null || SnoozedUntil <= now);
+
     public void Acknowledge(Guid staffUserId, DateTimeOffset at)
     {
         if (Status != AlertStatus.Open)
-            throw new DomainRuleException("This alert has already been acknowledged.");
+            throw new DomainRuleException(Status == AlertStatus.Resolved ? "This alert has already been resolved." : "This alert has already been acknowledged.");
         Status = AlertStatus.Acknowledged;
         AcknowledgedAt = at;
         AcknowledgedBy = staffUserId;
+    }
+
+    public void Resolve(Guid staffUserId, AlertAction action, string? protectedNote, DateTimeOffset at)
+    {
+        if (Status == AlertStatus.Resolved)
+            throw new DomainRuleException("This alert has already been resolved.");
+        if (!Enum.IsDefined(action))
+            throw new DomainRuleException("Choose the action taken from the list.");
+        if (Urgent && action == AlertAction.NoActionNeeded)
+            throw new DomainRuleException("A risk alert is resolved with the action taken, such as a risk assessment done.");
+        if (action == AlertAction.Other && string.IsNullOrEmpty(protectedNote))
+            throw new DomainRuleException("Say what you did when you choose “Other”.");
+        if (Status == AlertStatus.Open)
+        {
+            AcknowledgedAt = at;
+            AcknowledgedBy = staffUserId;
+        }
+        Status = AlertStatus.Resolved;
+        ResolvedAt = at;
+        ResolvedBy = staffUserId;
+        Action = action;
+        ProtectedActionNote = string.IsNullOrEmpty(protectedNote) ? null : protectedNote;
+        SnoozedUntil = null;
+    }
+
+    public void Snooze(DateTimeOffset until, DateTimeOffset at)
+    {
+        if (Urgent)
+            throw new DomainRuleException("A risk alert cannot be snoozed: contact the client and resolve it with the action taken.");
+        if (Status == AlertStatus.Resolved)
+            throw new DomainRuleException("This alert has already been resolved.");
+        if (until <= at || until > at.AddDays(MaxSnoozeDays))
+            throw new DomainRuleException($"Snooze for between one day and {MaxSnoozeDays} days.");
+        SnoozedUntil = until;
     }
 }

@@ -44,8 +44,11 @@ public sealed record SignalSettings
     public int? LongGapDays { get; init; }
 }
 
-/// <summary>The clinician's own rating after a session ("I felt connected with this client today", 0–10).</summary>
-public sealed record ClinicianRating(Guid SessionId, decimal Connected, DateTimeOffset At);
+/// <summary>
+/// The clinician's own reflection after a session: "I felt connected with this client today" (0–10) and any tension
+/// or distance they noticed.
+/// </summary>
+public sealed record ClinicianRating(Guid SessionId, decimal Connected, DateTimeOffset At, Reflections.Tension Tension = Reflections.Tension.None);
 
 /// <summary>Everything the rules read about one relationship.</summary>
 public sealed record SignalInput(
@@ -53,7 +56,8 @@ public sealed record SignalInput(
     IReadOnlyList<InstrumentResponse> Responses,
     IReadOnlyList<CheckIn> CheckIns,
     IReadOnlyList<ClinicianRating> ClinicianRatings,
-    DateTimeOffset Now)
+    DateTimeOffset Now,
+    IReadOnlyDictionary<string, ExpectedResponseTable>? Expected = null)
 {
     public IEnumerable<InstrumentResponse> Of(string instrument) =>
         Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt);
@@ -140,7 +144,10 @@ public static class AllianceBaseline
     }
 }
 
-/// <summary>The Connection Check mean falls 1 or more below the client's running baseline; the SRS drops by 1 or more.</summary>
+/// <summary>
+/// The Connection Check mean falls 1 or more below the client's running baseline; the SRS drops by 1 or more; the
+/// clinician noticed tension or distance (withdrawal or confrontation) in their reflection on the latest session.
+/// </summary>
 public sealed class AllianceDropRule : ISignalRule
 {
     public SignalKind Kind => SignalKind.AllianceDrop;
@@ -156,6 +163,10 @@ public sealed class AllianceDropRule : ISignalRule
         if (srs.Count >= 2 && srs[^2].Score - srs[^1].Score >= settings.SrsDropAtLeast)
             yield return new Signal(Kind, false, $"SRS fell from {SignalEngine.F(srs[^2].Score)} to {SignalEngine.F(srs[^1].Score)}.",
                 $"alliance-drop:{srs[^1].Id}", srs[^1].CompletedAt, srs[^1].Id);
+        if (input.ClinicianRatings.MaxBy(r => r.At) is { Tension: not Reflections.Tension.None } tense)
+            yield return new Signal(Kind, false,
+                $"In your reflection of {SignalEngine.D(tense.At)} you noticed {(tense.Tension == Reflections.Tension.Withdrawal ? "withdrawal" : "confrontation")}: a possible rupture to come back to.",
+                $"tension:{tense.SessionId}", tense.At);
     }
 }
 
@@ -200,8 +211,10 @@ public sealed class RuptureRepairedRule : ISignalRule
 }
 
 /// <summary>
-/// An outcome measure reliably worse than the client's first score (each measure's reliable-change value). The
-/// expected-treatment-response comparison joins this rule when the clinic's history bands exist.
+/// An outcome measure reliably worse than the client's first score (each measure's reliable-change value), or, where the
+/// clinic's own history gives an expected treatment response, a score worse than its lower bound (red). Checked at
+/// every measurement, not only at session 3, so late responders and late deterioration are both seen. A run of red
+/// scores is one alert (the key names the first of the run).
 /// </summary>
 public sealed class NotOnTrackRule : ISignalRule
 {
@@ -219,6 +232,14 @@ public sealed class NotOnTrackRule : ISignalRule
                 yield return new Signal(Kind, false,
                     $"{d.ShortName} {(d.Direction == ScoreDirection.HigherIsWorse ? "rose" : "fell")} from {SignalEngine.F(change.Before)} to {SignalEngine.F(change.After)}: a reliable deterioration (a change of {SignalEngine.F(change.ReliableChangeValue ?? 0)} or more).",
                     $"not-on-track:{d.Id}", ordered[^1].CompletedAt, ordered[^1].Id);
+            if (input.Expected?.GetValueOrDefault(d.Id) is not { } table) continue;
+            var track = table.Track(ordered.Select(r => r.Score).ToList());
+            if (track[^1] is not { Light: TrackLight.Red, Expectation: { Source: ExpectationSource.ClinicHistory } e }) continue;
+            var start = track.Count - 1;
+            while (start > 1 && track[start - 1] is { Light: TrackLight.Red, Expectation.Source: ExpectationSource.ClinicHistory }) start--;
+            yield return new Signal(Kind, false,
+                $"{d.ShortName} {SignalEngine.F(ordered[^1].Score)} at measurement {ordered.Count}: worse than the lower bound of {SignalEngine.F(e.LowerBound)} for this clinic's clients who started in the same band ({e.IntakeBand}; expected {SignalEngine.F(e.Expected)}, from {e.Clients} clients).",
+                $"off-track:{ordered[start].Id}", ordered[^1].CompletedAt, ordered[^1].Id);
         }
     }
 }
