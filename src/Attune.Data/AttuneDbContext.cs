@@ -2,6 +2,8 @@ using System.Text.Json;
 using Attune.Core.CheckIns;
 using Attune.Core.Clinic;
 using Attune.Core.Goals;
+using Attune.Core.Reflections;
+using Attune.Core.Ruptures;
 using Attune.Core.Relationships;
 using Attune.Core.Scoring;
 using Attune.Core.Signals;
@@ -29,6 +31,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ClinicalAlert> Alerts => Set<ClinicalAlert>();
     public DbSet<TreatmentGoal> Goals => Set<TreatmentGoal>();
+    public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
+    public DbSet<RuptureRecord> Ruptures => Set<RuptureRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -46,12 +50,13 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         base.OnModelCreating(b);
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.RiskProtocol).HasMaxLength(Organisation.MaxRiskProtocolLength);
             e.ComplexProperty(x => x.Measures, m =>
             {
                 m.Property(x => x.OutcomeMeasure).HasMaxLength(64);
@@ -151,6 +156,34 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => new { x.RelationshipId, x.Key }).IsUnique();
             e.Property(x => x.Key).HasMaxLength(100);
             e.Property(x => x.Explanation).HasMaxLength(500);
+            e.Property(x => x.Action).HasConversion<string>().HasMaxLength(40);
+            e.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+        });
+
+        b.Entity<SessionReflection>(e =>
+        {
+            e.Property(x => x.Tension).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
+            // One reflection per session: saving again revises it.
+            e.HasIndex(x => x.SessionId).IsUnique();
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<RuptureRecord>(e =>
+        {
+            e.Property(x => x.Marker).HasConversion<string>().HasMaxLength(40);
+            e.Property(x => x.NoticedBy).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Resolution).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.RecoveryDescription).HasMaxLength(300);
+            e.Property<List<RepairStrategy>>("_strategies").HasColumnName("Strategies").HasMaxLength(1000)
+                .HasConversion(JsonConverter<List<RepairStrategy>>(), JsonComparer<List<RepairStrategy>>());
+            e.Ignore(x => x.Strategies);
+            e.Ignore(x => x.Category);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<ClinicalAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(x => x.RelationshipId);
         });
 
         b.Entity<TreatmentGoal>(e =>

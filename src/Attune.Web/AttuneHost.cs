@@ -104,6 +104,9 @@ public static class AttuneHost
         services.AddSingleton<Features.Progress.ProgressLinks>();
         services.AddScoped<CheckInSubmission>();
         services.AddScoped<Features.Signals.SignalEvaluator>();
+        services.AddScoped<Features.Signals.ExpectedResponses>();
+        services.AddScoped<Features.Caseload.CaseloadQuery>();
+        services.AddMemoryCache();
         services.AddScoped<CheckInDelivery>();
         services.AddHostedService<CheckInReminderService>();
         services.AddScoped<Features.Schedules.MeasurementScheduler>();

@@ -20,5 +20,12 @@ public sealed class Organisation
     /// <summary>The clinic's default measurement plan; each relationship may override parts of it.</summary>
     public MeasurementPlan Measures { get; private set; } = MeasurementPlan.Default;
 
+    /// <summary>The clinic's own risk protocol, shown with every risk alert's guidance; null until an admin writes it.</summary>
+    public string? RiskProtocol { get; private set; }
+
+    public const int MaxRiskProtocolLength = 4000;
+
     public void SetMeasures(MeasurementPlan plan) => Measures = plan;
+
+    public void SetRiskProtocol(string? text) => RiskProtocol = Require.OptionalText(text, "riskProtocol", MaxRiskProtocolLength);
 }

@@ -214,6 +214,10 @@ namespace Attune.Data.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("RiskProtocol")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Clinic.Organisation.Measures#MeasurementPlan", b1 =>
                         {
                             b1.IsRequired();
@@ -281,6 +285,47 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("RelationshipId");
 
                     b.ToTable("Goals");
+                });
+
+            modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Connected")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedNote")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Tension")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique();
+
+                    b.ToTable("Reflections");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
@@ -402,6 +447,80 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Marker")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("NoticedBy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedNote")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RecoveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecoveryDescription")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid?>("RecoveryResponseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("_strategies")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("Strategies");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("Ruptures");
+                });
+
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -412,6 +531,10 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<Guid?>("AcknowledgedBy")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<Guid>("ClinicianId")
                         .HasColumnType("uuid");
@@ -437,11 +560,23 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ProtectedActionNote")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ResolvedBy")
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("ResponseId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SnoozedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -456,6 +591,8 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("ResponseId");
 
                     b.HasIndex("ClinicianId", "Status");
+
+                    b.HasIndex("OrganisationId", "CreatedAt");
 
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
@@ -856,6 +993,21 @@ namespace Attune.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
@@ -892,6 +1044,25 @@ namespace Attune.Data.Postgres.Migrations
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>

@@ -209,6 +209,10 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RiskProtocol")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Clinic.Organisation.Measures#MeasurementPlan", b1 =>
                         {
                             b1.IsRequired();
@@ -276,6 +280,47 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId");
 
                     b.ToTable("Goals");
+                });
+
+            modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Connected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tension")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique();
+
+                    b.ToTable("Reflections");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
@@ -397,6 +442,80 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Marker")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticedBy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RecoveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecoveryDescription")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RecoveryResponseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("_strategies")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Strategies");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("Ruptures");
+                });
+
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -406,6 +525,10 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("AcknowledgedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ClinicianId")
@@ -432,11 +555,23 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedActionNote")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ResolvedBy")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ResponseId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SnoozedUntil")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -451,6 +586,8 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("ResponseId");
 
                     b.HasIndex("ClinicianId", "Status");
+
+                    b.HasIndex("OrganisationId", "CreatedAt");
 
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
@@ -843,6 +980,21 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
@@ -879,6 +1031,25 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>

@@ -16,7 +16,7 @@ public sealed record DemoLogin(string Role, string Email, string Password);
 /// Seeds a demo clinic into an empty database so that a first start has something to look at.
 /// The demo passwords are public (they are printed and in the README): a real clinic turns seeding off.
 /// </summary>
-public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole<Guid>> roles, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit)
+public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole<Guid>> roles, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, Signals.SignalEvaluator signals)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -49,11 +49,21 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         await CreateUser(org, Logins[1], supervisorClinician.DisplayName, supervisorClinician.Id);
         await CreateUser(org, Logins[2], "Jordan Lee (clinic admin)", null);
 
-        SeedClient(org, clinician, "Alex M.", now, weeksAgo: 8, phq9: [18, 16, 15, 12, 11, 9], alliance: [7, 7.5m, 6, 8, 8.5m, 9]);
-        SeedClient(org, clinician, "Priya K.", now, weeksAgo: 3, phq9: [13, 14, 12], alliance: [8, 8.5m, 9]);
+        SeedHistory(org, supervisorClinician, now);
+        var alex = SeedClient(org, clinician, "Alex M.", now, weeksAgo: 8, phq9: [18, 16, 15, 12, 11, 9], alliance: [8, 8.5m, 6, 8, 8.5m, 9]);
+        // Alex's rupture in session 3, logged and repaired: Attune links the Connection Check's recovery to it.
+        var third = alex.Sessions.Single(s => s.Number == 3);
+        db.Ruptures.Add(new Core.Ruptures.RuptureRecord(alex.Id, third.Id, third.StartsAt, Core.Ruptures.RuptureMarker.ComplaintAboutActivities, Core.Ruptures.NoticedBy.ClientReport,
+            [Core.Ruptures.RepairStrategy.InviteDiscussion, Core.Ruptures.RepairStrategy.ChangeTaskOrGoal], Core.Ruptures.RuptureResolution.Resolved, null, null, Guid.Empty, third.StartsAt.AddDays(1)));
+        var priya = SeedClient(org, clinician, "Priya K.", now, weeksAgo: 3, phq9: [13, 14, 12], alliance: [8, 8.5m, 9]);
         SeedClient(org, clinician, "Jo T.", now, weeksAgo: 1, phq9: [20], alliance: [9]);
+        // Chris is getting worse and the sessions feel less right: not on track, and the alliance is slipping.
+        var chris = SeedClient(org, clinician, "Chris D.", now, weeksAgo: 4, phq9: [16, 17, 19, 21], alliance: [9, 8.5m, 8, 6]);
+        db.Reflections.Add(new Core.Reflections.SessionReflection(chris.Id, chris.Sessions.Single(s => s.Number == 4).Id, clinician.Id, 9, Core.Reflections.Tension.None, null, now.AddDays(-1)));
         audit.System(org.Id, "seed", "Organisation", org.Id);
         await db.SaveChangesAsync(ct);
+        foreach (var r in new[] { alex, priya, chris })
+            await signals.EvaluateAsync(r.Id, ct);
         await tx.CommitAsync(ct);
         return Logins;
     }
@@ -75,7 +85,36 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         await users.AddToRoleAsync(user, login.Role);
     }
 
-    private void SeedClient(Organisation org, Clinician clinician, string name, DateTimeOffset now, int weeksAgo, decimal[] phq9, decimal[] alliance)
+    /// <summary>
+    /// Thirty past clients of the clinic's supervisor, closed, with eight PHQ-9 scores each, so that the demo's
+    /// expected-treatment-response bands come from clinic history (PHQ-9 "Moderately severe" at intake).
+    /// </summary>
+    private void SeedHistory(Organisation org, Clinician clinician, DateTimeOffset now)
+    {
+        var random = new Random(2026);
+        var phq = catalog.Get("phq-9");
+        for (var c = 0; c < 30; c++)
+        {
+            var weeksAgo = 60 + c;
+            var client = new Client(org.Id, $"Past client {c + 1:00}", now.AddDays(-7 * weeksAgo - 2));
+            db.Clients.Add(client);
+            var relationship = new TherapeuticRelationship(org.Id, client.Id, clinician.Id, now.AddDays(-7 * weeksAgo - 1));
+            db.Relationships.Add(relationship);
+            var start = 15 + random.Next(5);
+            var rate = 0.4 + random.NextDouble() * 1.2;
+            for (var i = 0; i < 8; i++)
+            {
+                var at = new DateTimeOffset(now.AddDays(-7 * (weeksAgo - i)).Date.AddHours(10), TimeSpan.Zero);
+                var session = relationship.RecordSession(at, SessionModality.InPerson, SessionAttendance.Attended);
+                var score = i == 0 ? start : Math.Clamp((int)Math.Round(start - rate * i + random.Next(-2, 3)), 0, 27);
+                AddResponse(relationship, session, phq, SpreadPhq9(score), at.AddMinutes(-10));
+            }
+            relationship.MoveTo(RelationshipPhase.Termination, "Goals reached", now.AddDays(-7 * (weeksAgo - 8)));
+            relationship.MoveTo(RelationshipPhase.Closed, "Planned ending", now.AddDays(-7 * (weeksAgo - 8)).AddHours(1));
+        }
+    }
+
+    private TherapeuticRelationship SeedClient(Organisation org, Clinician clinician, string name, DateTimeOffset now, int weeksAgo, decimal[] phq9, decimal[] alliance)
     {
         var client = new Client(org.Id, name, now.AddDays(-7 * weeksAgo - 2));
         db.Clients.Add(client);
@@ -93,6 +132,7 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         }
         // The next session is in the calendar, so the measurement plan has something to send before it.
         relationship.RecordSession(new DateTimeOffset(now.UtcDateTime.Date.AddDays(2).AddHours(10), TimeSpan.Zero), SessionModality.InPerson, SessionAttendance.Scheduled);
+        return relationship;
     }
 
     private void AddResponse(TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)

@@ -21,5 +21,5 @@ public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWor
 
     /// <summary>Reads a posted answer; unknown values (and "Proposed") are refused rather than bound to a default.</summary>
     public static bool TryAnswer(string? value, out GoalAgreement answer) =>
-        Enum.TryParse(value, ignoreCase: false, out answer) && !int.TryParse(value, out _) && Enum.IsDefined(answer) && answer != GoalAgreement.Proposed;
+        Forms.FormChoice.TryParse(value, out answer) && answer != GoalAgreement.Proposed;
 }

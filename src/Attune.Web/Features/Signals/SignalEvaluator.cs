@@ -7,11 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Signals;
 
 /// <summary>
-/// Runs the signal rules for one relationship when its data changes (a screen of answers saved, a session recorded)
-/// and opens an alert for each signal not seen before; a signal already alerted (same key) is the same alert.
+/// Runs the signal rules for one relationship when its data changes (a screen of answers saved, a session recorded,
+/// a reflection written) and opens an alert for each signal not seen before; a signal already alerted (same key) is
+/// the same alert. It also links a logged rupture to the alliance's later recovery (the V-shaped sequence).
 /// Rule settings come from the "Signals" configuration section (PRODUCT.md's defaults otherwise).
 /// </summary>
-public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalog, AuditTrail audit, TimeProvider clock, IConfiguration config)
+public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalog, AuditTrail audit, TimeProvider clock, IConfiguration config, ExpectedResponses expected)
 {
     public SignalSettings Settings { get; } = config.GetSection("Signals").Get<SignalSettings>() ?? new SignalSettings();
 
@@ -21,8 +22,12 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.Id == relationshipId, ct);
         var responses = await db.Responses.Where(r => r.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
         var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        var ratings = await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
+            .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
+        var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
-        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, [], now), Settings, catalog.Find);
+        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables), Settings, catalog.Find);
+        await LinkRecoveriesAsync(relationship, responses, ct);
         var known = (await db.Alerts.Where(a => a.RelationshipId == relationshipId).Select(a => a.Key).ToListAsync(ct)).ToHashSet();
         var added = new List<ClinicalAlert>();
         // Risk alerts are raised with the answers themselves, in the same transaction; the rules never lose one.
@@ -33,7 +38,11 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             audit.System(relationship.OrganisationId, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
             added.Add(alert);
         }
-        if (added.Count == 0) return added;
+        if (added.Count == 0)
+        {
+            await db.SaveChangesAsync(ct); // recoveries linked, if any
+            return added;
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -45,5 +54,19 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             return [];
         }
         return added;
+    }
+
+    /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
+    private async Task LinkRecoveriesAsync(Core.Relationships.TherapeuticRelationship relationship, List<Core.CheckIns.InstrumentResponse> responses, CancellationToken ct)
+    {
+        var open = await db.Ruptures.Where(r => r.RelationshipId == relationship.Id && r.RecoveryResponseId == null).ToListAsync(ct);
+        if (open.Count == 0) return;
+        var cc = responses.Where(r => r.Instrument == Core.Progress.ClientProgress.ConnectionCheck).ToList();
+        foreach (var rupture in open)
+        {
+            if (Core.Ruptures.RuptureRecovery.Find(rupture.OccurredAt, cc, Settings.AllianceDropAtLeast, Settings.RepairWindowSessions) is { } found
+                && rupture.LinkRecovery(found))
+                audit.System(relationship.OrganisationId, "update", "RuptureRecord", rupture.Id, relationship.ClientId);
+        }
     }
 }

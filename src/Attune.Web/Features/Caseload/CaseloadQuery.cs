@@ -1,0 +1,92 @@
+using Attune.Core.CheckIns;
+using Attune.Core.Goals;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Signals;
+using Attune.Data;
+using Attune.Web.Features.Security;
+using Attune.Web.Features.Signals;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Caseload;
+
+public sealed record OutcomeTrend(InstrumentDefinition Instrument, IReadOnlyList<(DateTimeOffset At, decimal Value)> Points, TrackLight? Light);
+
+public sealed record AlertBadge(Guid Id, SignalKind Kind);
+
+/// <summary>One active relationship on the caseload, with what it needs.</summary>
+public sealed record CaseloadRow(
+    Guid RelationshipId, Guid ClientId, string ClientName, string? ClinicianName, RelationshipPhase Phase, int Sessions,
+    OutcomeTrend? Outcome, IReadOnlyList<(DateTimeOffset At, decimal Value)> Alliance,
+    Guid? UrgentAlertId, IReadOnlyList<AlertBadge> Signals, FitCheckResult? Fit, int GoalsToTalkAbout, int MissedCheckIns)
+{
+    /// <summary>
+    /// The order of the caseload: an open risk alert first; then off track (red); then open signals (a repaired rupture
+    /// is a strength and does not count), goals to talk about and missed check-ins; then amber.
+    /// </summary>
+    public int Need =>
+        (UrgentAlertId is null ? 0 : 10_000)
+        + (Outcome?.Light == TrackLight.Red ? 1_000 : 0)
+        + 100 * Signals.Count(s => s.Kind != SignalKind.RuptureRepaired)
+        + 50 * GoalsToTalkAbout
+        + 20 * MissedCheckIns
+        + (Outcome?.Light == TrackLight.Amber ? 10 : 0);
+
+    public bool NeedsAttention => Need > 0;
+}
+
+/// <summary>
+/// The caseload in a fixed number of queries, whatever its size: relationships with sessions, then scores, alerts,
+/// check-ins and goals for all of them at once (only the columns needed), joined in memory.
+/// </summary>
+public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, InstrumentCatalog catalog, ClinicClock clock, ExpectedResponses expected)
+{
+    /// <summary>Check-ins that expired unanswered in this window count as not completed; older ones are history.</summary>
+    public static readonly TimeSpan MissedWithin = TimeSpan.FromDays(30);
+
+    public async Task<IReadOnlyList<CaseloadRow>> ForAsync(StaffUser user, CancellationToken ct = default)
+    {
+        if (user.ClinicianId is null) return [];
+        var now = clock.Now;
+        var recent = now - MissedWithin;
+        var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
+        var relationships = await mine.Include(r => r.Sessions).AsNoTracking().AsSplitQuery().ToListAsync(ct);
+        var clients = await db.Clients.Where(c => mine.Any(r => r.ClientId == c.Id)).Select(c => new { c.Id, c.DisplayName }).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        var clinicians = await db.Clinicians.Where(c => c.OrganisationId == user.OrganisationId).Select(c => new { c.Id, c.DisplayName }).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        var scores = (await db.Responses.Where(x => mine.Any(r => r.Id == x.RelationshipId) && x.Instrument != FitCheck.InstrumentId)
+                .Select(x => new { x.RelationshipId, x.Instrument, x.Score, x.CompletedAt }).AsNoTracking().ToListAsync(ct))
+            .ToLookup(x => x.RelationshipId);
+        var fitChecks = (await db.Responses.Where(x => mine.Any(r => r.Id == x.RelationshipId) && x.Instrument == FitCheck.InstrumentId).AsNoTracking().ToListAsync(ct))
+            .ToLookup(x => x.RelationshipId);
+        var alerts = (await db.Alerts.Where(a => mine.Any(r => r.Id == a.RelationshipId) && a.Status != AlertStatus.Resolved && (a.SnoozedUntil == null || a.SnoozedUntil <= now))
+                .Select(a => new { a.Id, a.RelationshipId, a.Kind, a.Urgent, a.Status, a.CreatedAt }).AsNoTracking().ToListAsync(ct))
+            .ToLookup(a => a.RelationshipId);
+        var missed = await db.CheckIns.Where(c => mine.Any(r => r.Id == c.RelationshipId) && c.Status == CheckInStatus.Pending && c.ExpiresAt <= now && c.ExpiresAt > recent)
+            .GroupBy(c => c.RelationshipId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var goals = await db.Goals.Where(g => mine.Any(r => r.Id == g.RelationshipId) && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed))
+            .GroupBy(g => g.RelationshipId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
+
+        return relationships.Select(r =>
+        {
+            var own = scores[r.Id].OrderBy(x => x.CompletedAt).ToList();
+            var outcomeId = own.LastOrDefault(x => catalog.Find(x.Instrument)?.Purpose == InstrumentPurpose.Outcome)?.Instrument;
+            OutcomeTrend? outcome = null;
+            if (outcomeId is not null)
+            {
+                var series = own.Where(x => x.Instrument == outcomeId).Select(x => (x.CompletedAt, x.Score)).ToList();
+                var light = tables.GetValueOrDefault(outcomeId)?.Track(series.Select(p => p.Score).ToList())[^1].Light;
+                outcome = new OutcomeTrend(catalog.Find(outcomeId)!, series, light);
+            }
+            var open = alerts[r.Id].ToList();
+            return new CaseloadRow(r.Id, r.ClientId, clients.GetValueOrDefault(r.ClientId, "—"),
+                r.ClinicianId == user.ClinicianId ? null : clinicians.GetValueOrDefault(r.ClinicianId),
+                r.Phase, r.AttendedSessionCount, outcome,
+                own.Where(x => x.Instrument == Core.Progress.ClientProgress.ConnectionCheck).Select(x => (x.CompletedAt, x.Score)).ToList(),
+                open.Where(a => a.Urgent && a.Status == AlertStatus.Open).OrderBy(a => a.CreatedAt).FirstOrDefault()?.Id,
+                open.Where(a => !a.Urgent || a.Status == AlertStatus.Acknowledged).OrderByDescending(a => a.CreatedAt).Select(a => new AlertBadge(a.Id, a.Kind)).ToList(),
+                FitCheck.Latest(fitChecks[r.Id]), goals.GetValueOrDefault(r.Id), missed.GetValueOrDefault(r.Id));
+        })
+        .OrderByDescending(r => r.Need).ThenBy(r => r.ClientName, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+}
