@@ -30,7 +30,7 @@ public class FirstSliceTests
         await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Caseload" })).ToBeVisibleAsync();
-        await Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." })).ToBeVisibleAsync();
+        await Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Alex M.", Exact = true })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff, "the caseload");
         await Browser.ScreenshotAsync(staff, "02-caseload");
 

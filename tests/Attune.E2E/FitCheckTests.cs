@@ -14,7 +14,7 @@ public class FitCheckTests
         await using var __ = browser;
 
         var staff = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
-        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M.", Exact = true }).ClickAsync();
 
         // Alex has had six sessions and no fit check yet: it is offered, ticked.
         var fitBox = staff.GetByRole(AriaRole.Checkbox, new() { Name = "Fit check (due: session 3 has taken place)" });

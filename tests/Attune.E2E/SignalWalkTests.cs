@@ -67,7 +67,7 @@ public class SignalWalkTests
         await Browser.ScreenshotAsync(staff, "23-timeline-rupture-repaired");
 
         // A reflection on Alex's latest session, then a rupture logged by hand.
-        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).First.ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M.", Exact = true }).ClickAsync();
         await staff.GetByRole(AriaRole.Link, new() { Name = "Add your reflection" }).First.ClickAsync();
         await staff.GetByRole(AriaRole.Radio, new() { Name = "8", Exact = true }).CheckAsync();
         await staff.GetByLabel(new System.Text.RegularExpressions.Regex("^Withdrawal")).CheckAsync();

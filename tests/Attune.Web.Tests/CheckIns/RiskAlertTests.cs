@@ -31,7 +31,7 @@ public class RiskAlertTests
 
         await using (var db = app.CreateDbContext())
         {
-            var alert = await db.Alerts.AsNoTracking().SingleAsync(ct);
+            var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Urgent, ct);
             Assert.Equal(AlertStatus.Open, alert.Status);
             Assert.Single(await db.Outbox.AsNoTracking().Where(m => m.To == Demo.ClinicianEmail).ToListAsync(ct));
             var text = await db.Outbox.AsNoTracking().SingleAsync(m => m.Channel == "sms", ct);
@@ -48,7 +48,7 @@ public class RiskAlertTests
         await Slice.SaveScreenAsync(client, link + "?step=phq-9", "phq-9", Slice.Phq9(0, 1, 0, 0, 0, 0, 0, 0, 0));
         await using (var db = app.CreateDbContext())
         {
-            Assert.Single(await db.Alerts.AsNoTracking().ToListAsync(ct));
+            Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.Urgent).ToListAsync(ct));
             var relationshipId = await db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id).SingleAsync(ct);
             var phq = await db.Responses.AsNoTracking().SingleAsync(r => r.RelationshipId == relationshipId && r.Instrument == "phq-9", ct);
             Assert.Equal(1m, phq.Score);
@@ -78,7 +78,7 @@ public class RiskAlertTests
 
         await using (var db = app.CreateDbContext())
         {
-            var alert = await db.Alerts.AsNoTracking().SingleAsync(ct);
+            var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Urgent, ct);
             Assert.Equal(SignalKind.Risk, alert.Kind);
             Assert.True(alert.Urgent);
             Assert.Equal(AlertStatus.Open, alert.Status);
@@ -100,13 +100,13 @@ public class RiskAlertTests
         Assert.Contains("CORE-10 item 6", page);
 
         // The clinician acknowledges; the alert stays on record, no longer open.
-        var alertId = (await app.CreateDbContext().Alerts.AsNoTracking().SingleAsync(ct)).Id;
+        var alertId = (await app.CreateDbContext().Alerts.AsNoTracking().SingleAsync(a => a.Urgent, ct)).Id;
         var ack = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, $"ack-{alertId:N}", []);
         Assert.Contains("Alert acknowledged.", await Slice.FollowAsync(staff, ack));
         Assert.DoesNotContain("Urgent: risk answer", await staff.Http.GetStringAsync("/", ct));
         await using (var db = app.CreateDbContext())
         {
-            Assert.Equal(AlertStatus.Acknowledged, (await db.Alerts.AsNoTracking().SingleAsync(ct)).Status);
+            Assert.Equal(AlertStatus.Acknowledged, (await db.Alerts.AsNoTracking().SingleAsync(a => a.Urgent, ct)).Status);
             Assert.Contains(await db.AuditEvents.AsNoTracking().ToListAsync(ct), e => e.EntityType == "ClinicalAlert" && e.Action == "update" && e.EntityId == alertId);
             Assert.Contains(await db.AuditEvents.AsNoTracking().ToListAsync(ct), e => e.EntityType == "ClinicalAlert" && e.Action == "create" && e.ActorKind == "client-link");
         }
@@ -127,7 +127,7 @@ public class RiskAlertTests
         var link = await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Slice.Phq9(3, 3, 3, 3, 3, 3, 3, 3, 0))).StatusCode);
         await using var db = app.CreateDbContext();
-        Assert.Equal(0, await db.Alerts.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await db.Alerts.CountAsync(a => a.Urgent, TestContext.Current.CancellationToken));
         Assert.Equal(0, await db.Outbox.CountAsync(TestContext.Current.CancellationToken));
     }
 }

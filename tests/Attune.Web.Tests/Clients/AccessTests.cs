@@ -19,7 +19,7 @@ public class AccessTests
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Private Person");
 
-        await CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
+        await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         var other = await StaffClient.SignInAsync(app, "other@elsewhere.example", "other-clinic-password");
         var response = await other.Http.GetAsync($"/clients/{clientId}", ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -82,20 +82,5 @@ public class AccessTests
         await using var db = app.CreateDbContext();
         var ids = db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id);
         return await db.Sessions.CountAsync(s => ids.Contains(s.RelationshipId));
-    }
-
-    private static async Task CreateOtherClinicAsync(AttuneFactory app, string email, string password)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var org = new Organisation("Elsewhere Therapy", app.Clock.GetUtcNow());
-        var clinician = new Clinician(org.Id, "Other Clinician", app.Clock.GetUtcNow());
-        db.Organisations.Add(org);
-        db.Clinicians.Add(clinician);
-        await db.SaveChangesAsync();
-        var user = new StaffUser { UserName = email, Email = email, OrganisationId = org.Id, ClinicianId = clinician.Id, DisplayName = "Other Clinician" };
-        Assert.True((await users.CreateAsync(user, password)).Succeeded);
-        await users.AddToRoleAsync(user, StaffRoles.Clinician);
     }
 }

@@ -43,7 +43,8 @@ public class HostingTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync(ct));
         Assert.Equal(1, await db.Organisations.CountAsync(ct));
         Assert.Equal(3, await db.Users.CountAsync(ct));
-        Assert.Equal(3, await db.Clients.CountAsync(ct));
+        Assert.Equal(4, await db.Relationships.CountAsync(r => r.ClosedAt == null, ct)); // four current clients
+        Assert.Equal(30, await db.Relationships.CountAsync(r => r.ClosedAt != null, ct)); // and the clinic's history
 
         // A second start on the same database seeds nothing more.
         await AttuneHost.PrepareAsync(app.Services, app.Services.GetRequiredService<IConfiguration>(), TextWriter.Null, "http://localhost");

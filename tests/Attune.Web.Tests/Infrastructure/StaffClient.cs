@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Attune.Core.Clinic;
+using Attune.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attune.Web.Tests.Infrastructure;
 
@@ -63,4 +67,20 @@ public static class Demo
 
     /// <summary>The demo clinician, signed in through the login form.</summary>
     public static Task<StaffClient> ClinicianAsync(AttuneFactory app) => StaffClient.SignInAsync(app, ClinicianEmail, ClinicianPassword);
+
+    /// <summary>A second organisation with one clinician, who must see nothing of the demo clinic.</summary>
+    public static async Task CreateOtherClinicAsync(AttuneFactory app, string email, string password)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var org = new Organisation("Elsewhere Therapy", app.Clock.GetUtcNow());
+        var clinician = new Clinician(org.Id, "Other Clinician", app.Clock.GetUtcNow());
+        db.Organisations.Add(org);
+        db.Clinicians.Add(clinician);
+        await db.SaveChangesAsync();
+        var user = new StaffUser { UserName = email, Email = email, OrganisationId = org.Id, ClinicianId = clinician.Id, DisplayName = "Other Clinician" };
+        Assert.True((await users.CreateAsync(user, password)).Succeeded);
+        await users.AddToRoleAsync(user, StaffRoles.Clinician);
+    }
 }
