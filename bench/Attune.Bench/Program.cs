@@ -1,0 +1,180 @@
+// The caseload benchmark: a generated clinic served by the real host (Kestrel, SQLite or PostgreSQL), the caseload
+// page requested over HTTP by a signed-in clinician. Not a test: it prints figures to compare between changes.
+//
+//   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+using Attune.Data;
+using Attune.Web;
+using Attune.Web.Features.Signals;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+var options = Args.Parse(args);
+var port = FreePort();
+var url = $"http://127.0.0.1:{port}";
+var dir = Directory.CreateTempSubdirectory("attune-bench-");
+var hostArgs = new List<string> { "--urls", url, "--Demo:Seed=false", "--Logging:LogLevel:Default=Warning" };
+if (options.Postgres is { } pg)
+    hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={pg};Database=attune_bench_{Guid.NewGuid():N}"]);
+else
+    hostArgs.Add($"--ConnectionStrings:Attune=Data Source={Path.Combine(dir.FullName, "bench.db")}");
+
+var app = AttuneHost.Build(hostArgs.ToArray());
+await app.StartAsync();
+try
+{
+    var generate = Stopwatch.StartNew();
+    var (email, password) = await Clinic.GenerateAsync(app.Services, options.Clients, options.History);
+    Console.WriteLine($"Generated {options.Clients} active clients (12 sessions, 12 PHQ-9 and 12 Connection Checks each) and {options.History} closed ones in {generate.Elapsed.TotalSeconds:0.0} s ({(options.Postgres is null ? "SQLite" : "PostgreSQL")}).");
+
+    using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+    using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
+    var login = await http.GetStringAsync("/login");
+    var token = WebUtility.HtmlDecode(Regex.Match(login, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
+    var signIn = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = email, ["Input.Password"] = password,
+    }));
+    if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in failed: {(int)signIn.StatusCode}");
+
+    // Warm up (JIT, query compilation, the expected-response cache), then measure.
+    var bytes = 0;
+    for (var i = 0; i < 5; i++) bytes = (await http.GetStringAsync("/")).Length;
+    var rows = Regex.Matches(await http.GetStringAsync("/"), "<th scope=\"row\">").Count;
+    if (rows != options.Clients) throw new InvalidOperationException($"The caseload shows {rows} rows, not {options.Clients}.");
+    GC.Collect();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var times = new List<double>();
+    for (var i = 0; i < options.Requests; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        using var response = await http.GetAsync("/");
+        await response.Content.ReadAsByteArrayAsync();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET / answered {(int)response.StatusCode}");
+    }
+    var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)options.Requests;
+    times.Sort();
+    double P(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p / 100 * times.Count) - 1)];
+    Console.WriteLine($"GET / (caseload of {rows} clients, {bytes / 1024.0:0} KiB of HTML), {options.Requests} requests one after another:");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {P(50):0.0} ms, p95 {P(95):0.0} ms, max {times[^1]:0.0} ms; allocated {allocated / 1024 / 1024:0.0} MiB per request (client and server, one process); working set {Environment.WorkingSet / 1024 / 1024} MiB"));
+}
+finally
+{
+    if (options.Postgres is not null)
+    {
+        using var scope = app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Database.EnsureDeletedAsync();
+    }
+    await app.StopAsync();
+    await app.DisposeAsync();
+    dir.Delete(recursive: true);
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+internal sealed record Args(int Clients, int History, int Requests, string? Postgres)
+{
+    public static Args Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        int Int(string name, int fallback) => int.TryParse(Value(name), CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+        return new Args(Int("--clients", 150), Int("--history", 300), Int("--requests", 60), Value("--postgres"));
+    }
+}
+
+internal static class Clinic
+{
+    public static async Task<(string Email, string Password)> GenerateAsync(IServiceProvider services, int active, int history)
+    {
+        using var scope = services.CreateScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<AttuneDbContext>();
+        var catalog = sp.GetRequiredService<InstrumentCatalog>();
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(42);
+        var org = new Organisation("Benchmark Clinic", now);
+        var clinician = new Clinician(org.Id, "Bench Clinician", now);
+        db.Organisations.Add(org);
+        db.Clinicians.Add(clinician);
+        await db.SaveChangesAsync();
+        var users = sp.GetRequiredService<UserManager<StaffUser>>();
+        var roles = sp.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
+        foreach (var role in StaffRoles.All)
+            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole<Guid>(role));
+        const string email = "bench@clinic.example", password = "bench-password-2026";
+        var user = new StaffUser { UserName = email, Email = email, OrganisationId = org.Id, ClinicianId = clinician.Id, DisplayName = "Bench Clinician" };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, StaffRoles.Clinician);
+
+        var phq = catalog.Get("phq-9");
+        var cc = catalog.Get("connection-check");
+        var open = new List<Guid>();
+        for (var c = 0; c < active + history; c++)
+        {
+            var closed = c >= active;
+            var weeksAgo = closed ? 30 + c % 50 : 12;
+            var client = new Client(org.Id, $"Client {c + 1:000}", now.AddDays(-7 * weeksAgo - 2));
+            db.Clients.Add(client);
+            var relationship = new TherapeuticRelationship(org.Id, client.Id, clinician.Id, now.AddDays(-7 * weeksAgo - 1));
+            db.Relationships.Add(relationship);
+            var start = 8 + random.Next(16);
+            var rate = random.NextDouble() * 1.2 - 0.2;
+            for (var i = 0; i < 12; i++)
+            {
+                var at = now.AddDays(-7 * (weeksAgo - i)).AddHours(-3);
+                var session = relationship.RecordSession(at, SessionModality.InPerson, SessionAttendance.Attended);
+                var score = Math.Clamp((int)Math.Round(start - rate * i + random.Next(-2, 3)), 0, 27);
+                Add(db, relationship, session, phq, Phq9(score), at.AddMinutes(-10));
+                if (!closed)
+                    Add(db, relationship, session, cc, Connection(Math.Clamp(6 + random.Next(5), 0, 10), random.Next(10) == 0 ? 2 : 0), at.AddMinutes(55));
+            }
+            if (closed)
+            {
+                relationship.MoveTo(RelationshipPhase.Termination, "Planned ending", now.AddDays(-7 * (weeksAgo - 12)));
+                relationship.MoveTo(RelationshipPhase.Closed, "Closed", now.AddDays(-7 * (weeksAgo - 12)).AddHours(1));
+            }
+            else open.Add(relationship.Id);
+            if (c % 50 == 49) { await db.SaveChangesAsync(); db.ChangeTracker.Clear(); }
+        }
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        // The signals, as they would have been raised when the answers came in.
+        var evaluator = sp.GetRequiredService<SignalEvaluator>();
+        foreach (var id in open) await evaluator.EvaluateAsync(id);
+        return (email, password);
+    }
+
+    private static void Add(AttuneDbContext db, TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)
+    {
+        var outcome = InstrumentScorer.Score(d, answers);
+        if (!outcome.IsValid) throw new InvalidOperationException(string.Join("; ", outcome.Errors.Select(e => e.Message)));
+        db.Responses.Add(new InstrumentResponse(r.Id, null, s.Id, answers, outcome.Result!, at));
+    }
+
+    private static Dictionary<string, decimal?> Phq9(int total) =>
+        Enumerable.Range(1, 9).ToDictionary(i => i.ToString(CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? 0 : Math.Clamp(total - 3 * (i - 1), 0, 3)));
+
+    private static Dictionary<string, decimal?> Connection(int each, int moment)
+    {
+        var answers = new[] { "heard", "safe", "seen", "goals", "approach", "room", "overall" }.ToDictionary(i => i, _ => (decimal?)each);
+        answers["moment"] = moment;
+        return answers;
+    }
+}
