@@ -39,6 +39,9 @@ public class ProgressPageTests
         Assert.Contains("Your PHQ-9 score has dropped by a reliable amount, from 16 to 9", html);
         Assert.Contains("Your PHQ-9 score is now below the clinical cut-off (10)", html);
         Assert.Contains("Shaded: 10–22", html);
+        // The demo clinic's 30 closed relationships started in the same PHQ-9 band: their usual path is drawn dashed.
+        Assert.Contains("Dashed: the usual PHQ-9, at each check-in, of people at this clinic who started where you did (from 30 people).", html);
+        Assert.Matches(@"&quot;expected&quot;:\[null,\d+(\.\d)?\]", await (await anonymous.GetAsync(path, ct)).Content.ReadAsStringAsync(ct));
         // Each chart carries its figures for the script and repeats them in a table.
         Assert.Contains("data-chart=\"{&quot;name&quot;:&quot;PHQ-9&quot;", await (await anonymous.GetAsync(path, ct)).Content.ReadAsStringAsync(ct));
         Assert.Matches(@"<td class=""num"">16</td>\s*<td>Moderately severe</td>", html);

@@ -21,6 +21,11 @@
       { value: function (u, v) { return v == null ? '' : new Date(v * 1000).toLocaleDateString(); }, label: 'Date' },
       { label: c.name, stroke: accent, width: 3, points: { size: 9, fill: accent } }
     ];
+    // The usual path of people at this clinic who started in the same place, where the clinic's history gives one.
+    if (c.expected) {
+      data.push(c.expected);
+      series.push({ label: 'Usual path', stroke: '#7a4b00', width: 2, dash: [6, 5], points: { show: false }, spanGaps: true });
+    }
     // The cut-off and the usual-variation band are drawn across the whole plot, behind the scores, so that they
     // show even when there is only one score so far.
     function guides(u) {
