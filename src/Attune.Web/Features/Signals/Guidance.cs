@@ -178,6 +178,13 @@ public static class Guidance
         _ => n.ToString(),
     };
 
+    public static string LightText(TrackLight light) => light switch
+    {
+        TrackLight.Green => "on track",
+        TrackLight.Amber => "amber: below expected",
+        _ => "red: off track",
+    };
+
     public static string TensionName(Tension t) => t switch { Tension.None => "None", _ => t.ToString() };
 
     public static string ActionName(AlertAction a) => a switch
