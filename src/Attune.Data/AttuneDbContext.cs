@@ -2,6 +2,7 @@ using System.Text.Json;
 using Attune.Core.CheckIns;
 using Attune.Core.Clinic;
 using Attune.Core.Goals;
+using Attune.Core.Notes;
 using Attune.Core.Reflections;
 using Attune.Core.Ruptures;
 using Attune.Core.Relationships;
@@ -33,6 +34,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<TreatmentGoal> Goals => Set<TreatmentGoal>();
     public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
     public DbSet<RuptureRecord> Ruptures => Set<RuptureRecord>();
+    public DbSet<SessionNote> Notes => Set<SessionNote>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -50,7 +52,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         base.OnModelCreating(b);
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -168,6 +170,25 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             // One reflection per session: saving again revises it.
             e.HasIndex(x => x.SessionId).IsUnique();
             e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<SessionNote>(e =>
+        {
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Versions).WithOne().HasForeignKey(v => v.NoteId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Ignore(x => x.Current);
+            // One note per session; an edit is a new version of it.
+            e.HasIndex(x => x.SessionId).IsUnique();
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<SessionNoteVersion>(e =>
+        {
+            e.ToTable("NoteVersions");
+            // Two saves racing cannot both become version n.
+            e.HasIndex(x => new { x.NoteId, x.Number }).IsUnique();
         });
 
         b.Entity<RuptureRecord>(e =>

@@ -287,6 +287,65 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Goals");
                 });
 
+            modelBuilder.Entity("Attune.Core.Notes.SessionNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("SharedWithSupervisor")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique();
+
+                    b.ToTable("Notes");
+                });
+
+            modelBuilder.Entity("Attune.Core.Notes.SessionNoteVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NoteId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoteId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("NoteVersions", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -993,6 +1052,30 @@ namespace Attune.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Notes.SessionNote", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Notes.SessionNoteVersion", b =>
+                {
+                    b.HasOne("Attune.Core.Notes.SessionNote", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Reflections.SessionReflection", b =>
                 {
                     b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
@@ -1142,6 +1225,11 @@ namespace Attune.Data.Postgres.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Notes.SessionNote", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>

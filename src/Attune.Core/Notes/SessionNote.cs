@@ -1,0 +1,65 @@
+namespace Attune.Core.Notes;
+
+/// <summary>
+/// The clinician's note on one session. Versioned: an edit adds a version and keeps every earlier one. The text is
+/// clinical free text, so the caller encrypts it and Attune.Core holds only cipher text. Only the clinician reads it,
+/// and their supervisor when the clinician shares it.
+/// </summary>
+public sealed class SessionNote
+{
+    public const int MaxLength = 20_000;
+
+    private readonly List<SessionNoteVersion> _versions = [];
+
+    private SessionNote() { }
+
+    public SessionNote(Guid relationshipId, Guid sessionId, Guid clinicianId, string protectedText, bool sharedWithSupervisor, Guid by, DateTimeOffset at)
+    {
+        Id = Guid.NewGuid();
+        RelationshipId = relationshipId;
+        SessionId = sessionId;
+        ClinicianId = clinicianId;
+        CreatedAt = at;
+        Revise(protectedText, sharedWithSupervisor, by, at);
+    }
+
+    public Guid Id { get; private set; }
+    public Guid RelationshipId { get; private set; }
+    public Guid SessionId { get; private set; }
+    public Guid ClinicianId { get; private set; }
+    public bool SharedWithSupervisor { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public IReadOnlyList<SessionNoteVersion> Versions => _versions;
+    public SessionNoteVersion Current => _versions.MaxBy(v => v.Number)!;
+
+    /// <summary>A new version; the earlier ones stay as they were.</summary>
+    public SessionNoteVersion Revise(string protectedText, bool sharedWithSupervisor, Guid by, DateTimeOffset at)
+    {
+        var version = new SessionNoteVersion(Id, _versions.Count + 1, Require.Text(protectedText, "note", int.MaxValue), by, at);
+        _versions.Add(version);
+        SharedWithSupervisor = sharedWithSupervisor;
+        return version;
+    }
+}
+
+public sealed class SessionNoteVersion
+{
+    private SessionNoteVersion() { }
+
+    internal SessionNoteVersion(Guid noteId, int number, string protectedText, Guid by, DateTimeOffset at)
+    {
+        Id = Guid.NewGuid();
+        NoteId = noteId;
+        Number = number;
+        ProtectedText = protectedText;
+        By = by;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid NoteId { get; private set; }
+    public int Number { get; private set; }
+    public string ProtectedText { get; private set; } = "";
+    public Guid By { get; private set; }
+    public DateTimeOffset At { get; private set; }
+}
