@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
-using Attune.Web.Features.Security;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Attune.Web.Tests.Clients;
 
@@ -17,11 +14,7 @@ public class SessionNoteTests
         var ct = TestContext.Current.CancellationToken;
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Noa Notes");
-        var local = app.Services.GetRequiredService<ClinicClock>().ToLocal(app.Clock.GetUtcNow().AddHours(-2));
-        await Slice.RecordSessionAsync(staff, clientId, local.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
-        Guid sessionId;
-        await using (var db = app.CreateDbContext())
-            sessionId = (await db.Sessions.AsNoTracking().SingleAsync(s => db.Relationships.Any(r => r.Id == s.RelationshipId && r.ClientId == clientId), ct)).Id;
+        var sessionId = await Slice.RecordEndedSessionAsync(app, staff, clientId);
         var path = $"/clients/{clientId}/sessions/{sessionId}/note";
         Assert.Contains(path, await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
 

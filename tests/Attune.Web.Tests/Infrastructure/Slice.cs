@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Attune.Core.CheckIns;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attune.Web.Tests.Infrastructure;
 
@@ -32,6 +33,16 @@ public static partial class Slice
         var response = await staff.PostFormAsync($"/clients/{clientId}", "session", SessionForm(localStart));
         var html = await FollowAsync(staff, response);
         Assert.True(html.Contains("Session recorded."), html);
+    }
+
+    /// <summary>Records an attended session that started two hours ago (so it has ended) and returns its id.</summary>
+    public static async Task<Guid> RecordEndedSessionAsync(AttuneFactory app, StaffClient staff, Guid clientId)
+    {
+        var local = app.Services.GetRequiredService<Attune.Web.Features.Security.ClinicClock>().ToLocal(app.Clock.GetUtcNow().AddHours(-2));
+        await RecordSessionAsync(staff, clientId, local.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await using var db = app.CreateDbContext();
+        return await db.Sessions.Where(s => db.Relationships.Any(r => r.Id == s.RelationshipId && r.ClientId == clientId))
+            .OrderByDescending(s => s.StartsAt).Select(s => s.Id).FirstAsync();
     }
 
     /// <summary>Creates a check-in link for the given instruments and returns its path (/c/…).</summary>

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net;
 using Attune.Core.CheckIns;
 using Attune.Core.Reflections;
 using Attune.Core.Ruptures;
 using Attune.Core.Signals;
 using Attune.Web.Features.CheckIns;
-using Attune.Web.Features.Security;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,17 +16,13 @@ public class RuptureAndReflectionTests
     /// <summary>Records an attended session that started two hours ago and answers its after-session Connection Check.</summary>
     private static async Task<Guid> SessionWithConnectionCheckAsync(AttuneFactory app, StaffClient staff, Guid clientId, int each, int moment = 0)
     {
-        var clock = app.Services.GetRequiredService<ClinicClock>();
-        var started = clock.ToLocal(app.Clock.GetUtcNow().AddHours(-2));
-        await Slice.RecordSessionAsync(staff, clientId, started.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
-        await using var db = app.CreateDbContext();
-        var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.ClientId == clientId);
-        var session = relationship.Sessions.OrderBy(s => s.StartsAt).Last();
+        var sessionId = await Slice.RecordEndedSessionAsync(app, staff, clientId);
         // The measurement plan made the after-session check-in at once (the session has ended).
-        var checkIn = await db.CheckIns.AsNoTracking().SingleAsync(c => c.SessionId == session.Id && c.Kind == CheckInKind.AfterSession);
+        await using var db = app.CreateDbContext();
+        var checkIn = await db.CheckIns.AsNoTracking().SingleAsync(c => c.SessionId == sessionId && c.Kind == CheckInKind.AfterSession);
         var links = app.Services.GetRequiredService<CheckInLinks>();
         await Slice.SubmitAsync(app, links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt)), Slice.ConnectionCheck(each, moment));
-        return session.Id;
+        return sessionId;
     }
 
     private static async Task<List<ClinicalAlert>> AlertsAsync(AttuneFactory app, Guid clientId)

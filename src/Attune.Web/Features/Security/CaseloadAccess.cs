@@ -26,6 +26,18 @@ public sealed class CaseloadAccess(AttuneDbContext db)
         return db.Clients.Where(c => c.OrganisationId == user.OrganisationId && clientIds.Contains(c.Id));
     }
 
+    /// <summary>
+    /// An attended session of one of the user's clients, with its relationship (sessions loaded); null when there is
+    /// none or it is not theirs, which callers answer alike with 404.
+    /// </summary>
+    public async Task<(TherapeuticRelationship Relationship, TherapySession Session)?> AttendedSessionAsync(StaffUser user, Guid clientId, Guid sessionId)
+    {
+        var relationship = await Relationships(user).Where(r => r.ClientId == clientId).Include(r => r.Sessions)
+            .SingleOrDefaultAsync(r => r.Sessions.Any(s => s.Id == sessionId));
+        var session = relationship?.Sessions.SingleOrDefault(s => s.Id == sessionId && s.Attendance == SessionAttendance.Attended);
+        return relationship is null || session is null ? null : (relationship, session);
+    }
+
     /// <summary>Only the relationship's own clinician changes it; a supervisor reads.</summary>
     public bool CanChange(StaffUser user, TherapeuticRelationship r) =>
         user.ClinicianId == r.ClinicianId && user.OrganisationId == r.OrganisationId;
