@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Attune.Core.CheckIns;
 using Attune.Core.Clinic;
+using Attune.Core.Endings;
 using Attune.Core.Goals;
 using Attune.Core.Notes;
 using Attune.Core.Reflections;
@@ -27,6 +28,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<TherapeuticRelationship> Relationships => Set<TherapeuticRelationship>();
     public DbSet<TherapySession> Sessions => Set<TherapySession>();
     public DbSet<PhaseChange> PhaseChanges => Set<PhaseChange>();
+    public DbSet<IntakeRecord> Intakes => Set<IntakeRecord>();
+    public DbSet<RelationshipEnding> Endings => Set<RelationshipEnding>();
+    public DbSet<GoalLevelRating> GoalRatings => Set<GoalLevelRating>();
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<InstrumentResponse> Responses => Set<InstrumentResponse>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -52,7 +56,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         base.OnModelCreating(b);
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -117,6 +121,34 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.From).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.To).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Reason).HasMaxLength(500);
+        });
+
+        b.Entity<IntakeRecord>(e =>
+        {
+            e.Property(x => x.Pacing).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Input).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Impression).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            // One intake record per relationship; saving again updates it.
+            e.HasIndex(x => x.RelationshipId).IsUnique();
+        });
+
+        b.Entity<RelationshipEnding>(e =>
+        {
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(30);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.ReferredToRelationshipId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<CheckIn>().WithMany().HasForeignKey(x => x.FinalCheckInId).OnDelete(DeleteBehavior.SetNull);
+            // A relationship ends once.
+            e.HasIndex(x => x.RelationshipId).IsUnique();
+        });
+
+        b.Entity<GoalLevelRating>(e =>
+        {
+            e.HasOne<TreatmentGoal>().WithMany().HasForeignKey(x => x.GoalId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(x => new { x.GoalId, x.RatedAt });
         });
 
         b.Entity<CheckIn>(e =>
@@ -214,6 +246,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.RelationshipId);
             e.Ignore(x => x.NeedsConversation);
+            e.Ignore(x => x.HasScale);
         });
 
         b.Entity<OutboxMessage>(e =>

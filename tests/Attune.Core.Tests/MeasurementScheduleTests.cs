@@ -111,7 +111,7 @@ public class MeasurementScheduleTests
         var r = New();
         r.RecordSession(T0, SessionModality.InPerson, SessionAttendance.Attended);
         r.MoveTo(RelationshipPhase.Termination, "goals met", T0.AddMinutes(55));
-        r.MoveTo(RelationshipPhase.Closed, "goals met", T0.AddMinutes(56));
+        r.End(Endings.EndingKind.Planned, Endings.EndingReason.GoalsMet, "summary", null, T0.AddMinutes(56));
         Assert.Empty(MeasurementSchedule.Due(r, MeasurementPlan.Default, None(), Everything, T0.AddHours(1), Timing));
     }
 

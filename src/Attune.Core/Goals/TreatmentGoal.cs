@@ -38,6 +38,34 @@ public sealed class TreatmentGoal
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RespondedAt { get; private set; }
     public DateTimeOffset? RevisedAt { get; private set; }
+    /// <summary>
+    /// Goal Attainment Scaling: the five level descriptions (−2 … +2, 0 = the expected outcome), encrypted by the
+    /// caller as one text; null when the goal has no scale.
+    /// </summary>
+    public string? ProtectedScale { get; private set; }
+    /// <summary>The goal's weight in the T-score (1 unless the clinician and client weight goals).</summary>
+    public double Weight { get; private set; } = 1;
+
+    public bool HasScale => ProtectedScale is not null;
+
+    /// <summary>Sets (or rewrites) the attainment levels and the weight.</summary>
+    public void SetScale(string protectedScale, double weight)
+    {
+        if (!(weight is >= GoalAttainment.MinWeight and <= GoalAttainment.MaxWeight))
+            throw new DomainRuleException($"A goal's weight is from {GoalAttainment.MinWeight} to {GoalAttainment.MaxWeight}.");
+        ProtectedScale = Require.Text(protectedScale, nameof(protectedScale), 20000);
+        Weight = weight;
+    }
+
+    /// <summary>A rating of where the goal stands now, on its scale.</summary>
+    public GoalLevelRating Rate(int level, DateTimeOffset at, Guid? sessionId = null)
+    {
+        if (!HasScale)
+            throw new DomainRuleException("Describe the goal's levels (−2 to +2) before rating it.");
+        if (level is < -2 or > 2)
+            throw new DomainRuleException("A goal's level is from −2 to +2.");
+        return new GoalLevelRating(Id, level, at, sessionId);
+    }
 
     /// <summary>A disagreement, or a request for a change not yet acted on: something to talk about.</summary>
     public bool NeedsConversation => Agreement is GoalAgreement.ChangeRequested or GoalAgreement.Disagreed;

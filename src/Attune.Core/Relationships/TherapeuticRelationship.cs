@@ -1,3 +1,4 @@
+using Attune.Core.Endings;
 using Attune.Core.Schedules;
 
 namespace Attune.Core.Relationships;
@@ -35,6 +36,8 @@ public sealed class TherapeuticRelationship
     /// <summary>This relationship's own measurement choices (the outcome measure is chosen at intake).</summary>
     public MeasurementOverrides Measures { get; private set; } = new();
     public IReadOnlyList<PhaseChange> PhaseChanges => _phaseChanges;
+    /// <summary>The warm hand-over note from the previous clinician when this relationship began with a referral, encrypted.</summary>
+    public string? ProtectedHandover { get; private set; }
 
     public bool IsOpen => Phase != RelationshipPhase.Closed;
 
@@ -45,8 +48,8 @@ public sealed class TherapeuticRelationship
     {
         [RelationshipPhase.Intake] = [RelationshipPhase.Working, RelationshipPhase.Termination],
         [RelationshipPhase.Working] = [RelationshipPhase.Termination],
-        // A planned ending can be reconsidered before the relationship is closed.
-        [RelationshipPhase.Termination] = [RelationshipPhase.Working, RelationshipPhase.Closed],
+        // A planned ending can be reconsidered before the relationship is closed; closing is an ending (End), never a bare move.
+        [RelationshipPhase.Termination] = [RelationshipPhase.Working],
         [RelationshipPhase.Closed] = [],
     };
 
@@ -54,18 +57,78 @@ public sealed class TherapeuticRelationship
 
     public static bool CanMove(RelationshipPhase from, RelationshipPhase to) => Allowed[from].Contains(to);
 
-    public PhaseChange MoveTo(RelationshipPhase to, string reason, DateTimeOffset at)
+    /// <summary>
+    /// An explicit move between open phases, with the clinician's reason (encrypted by the caller). A relationship is
+    /// closed only by <see cref="End"/>, which records why and what changed.
+    /// </summary>
+    public PhaseChange MoveTo(RelationshipPhase to, string protectedReason, DateTimeOffset at)
     {
         if (!CanMove(Phase, to))
             throw new DomainRuleException(Phase == RelationshipPhase.Closed
                 ? "This relationship is closed; re-engagement opens a new episode linked to it."
-                : $"A relationship in {Phase} cannot move to {to}.");
-        var why = Require.Text(reason, nameof(reason), 500);
-        var change = new PhaseChange(Id, Phase, to, why, at);
+                : to == RelationshipPhase.Closed
+                    ? "A relationship is closed by ending it, with a reason and a closing summary."
+                    : $"A relationship in {Phase} cannot move to {to}.");
+        var why = Require.Text(protectedReason, nameof(protectedReason), 8000);
+        return Move(to, "Phase changed by the clinician", why, at);
+    }
+
+    private PhaseChange Move(RelationshipPhase to, string label, string? protectedReason, DateTimeOffset at)
+    {
+        var change = new PhaseChange(Id, Phase, to, label, at, protectedReason);
         Phase = to;
         if (to == RelationshipPhase.Closed) ClosedAt = at;
         _phaseChanges.Add(change);
         return change;
+    }
+
+    /// <summary>
+    /// Ends the relationship (PRODUCT.md, termination): planned endings are worked towards in the Termination phase
+    /// (a referral may be planned from any phase); "no contact" is always unplanned. The summary and carry-forward
+    /// plan are encrypted by the caller.
+    /// </summary>
+    public RelationshipEnding End(EndingKind kind, EndingReason reason, string protectedSummary, string? protectedCarryForward, DateTimeOffset at, Guid? referredTo = null)
+    {
+        if (!IsOpen)
+            throw new DomainRuleException("This relationship is already closed.");
+        if (!Enum.IsDefined(kind) || !Enum.IsDefined(reason))
+            throw new DomainRuleException("Choose whether the ending was planned and why it ended.");
+        if (kind == EndingKind.Planned && Phase != RelationshipPhase.Termination && reason != EndingReason.ReferredOn)
+            throw new DomainRuleException("A planned ending is worked towards: move the relationship to Termination first, or record the ending as unplanned.");
+        if (kind == EndingKind.Planned && reason == EndingReason.NoContact)
+            throw new DomainRuleException("An ending for lack of contact is unplanned.");
+        if (reason == EndingReason.ReferredOn && referredTo is null)
+            throw new DomainRuleException("A referral names the relationship the client moves to.");
+        var ending = new RelationshipEnding(Id, kind, reason, Require.Text(protectedSummary, nameof(protectedSummary), 20000), protectedCarryForward, at, referredTo);
+        Move(RelationshipPhase.Closed, $"Ended ({(kind == EndingKind.Planned ? "planned" : "unplanned")}): {EndingReasons.Name(reason)}", null, at);
+        return ending;
+    }
+
+    /// <summary>The way back: a new episode, linked to this closed one so that its history stays visible.</summary>
+    public TherapeuticRelationship ReEngage(DateTimeOffset at)
+    {
+        if (IsOpen)
+            throw new DomainRuleException("This relationship is still open; re-engagement follows a closed one.");
+        var next = new TherapeuticRelationship(OrganisationId, ClientId, ClinicianId, at, Id);
+        next.Measures = Measures;
+        return next;
+    }
+
+    /// <summary>
+    /// Therapist change: the client moves to a colleague in a new relationship that carries the warm hand-over note and
+    /// links back to this one; this one ends with the reason "referred on". Nothing is deleted.
+    /// </summary>
+    public (RelationshipEnding Ending, TherapeuticRelationship Next) ReferTo(Guid clinicianId, EndingKind kind, string protectedSummary, string protectedHandover, DateTimeOffset at)
+    {
+        if (clinicianId == ClinicianId)
+            throw new DomainRuleException("Refer the client to a different clinician.");
+        var next = new TherapeuticRelationship(OrganisationId, ClientId, clinicianId, at, Id)
+        {
+            ProtectedHandover = Require.Text(protectedHandover, nameof(protectedHandover), 20000),
+            Measures = Measures,
+        };
+        var ending = End(kind, EndingReason.ReferredOn, protectedSummary, null, at, next.Id);
+        return (ending, next);
     }
 
     public TherapySession RecordSession(DateTimeOffset startsAt, SessionModality modality, SessionAttendance attendance)
@@ -134,8 +197,9 @@ public sealed class PhaseChange
 {
     private PhaseChange() { }
 
-    internal PhaseChange(Guid relationshipId, RelationshipPhase? from, RelationshipPhase to, string reason, DateTimeOffset at)
+    internal PhaseChange(Guid relationshipId, RelationshipPhase? from, RelationshipPhase to, string reason, DateTimeOffset at, string? protectedReason = null)
     {
+        ProtectedReason = protectedReason;
         Id = Guid.NewGuid();
         RelationshipId = relationshipId;
         From = from;
@@ -148,6 +212,9 @@ public sealed class PhaseChange
     public Guid RelationshipId { get; private set; }
     public RelationshipPhase? From { get; private set; }
     public RelationshipPhase To { get; private set; }
+    /// <summary>What kind of change it was, in Attune's words ("Relationship opened", "Ended (planned): goals met").</summary>
     public string Reason { get; private set; } = "";
+    /// <summary>The clinician's own reason, encrypted; null for changes Attune describes itself.</summary>
+    public string? ProtectedReason { get; private set; }
     public DateTimeOffset At { get; private set; }
 }

@@ -9,7 +9,7 @@ namespace Attune.Core.Signals;
 
 /// <summary>The signals of PRODUCT.md's table.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SignalKind>))]
-public enum SignalKind { Risk, LowAlliance, AllianceDrop, ClientReportedRupture, RuptureRepaired, NotOnTrack, FitCheck, PerceptionGap, Engagement }
+public enum SignalKind { Risk, LowAlliance, AllianceDrop, ClientReportedRupture, RuptureRepaired, NotOnTrack, FitCheck, PerceptionGap, Engagement, GoalDisagreement }
 
 /// <summary>
 /// One thing a rule found, with why in plain words. <see cref="Key"/> names the problem, so that one ongoing problem
@@ -57,7 +57,8 @@ public sealed record SignalInput(
     IReadOnlyList<CheckIn> CheckIns,
     IReadOnlyList<ClinicianRating> ClinicianRatings,
     DateTimeOffset Now,
-    IReadOnlyDictionary<string, ExpectedResponseTable>? Expected = null)
+    IReadOnlyDictionary<string, ExpectedResponseTable>? Expected = null,
+    IReadOnlyList<Goals.TreatmentGoal>? Goals = null)
 {
     public IEnumerable<InstrumentResponse> Of(string instrument) =>
         Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt);
@@ -75,7 +76,7 @@ public static class SignalEngine
     public static readonly IReadOnlyList<ISignalRule> Rules =
     [
         new RiskRule(), new LowAllianceRule(), new AllianceDropRule(), new ClientReportedRuptureRule(), new RuptureRepairedRule(),
-        new NotOnTrackRule(), new FitCheckRule(), new PerceptionGapRule(), new EngagementRule(),
+        new NotOnTrackRule(), new FitCheckRule(), new PerceptionGapRule(), new EngagementRule(), new GoalDisagreementRule(),
     ];
 
     public static IReadOnlyList<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
@@ -297,5 +298,26 @@ public sealed class EngagementRule : ISignalRule
             && !r.Sessions.Any(s => s.StartsAt > input.Now && s.Attendance == SessionAttendance.Scheduled))
             yield return new Signal(Kind, false, $"No session for {(int)(input.Now - lastAttended.StartsAt).TotalDays} days and none scheduled.",
                 $"long-gap:{lastAttended.Id}", input.Now);
+    }
+}
+
+/// <summary>
+/// Goals are agreed together (PRODUCT.md): a client who disagrees with a goal or task, or asks for it to change, is a
+/// signal. The key carries the answer's time, so a goal reworded and disagreed with again is a new signal.
+/// </summary>
+public sealed class GoalDisagreementRule : ISignalRule
+{
+    public SignalKind Kind => SignalKind.GoalDisagreement;
+
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        if (!input.Relationship.IsOpen || input.Goals is null) yield break;
+        foreach (var g in input.Goals.Where(g => g.NeedsConversation && g.RespondedAt is not null))
+        {
+            var what = g.Kind == Goals.GoalKind.Task ? "task" : "goal";
+            var said = g.Agreement == Goals.GoalAgreement.Disagreed ? $"disagreed with a {what}" : $"asked for a change to a {what}";
+            yield return new Signal(Kind, false, $"The client {said} on {SignalEngine.D(g.RespondedAt!.Value)}.",
+                $"goal:{g.Id:N}:{g.RespondedAt.Value.UtcTicks}", g.RespondedAt.Value);
+        }
     }
 }

@@ -245,6 +245,78 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Organisations");
                 });
 
+            modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("FinalCheckInId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ProtectedCarryForward")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedSummary")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid?>("ReferredToRelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinalCheckInId");
+
+                    b.HasIndex("ReferredToRelationshipId");
+
+                    b.HasIndex("RelationshipId")
+                        .IsUnique();
+
+                    b.ToTable("Endings");
+                });
+
+            modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("GoalId", "RatedAt");
+
+                    b.ToTable("GoalRatings");
+                });
+
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -267,6 +339,9 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<string>("ProtectedClientWords")
                         .HasColumnType("text");
 
+                    b.Property<string>("ProtectedScale")
+                        .HasColumnType("text");
+
                     b.Property<string>("ProtectedText")
                         .IsRequired()
                         .HasColumnType("text");
@@ -279,6 +354,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("RevisedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("double precision");
 
                     b.HasKey("Id");
 
@@ -387,6 +465,58 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Reflections");
                 });
 
+            modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FitDiscussedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Impression")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Pacing")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ProtectedConcerns")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedFitDiscussion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedImpressionNote")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Styles")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId")
+                        .IsUnique();
+
+                    b.ToTable("Intakes");
+                });
+
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
@@ -398,6 +528,9 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<string>("From")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ProtectedReason")
+                        .HasColumnType("text");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -446,6 +579,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<Guid?>("PreviousRelationshipId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedHandover")
+                        .HasColumnType("text");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Relationships.TherapeuticRelationship.Measures#MeasurementOverrides", b1 =>
                         {
@@ -1043,6 +1179,39 @@ namespace Attune.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
+                {
+                    b.HasOne("Attune.Core.CheckIns.CheckIn", null)
+                        .WithMany()
+                        .HasForeignKey("FinalCheckInId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("ReferredToRelationshipId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
+                {
+                    b.HasOne("Attune.Core.Goals.TreatmentGoal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
                 {
                     b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
@@ -1087,6 +1256,15 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasOne("Attune.Core.Relationships.TherapySession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -240,6 +240,78 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("Organisations");
                 });
 
+            modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FinalCheckInId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedCarryForward")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSummary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReferredToRelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinalCheckInId");
+
+                    b.HasIndex("ReferredToRelationshipId");
+
+                    b.HasIndex("RelationshipId")
+                        .IsUnique();
+
+                    b.ToTable("Endings");
+                });
+
+            modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GoalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId");
+
+                    b.HasIndex("GoalId", "RatedAt");
+
+                    b.ToTable("GoalRatings");
+                });
+
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -262,6 +334,9 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<string>("ProtectedClientWords")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedScale")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProtectedText")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -274,6 +349,9 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.Property<long?>("RevisedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("REAL");
 
                     b.HasKey("Id");
 
@@ -382,6 +460,58 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("Reflections");
                 });
 
+            modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FitDiscussedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Impression")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Input")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pacing")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedConcerns")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedFitDiscussion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedImpressionNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Styles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId")
+                        .IsUnique();
+
+                    b.ToTable("Intakes");
+                });
+
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
                 {
                     b.Property<Guid>("Id")
@@ -392,6 +522,9 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.Property<string>("From")
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedReason")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Reason")
@@ -440,6 +573,9 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("PreviousRelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedHandover")
                         .HasColumnType("TEXT");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Relationships.TherapeuticRelationship.Measures#MeasurementOverrides", b1 =>
@@ -1030,6 +1166,39 @@ namespace Attune.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict);
                 });
 
+            modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
+                {
+                    b.HasOne("Attune.Core.CheckIns.CheckIn", null)
+                        .WithMany()
+                        .HasForeignKey("FinalCheckInId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("ReferredToRelationshipId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
+                {
+                    b.HasOne("Attune.Core.Goals.TreatmentGoal", null)
+                        .WithMany()
+                        .HasForeignKey("GoalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapySession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
                 {
                     b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
@@ -1074,6 +1243,15 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasOne("Attune.Core.Relationships.TherapySession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

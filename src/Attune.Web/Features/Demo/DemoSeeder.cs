@@ -16,7 +16,7 @@ public sealed record DemoLogin(string Role, string Email, string Password);
 /// Seeds a demo clinic into an empty database so that a first start has something to look at.
 /// The demo passwords are public (they are printed and in the README): a real clinic turns seeding off.
 /// </summary>
-public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole<Guid>> roles, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, Signals.SignalEvaluator signals)
+public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users, RoleManager<IdentityRole<Guid>> roles, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, Signals.SignalEvaluator signals, Security.FreeTextProtector protector)
 {
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -109,8 +109,9 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
                 var score = i == 0 ? start : Math.Clamp((int)Math.Round(start - rate * i + random.Next(-2, 3)), 0, 27);
                 AddResponse(relationship, session, phq, SpreadPhq9(score), at.AddMinutes(-10));
             }
-            relationship.MoveTo(RelationshipPhase.Termination, "Goals reached", now.AddDays(-7 * (weeksAgo - 8)));
-            relationship.MoveTo(RelationshipPhase.Closed, "Planned ending", now.AddDays(-7 * (weeksAgo - 8)).AddHours(1));
+            relationship.MoveTo(RelationshipPhase.Termination, protector.Protect("Goals reached")!, now.AddDays(-7 * (weeksAgo - 8)));
+            db.Endings.Add(relationship.End(Core.Endings.EndingKind.Planned, Core.Endings.EndingReason.GoalsMet,
+                protector.Protect("Planned ending after eight sessions (demo history).")!, null, now.AddDays(-7 * (weeksAgo - 8)).AddHours(1)));
         }
     }
 
@@ -126,7 +127,7 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         {
             var at = now.AddDays(-7 * (weeksAgo - i)).Date.AddHours(10);
             var session = relationship.RecordSession(new DateTimeOffset(at, TimeSpan.Zero), i % 3 == 2 ? SessionModality.Video : SessionModality.InPerson, SessionAttendance.Attended);
-            if (i == 1) relationship.MoveTo(RelationshipPhase.Working, "Goals agreed; fit discussed", session.StartsAt.AddHours(1));
+            if (i == 1) relationship.MoveTo(RelationshipPhase.Working, protector.Protect("Goals agreed; fit discussed")!, session.StartsAt.AddHours(1));
             AddResponse(relationship, session, phq, SpreadPhq9(phq9[i]), session.StartsAt.AddMinutes(-10));
             AddResponse(relationship, session, cc, ConnectionAnswers(alliance[i]), session.StartsAt.AddMinutes(55));
         }

@@ -24,6 +24,7 @@ public static class Guidance
         SignalKind.FitCheck => "Fit check",
         SignalKind.PerceptionGap => "Perception gap",
         SignalKind.Engagement => "Engagement",
+        SignalKind.GoalDisagreement => "Goal not agreed",
         _ => kind.ToString(),
     };
 
@@ -37,6 +38,7 @@ public static class Guidance
         SignalKind.NotOnTrack => "not-on-track",
         SignalKind.FitCheck => "fit-check",
         SignalKind.PerceptionGap => "perception-gap",
+        SignalKind.GoalDisagreement => "goal-not-agreed",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
@@ -97,6 +99,15 @@ public static class Guidance
             "Offer the next session, or another way to continue.",
         ]);
 
+    public static readonly GuidanceSection GoalsTogether = new("goals", "Agree the goal together",
+        "Agreement on goals and tasks is one of the three parts of the alliance; a goal the client does not own rarely moves.",
+        [
+            "Read the client's own words about the goal; start the next session with them.",
+            "Ask what they would want instead, and what would tell them therapy is helping.",
+            "Reword the goal or task with them and send the new wording for them to agree.",
+            "If the disagreement is about the approach, consider whether a different task fits how they like to work.",
+        ]);
+
     public static readonly GuidanceSection Repaired = new("repaired", "A rupture repaired",
         "Ruptures that are repaired are linked with better outcomes. This is a strength of the work.",
         [
@@ -122,6 +133,7 @@ public static class Guidance
         SignalKind.NotOnTrack => [NotOnTrackChecklist, InviteTalk],
         SignalKind.FitCheck => [Fit, InviteTalk],
         SignalKind.Engagement => [Engagement],
+        SignalKind.GoalDisagreement => [GoalsTogether, InviteTalk],
         _ => [],
     };
 

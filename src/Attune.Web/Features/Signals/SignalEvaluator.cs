@@ -24,9 +24,10 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
         var ratings = await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
+        var goals = await db.Goals.Where(g => g.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
-        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables), Settings, catalog.Find);
+        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals), Settings, catalog.Find);
         await LinkRecoveriesAsync(relationship, responses, ct);
         var known = (await db.Alerts.Where(a => a.RelationshipId == relationshipId).Select(a => a.Key).ToListAsync(ct)).ToHashSet();
         var added = new List<ClinicalAlert>();

@@ -1,0 +1,193 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Attune.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Lifecycle : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ProtectedHandover",
+                table: "Relationships",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ProtectedReason",
+                table: "PhaseChanges",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ProtectedScale",
+                table: "Goals",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<double>(
+                name: "Weight",
+                table: "Goals",
+                type: "REAL",
+                nullable: false,
+                defaultValue: 1.0);
+
+            migrationBuilder.CreateTable(
+                name: "Endings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ProtectedSummary = table.Column<string>(type: "TEXT", nullable: false),
+                    ProtectedCarryForward = table.Column<string>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReferredToRelationshipId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    FinalCheckInId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Endings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Endings_CheckIns_FinalCheckInId",
+                        column: x => x.FinalCheckInId,
+                        principalTable: "CheckIns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Endings_Relationships_ReferredToRelationshipId",
+                        column: x => x.ReferredToRelationshipId,
+                        principalTable: "Relationships",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Endings_Relationships_RelationshipId",
+                        column: x => x.RelationshipId,
+                        principalTable: "Relationships",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GoalRatings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GoalId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    RatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GoalRatings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_GoalRatings_Goals_GoalId",
+                        column: x => x.GoalId,
+                        principalTable: "Goals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_GoalRatings_Sessions_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "Sessions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Intakes",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProtectedConcerns = table.Column<string>(type: "TEXT", nullable: true),
+                    Styles = table.Column<int>(type: "INTEGER", nullable: false),
+                    Pacing = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Input = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Impression = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ProtectedImpressionNote = table.Column<string>(type: "TEXT", nullable: true),
+                    FitDiscussedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ProtectedFitDiscussion = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Intakes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Intakes_Relationships_RelationshipId",
+                        column: x => x.RelationshipId,
+                        principalTable: "Relationships",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Endings_FinalCheckInId",
+                table: "Endings",
+                column: "FinalCheckInId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Endings_ReferredToRelationshipId",
+                table: "Endings",
+                column: "ReferredToRelationshipId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Endings_RelationshipId",
+                table: "Endings",
+                column: "RelationshipId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GoalRatings_GoalId_RatedAt",
+                table: "GoalRatings",
+                columns: new[] { "GoalId", "RatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GoalRatings_SessionId",
+                table: "GoalRatings",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Intakes_RelationshipId",
+                table: "Intakes",
+                column: "RelationshipId",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "Endings");
+
+            migrationBuilder.DropTable(
+                name: "GoalRatings");
+
+            migrationBuilder.DropTable(
+                name: "Intakes");
+
+            migrationBuilder.DropColumn(
+                name: "ProtectedHandover",
+                table: "Relationships");
+
+            migrationBuilder.DropColumn(
+                name: "ProtectedReason",
+                table: "PhaseChanges");
+
+            migrationBuilder.DropColumn(
+                name: "ProtectedScale",
+                table: "Goals");
+
+            migrationBuilder.DropColumn(
+                name: "Weight",
+                table: "Goals");
+        }
+    }
+}
