@@ -34,6 +34,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
     public DbSet<InstrumentResponse> Responses => Set<InstrumentResponse>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<BreakGlassAccess> BreakGlass => Set<BreakGlassAccess>();
     public DbSet<ClinicalAlert> Alerts => Set<ClinicalAlert>();
     public DbSet<TreatmentGoal> Goals => Set<TreatmentGoal>();
     public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
@@ -265,6 +266,14 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.DisplayName).HasMaxLength(200);
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<BreakGlassAccess>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.OrganisationId, x.At });
         });
 
         b.Entity<AuditEvent>(e =>

@@ -104,13 +104,15 @@ public sealed class TherapeuticRelationship
         return ending;
     }
 
+    private MeasurementOverrides CopyOfMeasures() => new(Measures.OutcomeMeasure, Measures.AllianceMeasure, Measures.AllianceEvery);
+
     /// <summary>The way back: a new episode, linked to this closed one so that its history stays visible.</summary>
     public TherapeuticRelationship ReEngage(DateTimeOffset at)
     {
         if (IsOpen)
             throw new DomainRuleException("This relationship is still open; re-engagement follows a closed one.");
         var next = new TherapeuticRelationship(OrganisationId, ClientId, ClinicianId, at, Id);
-        next.Measures = Measures;
+        next.Measures = CopyOfMeasures();
         return next;
     }
 
@@ -125,7 +127,7 @@ public sealed class TherapeuticRelationship
         var next = new TherapeuticRelationship(OrganisationId, ClientId, clinicianId, at, Id)
         {
             ProtectedHandover = Require.Text(protectedHandover, nameof(protectedHandover), 20000),
-            Measures = Measures,
+            Measures = CopyOfMeasures(),
         };
         var ending = End(kind, EndingReason.ReferredOn, protectedSummary, null, at, next.Id);
         return (ending, next);

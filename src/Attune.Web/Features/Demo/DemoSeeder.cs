@@ -30,6 +30,9 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
     {
         if (await db.Organisations.AnyAsync(ct))
             return null;
+        // The first encryption creates the Data Protection key, stored in the database through another connection:
+        // make it before the seed's transaction holds SQLite's write lock.
+        _ = protector.Protect("key ring ready");
         // All or nothing: a failed seed leaves an empty database, so the next start tries again.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
@@ -55,6 +58,7 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         var third = alex.Sessions.Single(s => s.Number == 3);
         db.Ruptures.Add(new Core.Ruptures.RuptureRecord(alex.Id, third.Id, third.StartsAt, Core.Ruptures.RuptureMarker.ComplaintAboutActivities, Core.Ruptures.NoticedBy.ClientReport,
             [Core.Ruptures.RepairStrategy.InviteDiscussion, Core.Ruptures.RepairStrategy.ChangeTaskOrGoal], Core.Ruptures.RuptureResolution.Resolved, null, null, Guid.Empty, third.StartsAt.AddDays(1)));
+        SeedLifecycle(alex);
         var priya = SeedClient(org, clinician, "Priya K.", now, weeksAgo: 3, phq9: [13, 14, 12], alliance: [8, 8.5m, 9]);
         SeedClient(org, clinician, "Jo T.", now, weeksAgo: 1, phq9: [20], alliance: [9]);
         // Chris is getting worse and the sessions feel less right: not on track, and the alliance is slipping.
@@ -66,6 +70,32 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
             await signals.EvaluateAsync(r.Id, ct);
         await tx.CommitAsync(ct);
         return Logins;
+    }
+
+    /// <summary>Alex's intake record (fit discussed in session 2) and a goal with attainment levels, rated twice: a milestone.</summary>
+    private void SeedLifecycle(TherapeuticRelationship alex)
+    {
+        var first = alex.Sessions.Single(s => s.Number == 1);
+        var intake = new IntakeRecord(alex.Id, first.StartsAt.AddHours(1));
+        intake.Update(protector.Protect("Low mood and poor sleep since losing their job in the spring; wants to feel like themselves again."),
+            WorkingStyle.VerbalDiscussion | WorkingStyle.WrittenReflection, Pacing.Steady, TherapistInput.Balanced, FitImpression.Promising,
+            protector.Protect("Engaged, open about what they want; liked having something to try between sessions."), first.StartsAt.AddHours(1));
+        intake.FitDiscussed(protector.Protect("Asked how the first sessions felt and said it is fine to tell me if something does not fit."),
+            alex.Sessions.Single(s => s.Number == 2).StartsAt.AddHours(1));
+        db.Intakes.Add(intake);
+        var goal = new Core.Goals.TreatmentGoal(alex.Id, Core.Goals.GoalKind.Goal, protector.Protect("Sleep through most nights")!, first.StartsAt.AddHours(2));
+        goal.Respond(Core.Goals.GoalAgreement.Agreed, null, first.StartsAt.AddDays(1));
+        goal.SetScale(Goals.GoalView.ProtectLevels(
+        [
+            "Awake for hours most nights",
+            "Sleeping through about one night a week",
+            "Sleeping through three or four nights a week",
+            "Sleeping through most nights",
+            "Sleeping through nearly every night and waking rested",
+        ], protector), 1);
+        db.Goals.Add(goal);
+        db.GoalRatings.Add(goal.Rate(-1, first.StartsAt.AddHours(2)));
+        db.GoalRatings.Add(goal.Rate(0, alex.Sessions.Single(s => s.Number == 5).StartsAt.AddHours(1)));
     }
 
     private async Task CreateUser(Organisation org, DemoLogin login, string name, Guid? clinicianId)

@@ -4,12 +4,21 @@ using Attune.Web.Features.Security;
 namespace Attune.Web.Features.Goals;
 
 /// <summary>A goal with its texts decrypted, for showing on a page.</summary>
-public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWords)
+public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWords, IReadOnlyList<string>? Levels)
 {
     public const int MaxLength = 1000;
+    public const int MaxLevelLength = 500;
 
     public static GoalView Read(TreatmentGoal goal, FreeTextProtector protector) =>
-        new(goal, protector.Unprotect(goal.ProtectedText) ?? "", protector.Unprotect(goal.ProtectedClientWords));
+        new(goal, protector.Unprotect(goal.ProtectedText) ?? "", protector.Unprotect(goal.ProtectedClientWords),
+            protector.Unprotect(goal.ProtectedScale) is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json) : null);
+
+    /// <summary>The description of a level (−2 … +2) on this goal's scale.</summary>
+    public string? Level(int level) => Levels is { Count: 5 } l ? l[level + 2] : null;
+
+    /// <summary>The five level descriptions, encrypted as one text for storing.</summary>
+    public static string ProtectLevels(IReadOnlyList<string> levels, FreeTextProtector protector) =>
+        protector.Protect(System.Text.Json.JsonSerializer.Serialize(levels))!;
 
     public static string Describe(GoalAgreement agreement) => agreement switch
     {

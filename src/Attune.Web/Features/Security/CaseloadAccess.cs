@@ -27,6 +27,23 @@ public sealed class CaseloadAccess(AttuneDbContext db)
     }
 
     /// <summary>
+    /// The client's relationships the user may see, the one that matters now first: an open one, else the latest.
+    /// </summary>
+    public IQueryable<TherapeuticRelationship> CurrentFirst(StaffUser user, Guid clientId) =>
+        Relationships(user).Where(r => r.ClientId == clientId).OrderByDescending(r => r.ClosedAt == null).ThenByDescending(r => r.OpenedAt);
+
+    /// <summary>
+    /// Any episode of a client the user may see: whoever treats (or supervises the treatment of) a client sees the
+    /// client's earlier episodes in the clinic, including those with a previous clinician, so that nothing is lost
+    /// on re-engagement or referral. Reading one is audited by the caller.
+    /// </summary>
+    public IQueryable<TherapeuticRelationship> Episode(StaffUser user, Guid clientId, Guid episodeId)
+    {
+        var visible = Clients(user).Where(c => c.Id == clientId).Select(c => c.Id);
+        return db.Relationships.Where(r => r.Id == episodeId && r.ClientId == clientId && r.OrganisationId == user.OrganisationId && visible.Contains(r.ClientId));
+    }
+
+    /// <summary>
     /// An attended session of one of the user's clients, with its relationship (sessions loaded); null when there is
     /// none or it is not theirs, which callers answer alike with 404.
     /// </summary>

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Attune.Data.Sqlite.Migrations
 {
     [DbContext(typeof(AttuneDbContext))]
-    [Migration("20261123160052_Lifecycle")]
+    [Migration("20261123160735_Lifecycle")]
     partial class Lifecycle
     {
         /// <inheritdoc />
@@ -842,6 +842,39 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("Attune.Data.BreakGlassAccess", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedReason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StaffUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("OrganisationId", "At");
+
+                    b.ToTable("BreakGlass");
+                });
+
             modelBuilder.Entity("Attune.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1328,6 +1361,21 @@ namespace Attune.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Attune.Data.BreakGlassAccess", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Attune.Data.StaffUser", b =>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Attune.Data.Postgres.Migrations
+namespace Attune.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Lifecycle : Migration
@@ -14,41 +14,70 @@ namespace Attune.Data.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "ProtectedHandover",
                 table: "Relationships",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ProtectedReason",
                 table: "PhaseChanges",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "ProtectedScale",
                 table: "Goals",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<double>(
                 name: "Weight",
                 table: "Goals",
-                type: "double precision",
+                type: "REAL",
                 nullable: false,
                 defaultValue: 1.0);
+
+            migrationBuilder.CreateTable(
+                name: "BreakGlass",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StaffUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProtectedReason = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BreakGlass", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BreakGlass_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_BreakGlass_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
 
             migrationBuilder.CreateTable(
                 name: "Endings",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    RelationshipId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Reason = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    ProtectedSummary = table.Column<string>(type: "text", nullable: false),
-                    ProtectedCarryForward = table.Column<string>(type: "text", nullable: true),
-                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ReferredToRelationshipId = table.Column<Guid>(type: "uuid", nullable: true),
-                    FinalCheckInId = table.Column<Guid>(type: "uuid", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    ProtectedSummary = table.Column<string>(type: "TEXT", nullable: false),
+                    ProtectedCarryForward = table.Column<string>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReferredToRelationshipId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    FinalCheckInId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -77,11 +106,11 @@ namespace Attune.Data.Postgres.Migrations
                 name: "GoalRatings",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    GoalId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Level = table.Column<int>(type: "integer", nullable: false),
-                    RatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    SessionId = table.Column<Guid>(type: "uuid", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GoalId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    RatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -104,18 +133,18 @@ namespace Attune.Data.Postgres.Migrations
                 name: "Intakes",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    RelationshipId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProtectedConcerns = table.Column<string>(type: "text", nullable: true),
-                    Styles = table.Column<int>(type: "integer", nullable: false),
-                    Pacing = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Input = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Impression = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ProtectedImpressionNote = table.Column<string>(type: "text", nullable: true),
-                    FitDiscussedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ProtectedFitDiscussion = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProtectedConcerns = table.Column<string>(type: "TEXT", nullable: true),
+                    Styles = table.Column<int>(type: "INTEGER", nullable: false),
+                    Pacing = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Input = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Impression = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ProtectedImpressionNote = table.Column<string>(type: "TEXT", nullable: true),
+                    FitDiscussedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ProtectedFitDiscussion = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -127,6 +156,16 @@ namespace Attune.Data.Postgres.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BreakGlass_ClientId",
+                table: "BreakGlass",
+                column: "ClientId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BreakGlass_OrganisationId_At",
+                table: "BreakGlass",
+                columns: new[] { "OrganisationId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Endings_FinalCheckInId",
@@ -164,6 +203,9 @@ namespace Attune.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "BreakGlass");
+
             migrationBuilder.DropTable(
                 name: "Endings");
 
