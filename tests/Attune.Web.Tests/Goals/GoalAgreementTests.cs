@@ -97,7 +97,7 @@ public class GoalAgreementTests
         var refused = await supervisor.PostFormFromHtmlAsync($"/clients/{clientId}", view, "goal-new", new() { ["kind"] = "Goal", ["text"] = "Not theirs to add" });
         Assert.True((int)refused.StatusCode is >= 400 and < 500, $"A supervisor's goal got {(int)refused.StatusCode}");
         await using var db = app.CreateDbContext();
-        Assert.Equal(1, await db.Goals.CountAsync(ct));
+        Assert.Equal(1, await db.Goals.CountAsync(g => db.Relationships.Any(r => r.Id == g.RelationshipId && r.ClientId == clientId), ct));
     }
 
 }
