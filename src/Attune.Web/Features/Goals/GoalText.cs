@@ -1,5 +1,6 @@
 using Attune.Core.Goals;
 using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.Goals;
 
@@ -12,6 +13,19 @@ public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWor
     public static GoalView Read(TreatmentGoal goal, FreeTextProtector protector) =>
         new(goal, protector.Unprotect(goal.ProtectedText) ?? "", protector.Unprotect(goal.ProtectedClientWords),
             protector.Unprotect(goal.ProtectedScale) is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json) : null);
+
+    /// <summary>
+    /// A relationship's goals in the order they were made, texts decrypted and entities tracked (so a page can change
+    /// them), with every attainment rating of them.
+    /// </summary>
+    public static async Task<(List<GoalView> Goals, List<GoalLevelRating> Ratings)> LoadAsync(Data.AttuneDbContext db, FreeTextProtector protector, Guid relationshipId, CancellationToken ct = default)
+    {
+        var goals = (await db.Goals.Where(g => g.RelationshipId == relationshipId).OrderBy(g => g.CreatedAt).ToListAsync(ct))
+            .Select(g => Read(g, protector)).ToList();
+        var ids = goals.Select(g => g.Goal.Id).ToList();
+        var ratings = await db.GoalRatings.Where(r => ids.Contains(r.GoalId)).AsNoTracking().ToListAsync(ct);
+        return (goals, ratings);
+    }
 
     /// <summary>The description of a level (−2 … +2) on this goal's scale.</summary>
     public string? Level(int level) => Levels is { Count: 5 } l ? l[level + 2] : null;

@@ -31,12 +31,10 @@ public sealed class LifecycleData(AttuneDbContext db, InstrumentCatalog catalog,
     public async Task<ClosingSummaryFacts> FactsAsync(TherapeuticRelationship r, CancellationToken ct = default)
     {
         var responses = await db.Responses.Where(x => x.RelationshipId == r.Id).AsNoTracking().ToListAsync(ct);
-        var goals = await db.Goals.Where(g => g.RelationshipId == r.Id).OrderBy(g => g.CreatedAt).AsNoTracking().ToListAsync(ct);
-        var goalIds = goals.Select(g => g.Id).ToList();
-        var ratings = await db.GoalRatings.Where(x => goalIds.Contains(x.GoalId)).AsNoTracking().ToListAsync(ct);
+        var (goals, ratings) = await Goals.GoalView.LoadAsync(db, protector, r.Id, ct);
         var ruptures = await db.Ruptures.Where(x => x.RelationshipId == r.Id).AsNoTracking().ToListAsync(ct);
         return ClosingSummaryFacts.From(r.AttendedSessionCount, r.OpenedAt, responses, catalog.Find,
-            goals.Select(g => (g, protector.Unprotect(g.ProtectedText) ?? "")).ToList(), ratings, ruptures);
+            goals.Select(g => (g.Goal, g.Text)).ToList(), ratings, ruptures);
     }
 
     /// <summary>Every episode of the client in the organisation, newest first.</summary>
