@@ -45,6 +45,37 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Saves, chaining any new audit events in the same transaction as the change they record.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var audit = NewAuditEvents();
+        if (audit.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null)
+        {
+            await AuditChain.LinkAsync(this, audit, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+        await AuditChain.LinkAsync(this, audit, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => NewAuditEvents().Count == 0
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("Audit events are chained on save; use SaveChangesAsync.");
+
+    private List<AuditEvent> NewAuditEvents()
+    {
+        // The trail is append-only: only events written before the chain existed may be given their place.
+        if (ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Deleted
+                || (e.State == EntityState.Modified && e.Property(x => x.Sequence).OriginalValue is not null)))
+            throw new InvalidOperationException("Audit events are never changed or deleted.");
+        return ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite cannot compare or order DateTimeOffset text; store it as a sortable number there.
@@ -282,6 +313,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Action).HasMaxLength(40);
             e.Property(x => x.EntityType).HasMaxLength(60);
             e.Property(x => x.RemoteAddress).HasMaxLength(64);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            // Two writers can never take the same place in the chain: the second insert fails instead of forking it.
+            e.HasIndex(x => x.Sequence).IsUnique();
             e.HasIndex(x => new { x.OrganisationId, x.At });
             e.HasIndex(x => x.ClientId);
         });

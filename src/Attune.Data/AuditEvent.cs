@@ -2,7 +2,8 @@ namespace Attune.Data;
 
 /// <summary>
 /// One read or change of clinical data: who, what, which record, when, from where. Holds ids only,
-/// never clinical content, so the trail survives erasure of a client's data.
+/// never clinical content, so the trail survives erasure of a client's data. Each event is a link in a
+/// hash chain (<see cref="AuditChain"/>): editing or deleting a past event breaks the chain.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -18,4 +19,8 @@ public sealed class AuditEvent
     public Guid? EntityId { get; set; }
     public Guid? ClientId { get; set; }
     public string? RemoteAddress { get; set; }
+    /// <summary>Place in the chain, 1, 2, 3, … with no gaps; given when the event is saved.</summary>
+    public long? Sequence { get; set; }
+    /// <summary>SHA-256 (hex) of the previous event's hash and this event's fields.</summary>
+    public string? Hash { get; set; }
 }

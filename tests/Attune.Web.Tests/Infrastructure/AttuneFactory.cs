@@ -36,6 +36,9 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public string Provider => _provider;
 
+    /// <summary>The settings a command-line verb needs to reach this test's database.</summary>
+    public string[] DatabaseArguments => [$"--Database:Provider={_provider}", $"--ConnectionStrings:Attune={_connection}", "--Demo:Seed=false"];
+
     public static Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         AttuneFactory factory;

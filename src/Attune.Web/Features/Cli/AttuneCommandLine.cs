@@ -18,7 +18,7 @@ namespace Attune.Web.Features.Cli;
 /// </summary>
 public static class AttuneCommandLine
 {
-    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "--help", "-h", "-?"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -50,6 +50,12 @@ public static class AttuneCommandLine
         {
             await stderr.WriteLineAsync(e.Message);
             return 2;
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // A missing database or a wrong connection string: say so without a stack trace.
+            await stderr.WriteLineAsync($"Cannot use the database: {e.Message}");
+            return 1;
         }
     }
 
@@ -178,9 +184,33 @@ public static class AttuneCommandLine
             return 0;
         });
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo })
+        var expect = new Option<string?>("--expect") { Description = "A head printed by an earlier verify (place:hash); fails if that event is gone or different" };
+        var verify = new Command("verify", "Check the audit trail's hash chain: exit 0 when intact, 1 when any event was changed, deleted or inserted") { expect };
+        verify.TreatUnmatchedTokensAsErrors = false;
+        verify.SetAction(async (p, ct) =>
+        {
+            AuditAnchor? anchor = null;
+            if (p.GetValue(expect) is { } text && !AuditAnchor.TryParse(text, out anchor))
+                throw new CommandLineInputException("--expect must be a place and a hash as verify prints them, for example 1234:9f86d08…(64 hex digits).");
+            await using var db = OpenDatabase(p.UnmatchedTokens);
+            var result = await AuditChain.VerifyAsync(db, anchor, ct);
+            Write(stdout, new { result.Intact, result.Events, head = result.Head?.ToString(), problems = result.Problems.Select(x => x.Message) });
+            return result.Intact ? 0 : 1;
+        });
+        var audit = new Command("audit", "The audit trail") { verify };
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit })
             root.Subcommands.Add(command);
         return root;
+    }
+
+    /// <summary>The database alone, chosen by the same settings as the web app (Database:Provider, ConnectionStrings:Attune, …).</summary>
+    private static AttuneDbContext OpenDatabase(IReadOnlyList<string> settings)
+    {
+        var builder = Host.CreateApplicationBuilder([.. settings]);
+        builder.Logging.ClearProviders();
+        builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
+        return builder.Build().Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
     }
 
     private static InstrumentDefinition Find(InstrumentCatalog catalog, string id) =>

@@ -50,5 +50,6 @@ public static class DatabaseSetup
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         await db.Database.MigrateAsync(ct);
+        await AuditChain.ChainEarlierEventsAsync(db, ct);
     }
 }
