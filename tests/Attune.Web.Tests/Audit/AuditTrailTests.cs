@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Attune.Data;
-using Attune.Web.Features.Cli;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -143,11 +142,6 @@ public class AuditTrailTests
         return await db.AuditEvents.LongCountAsync();
     }
 
-    private static async Task<(int Exit, string Out, string Err)> VerifyAsync(AttuneFactory app, params string[] extra)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AttuneCommandLine.RunAsync(["audit", "verify", .. extra, .. app.DatabaseArguments], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> VerifyAsync(AttuneFactory app, params string[] extra) =>
+        CommandLine.RunAsync(["audit", "verify", .. extra, .. app.DatabaseArguments]);
 }

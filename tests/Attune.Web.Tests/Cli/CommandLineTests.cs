@@ -1,18 +1,12 @@
 using System.Text.Json;
-using Attune.Web.Features.Cli;
+using Attune.Web.Tests.Infrastructure;
 
 namespace Attune.Web.Tests.Cli;
 
 /// <summary>The result verbs: JSON alone on stdout, reasons on stderr and a non-zero exit for bad input.</summary>
 public class CommandLineTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await AttuneCommandLine.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> Run(params string[] args) => CommandLine.RunAsync(args);
 
     [Fact]
     public async Task Score_prints_only_json()

@@ -18,7 +18,7 @@ namespace Attune.Web.Features.Cli;
 /// </summary>
 public static class AttuneCommandLine
 {
-    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "backup", "restore", "--help", "-h", "-?"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -199,7 +199,29 @@ public static class AttuneCommandLine
         });
         var audit = new Command("audit", "The audit trail") { verify };
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit })
+        var to = new Option<string>("--to") { Required = true, Description = "The backup file to write (must not exist yet)" };
+        var backup = new Command("backup", "Take a consistent copy of the SQLite database while Attune runs, check it, and print what it holds") { to };
+        backup.TreatUnmatchedTokensAsErrors = false;
+        backup.SetAction(async (p, ct) =>
+        {
+            var connection = SqliteConnection(p.UnmatchedTokens);
+            Write(stdout, await Guard(() => SqliteBackup.BackupAsync(connection, p.GetValue(to)!, ct)));
+            return 0;
+        });
+
+        var from = new Option<string>("--from") { Required = true, Description = "A backup file written by 'attune backup'" };
+        var restore = new Command("restore", "Replace the SQLite database with a checked backup; stop Attune first. The current files are kept beside it") { from };
+        restore.TreatUnmatchedTokensAsErrors = false;
+        restore.SetAction(async (p, ct) =>
+        {
+            var connection = SqliteConnection(p.UnmatchedTokens);
+            var report = await Guard(() => SqliteBackup.RestoreAsync(p.GetValue(from)!, connection, TimeProvider.System, ct));
+            Write(stdout, report);
+            await stderr.WriteLineAsync("Restored. Start Attune as usual; it applies any newer migrations on start.");
+            return 0;
+        });
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore })
             root.Subcommands.Add(command);
         return root;
     }
@@ -207,10 +229,31 @@ public static class AttuneCommandLine
     /// <summary>The database alone, chosen by the same settings as the web app (Database:Provider, ConnectionStrings:Attune, …).</summary>
     private static AttuneDbContext OpenDatabase(IReadOnlyList<string> settings)
     {
-        var builder = Host.CreateApplicationBuilder([.. settings]);
-        builder.Logging.ClearProviders();
+        var builder = Settings(settings);
         builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
         return builder.Build().Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
+    }
+
+    private static string SqliteConnection(IReadOnlyList<string> settings)
+    {
+        var builder = Settings(settings);
+        var provider = (builder.Configuration["Database:Provider"] ?? DatabaseSetup.Sqlite).Trim().ToLowerInvariant();
+        if (provider != DatabaseSetup.Sqlite)
+            throw new CommandLineInputException("backup and restore work on the SQLite file. On PostgreSQL use its own tools: pg_dump --format=custom for a consistent online copy and pg_restore to bring it back (see the README).");
+        return DatabaseSetup.ConnectionString(builder.Configuration, builder.Environment, provider);
+    }
+
+    private static HostApplicationBuilder Settings(IReadOnlyList<string> settings)
+    {
+        var builder = Host.CreateApplicationBuilder([.. settings]);
+        builder.Logging.ClearProviders();
+        return builder;
+    }
+
+    private static async Task<T> Guard<T>(Func<Task<T>> run)
+    {
+        try { return await run(); }
+        catch (BackupException e) { throw new CommandLineInputException(e.Message); }
     }
 
     private static InstrumentDefinition Find(InstrumentCatalog catalog, string id) =>
