@@ -99,6 +99,7 @@ public static class AttuneHost
         services.AddScoped<AuditTrail>();
         services.AddScoped<CurrentStaff>();
         services.AddScoped<CaseloadAccess>();
+        services.AddScoped<IAuthorizationHandler, ClientRecordAuthorizationHandler>();
         services.AddScoped<Features.Lifecycle.LifecycleData>();
         services.AddSingleton<FreeTextProtector>();
         services.AddSingleton<CheckInLinks>();

@@ -114,7 +114,9 @@ public class RiskAlertTests
         // Outside development the outbox is open to admins only.
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
         Assert.Contains("urgent alert for one of your clients", await admin.Http.GetStringAsync("/outbox", ct));
-        Assert.Contains("The outbox is for clinic admins.", await staff.Http.GetStringAsync("/outbox", ct));
+        var refused = await staff.Http.GetAsync("/outbox", ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("The outbox is for clinic admins.", await refused.Content.ReadAsStringAsync(ct));
     }
 
     [Theory]

@@ -68,19 +68,38 @@ public static class Demo
     /// <summary>The demo clinician, signed in through the login form.</summary>
     public static Task<StaffClient> ClinicianAsync(AttuneFactory app) => StaffClient.SignInAsync(app, ClinicianEmail, ClinicianPassword);
 
-    /// <summary>A second organisation with one clinician, who must see nothing of the demo clinic.</summary>
-    public static async Task CreateOtherClinicAsync(AttuneFactory app, string email, string password)
+    /// <summary>A second organisation with one clinician, who must see nothing of the demo clinic. Returns its id.</summary>
+    public static async Task<Guid> CreateOtherClinicAsync(AttuneFactory app, string email, string password)
+    {
+        var org = new Organisation("Elsewhere Therapy", app.Clock.GetUtcNow());
+        await using (var db = app.CreateDbContext())
+        {
+            db.Organisations.Add(org);
+            await db.SaveChangesAsync();
+        }
+        await AddStaffAsync(app, org.Id, email, password, StaffRoles.Clinician, "Other Clinician");
+        return org.Id;
+    }
+
+    /// <summary>
+    /// A staff account in the given organisation; clinicians and supervisors get their own clinician record, with no
+    /// clients and supervising no one.
+    /// </summary>
+    public static async Task AddStaffAsync(AttuneFactory app, Guid organisationId, string email, string password, string role, string name)
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var org = new Organisation("Elsewhere Therapy", app.Clock.GetUtcNow());
-        var clinician = new Clinician(org.Id, "Other Clinician", app.Clock.GetUtcNow());
-        db.Organisations.Add(org);
-        db.Clinicians.Add(clinician);
-        await db.SaveChangesAsync();
-        var user = new StaffUser { UserName = email, Email = email, OrganisationId = org.Id, ClinicianId = clinician.Id, DisplayName = "Other Clinician" };
+        Guid? clinicianId = null;
+        if (role != StaffRoles.Admin)
+        {
+            var clinician = new Clinician(organisationId, name, app.Clock.GetUtcNow());
+            db.Clinicians.Add(clinician);
+            await db.SaveChangesAsync();
+            clinicianId = clinician.Id;
+        }
+        var user = new StaffUser { UserName = email, Email = email, OrganisationId = organisationId, ClinicianId = clinicianId, DisplayName = name };
         Assert.True((await users.CreateAsync(user, password)).Succeeded);
-        await users.AddToRoleAsync(user, StaffRoles.Clinician);
+        await users.AddToRoleAsync(user, role);
     }
 }

@@ -108,14 +108,14 @@ public class AlertWorkflowTests
         Assert.Contains("Alliance drop", await supervisor.Http.GetStringAsync($"/alerts/{drop.Id}", ct));
         Assert.DoesNotContain("Resolve with the action taken", await supervisor.Http.GetStringAsync($"/alerts/{drop.Id}", ct));
         var forbidden = await supervisor.PostFormAsync($"/alerts/{drop.Id}", "resolve", new() { ["action"] = "NoActionNeeded" });
-        Assert.Equal(HttpStatusCode.BadRequest, forbidden.StatusCode); // the form is not on their page: refused before any handler runs
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode); // refused by the client-record authorisation before any page code runs
         Assert.Equal(AlertStatus.Open, (await AlertAsync(app, drop.Id)).Status);
         await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         var other = await StaffClient.SignInAsync(app, "other@elsewhere.example", "other-clinic-password");
         Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync($"/alerts/{drop.Id}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync($"/clients/{clientId}/timeline", ct)).StatusCode);
         var otherPost = await other.PostFormFromHtmlAsync($"/alerts/{drop.Id}", await other.Http.GetStringAsync("/", ct), "resolve", new() { ["action"] = "NoActionNeeded" });
-        Assert.Equal(HttpStatusCode.BadRequest, otherPost.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherPost.StatusCode);
         Assert.DoesNotContain("Wren", await otherPost.Content.ReadAsStringAsync(ct));
         Assert.Equal(AlertStatus.Open, (await AlertAsync(app, drop.Id)).Status);
     }

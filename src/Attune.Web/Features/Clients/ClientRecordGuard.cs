@@ -1,35 +1,41 @@
 using Attune.Data;
 using Attune.Web.Features.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.Clients;
 
 /// <summary>
-/// Refuses requests for a client record before any page code runs: 404 when the user may not see the
-/// client (the same answer as for a client that does not exist), 403 when they may see but not change it.
+/// Authorises every request under /clients/{id}, and for an alert (/alerts/{id}) its client's record, before any page
+/// code runs: a user who
+/// may not read the record gets 404 (the same answer as for a client that does not exist); one who may read but not
+/// change it gets 403 on any form they post.
 /// </summary>
 public sealed class ClientRecordGuard(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, CurrentStaff staff, CaseloadAccess access, AttuneDbContext db)
+    public async Task InvokeAsync(HttpContext context, IAuthorizationService authorization, AttuneDbContext db)
     {
         var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        if (segments.Length == 2 && segments[0] == "clients" && Guid.TryParse(segments[1], out var clientId)
+        if (segments.Length >= 2 && segments[0] is "clients" or "alerts" && Guid.TryParse(segments[1], out var id)
             && context.User.Identity?.IsAuthenticated == true)
         {
-            var user = await staff.GetAsync(context.RequestAborted);
-            if (!await access.Clients(user).AnyAsync(c => c.Id == clientId, context.RequestAborted))
+            // An alert that does not exist belongs to no one: the empty id, which no one may read.
+            var clientId = segments[0] == "clients" ? id
+                : await db.Alerts.Where(a => a.Id == id).Join(db.Relationships, a => a.RelationshipId, r => r.Id, (a, r) => r.ClientId).FirstOrDefaultAsync(context.RequestAborted);
+            var record = new ClientRecord(clientId);
+            var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+            if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Read)).Succeeded)
             {
-                // A GET goes on to the page, which renders the not-found page; a POST stops here.
-                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                if (reading)
                 {
+                    // The page renders the not-found page itself, with its 404 and without the client's data.
                     await next(context);
                     return;
                 }
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
-            if (HttpMethods.IsPost(context.Request.Method)
-                && !await access.Relationships(user).AnyAsync(r => r.ClientId == clientId && r.ClinicianId == user.ClinicianId, context.RequestAborted))
+            if (!reading && !(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Change)).Succeeded)
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;

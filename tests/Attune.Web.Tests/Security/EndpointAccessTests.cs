@@ -1,0 +1,321 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Attune.Data;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Attune.Web.Tests.Security;
+
+/// <summary>
+/// Every endpoint the app maps, taken from its endpoint data source, probed as every kind of user it is not for:
+/// no one signed in, an admin, a clinician and a supervisor of the same clinic with no part in the client's care,
+/// a clinician and an admin of another clinic, and a client link meant for something else. Each is refused and the
+/// refusal carries none of the client's data; every form on every page is posted by each of them and nothing changes.
+/// A new endpoint that is not in <see cref="Expected"/> fails the first test until someone decides who it is for.
+/// </summary>
+public partial class EndpointAccessTests
+{
+    private enum Audience
+    {
+        /// <summary>Anyone, and nothing clinical on it.</summary>
+        Public,
+        /// <summary>A client through their signed link; the token is the only key.</summary>
+        ClientLink,
+        /// <summary>Any signed-in staff member; nothing of any client.</summary>
+        Staff,
+        /// <summary>Clinicians and supervisors (no client yet).</summary>
+        Clinician,
+        /// <summary>One client's record: their clinician, and that clinician's supervisor to read.</summary>
+        ClientRecord,
+        /// <summary>The clinic's admins, their own clinic only.</summary>
+        Admin,
+    }
+
+    private static readonly Dictionary<string, Audience> Expected = new()
+    {
+        ["/health"] = Audience.Public,
+        ["/login"] = Audience.Public,
+        ["/denied"] = Audience.Public,
+        ["/not-found"] = Audience.Public,
+        ["/c/{Token}"] = Audience.ClientLink,
+        ["/p/{Token}"] = Audience.ClientLink,
+        ["/p/{Token}/plan"] = Audience.ClientLink,
+        ["/"] = Audience.Staff,
+        ["/logout"] = Audience.Staff,
+        ["/instruments"] = Audience.Staff,
+        ["/guidance"] = Audience.Staff,
+        ["/guidance/{Slug}"] = Audience.Staff,
+        ["/outbox"] = Audience.Staff,
+        ["/api/instruments/"] = Audience.Staff,
+        ["/api/instruments/{id}/questionnaire"] = Audience.Staff,
+        ["/_framework/opaque-redirect"] = Audience.Staff,
+        ["{**path:file}"] = Audience.Staff,
+        ["/clients/new"] = Audience.Clinician,
+        ["/clients/{ClientId:guid}"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/timeline"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/intake"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/ending"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/referral"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/episodes/{EpisodeId:guid}"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/sessions/{SessionId:guid}/note"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/sessions/{SessionId:guid}/reflection"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/ruptures/new"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/ruptures/{RuptureId:guid}"] = Audience.ClientRecord,
+        ["/alerts/{AlertId:guid}"] = Audience.ClientRecord,
+        ["/admin/audit"] = Audience.Admin,
+        ["/admin/break-glass"] = Audience.Admin,
+        ["/admin/break-glass/{GrantId:guid}"] = Audience.Admin,
+        ["/settings/measures"] = Audience.Admin,
+        ["/settings/signals"] = Audience.Admin,
+    };
+
+    [Fact]
+    public async Task Every_endpoint_is_listed_here_and_declares_who_it_is_for()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var endpoints = Routes(app);
+        var unlisted = endpoints.Where(e => !Expected.ContainsKey(e.Pattern)).Select(e => e.Pattern).ToList();
+        Assert.True(unlisted.Count == 0, "Endpoints nobody has decided the audience of (add them to Expected, with the policy they need): " + string.Join(", ", unlisted));
+        var gone = Expected.Keys.Except(endpoints.Select(e => e.Pattern)).ToList();
+        Assert.True(gone.Count == 0, "Listed but no longer mapped: " + string.Join(", ", gone));
+
+        foreach (var (pattern, endpoint) in endpoints.Select(e => (e.Pattern, e.Endpoint)))
+        {
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToList();
+            switch (Expected[pattern])
+            {
+                case Audience.Public or Audience.ClientLink:
+                    Assert.True(anonymous, $"{pattern} is for anyone but does not say [AllowAnonymous]");
+                    break;
+                case Audience.Staff:
+                    // Signed-in staff by the fallback policy, or an explicit [Authorize].
+                    Assert.False(anonymous, $"{pattern} must not allow anonymous users");
+                    break;
+                case Audience.Clinician or Audience.ClientRecord:
+                    Assert.False(anonymous, pattern);
+                    Assert.True(policies.Contains(Policies.Clinician), $"{pattern} needs the clinician policy");
+                    break;
+                case Audience.Admin:
+                    Assert.False(anonymous, pattern);
+                    Assert.True(policies.Contains(Policies.Admin), $"{pattern} needs the admin policy");
+                    break;
+            }
+        }
+        // Static files are the only anonymous endpoints beyond the list: each is a file of the web root or Blazor's script.
+        var webRoot = app.Services.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider;
+        foreach (var file in StaticFiles(app))
+        {
+            var plain = Fingerprint().Replace(Regex.Replace(file, @"\.(gz|br)$", ""), "");
+            Assert.True(webRoot.GetFileInfo(plain).Exists || BlazorScript().IsMatch(file), $"{file} is served to anyone but is not a static file");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Every_endpoint_refuses_everyone_it_is_not_for_and_leaks_nothing(string provider)
+    {
+        // Seven people sign in from one address: more than the sign-in limit allows (tested on its own elsewhere).
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string> { ["RateLimits:SignInPerMinute"] = "100", ["RateLimits:ClientLinksPerMinute"] = "100" });
+        var ct = TestContext.Current.CancellationToken;
+        var owner = await Demo.ClinicianAsync(app);
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+
+        // The record under test: the demo's Alex M., with sessions, a rupture, an alert and an episode.
+        Guid org, client, relationship, session, rupture, alert;
+        await using (var db = app.CreateDbContext())
+        {
+            var alex = await db.Clients.SingleAsync(c => c.DisplayName == "Alex M.", ct);
+            (org, client) = (alex.OrganisationId, alex.Id);
+            var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == client && x.ClosedAt == null, ct);
+            relationship = r.Id;
+            session = r.Sessions.First(s => s.Attendance == Attune.Core.Relationships.SessionAttendance.Attended).Id;
+            rupture = await db.Ruptures.Where(x => x.RelationshipId == r.Id).Select(x => x.Id).FirstAsync(ct);
+            alert = await db.Alerts.Where(x => x.RelationshipId == r.Id).Select(x => x.Id).FirstAsync(ct);
+        }
+        var checkIn = await Slice.CreateCheckInAsync(owner, client, "connection-check");
+        var progress = await Slice.ProgressPathAsync(owner, client);
+        var grantResponse = await admin.PostFormAsync("/admin/break-glass", "break-glass", new() { ["client"] = client.ToString(), ["reason"] = "Access test: a safeguarding emergency, clinician unreachable." });
+        Assert.Equal(HttpStatusCode.Redirect, grantResponse.StatusCode);
+        var grant = Guid.Parse(grantResponse.Headers.Location!.OriginalString.Split('/').Last());
+        var secrets = new[] { "Alex M.", "Access test: a safeguarding" };
+
+        var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
+        await Demo.AddStaffAsync(app, otherOrg, "otheradmin@elsewhere.example", "other-admin-password", StaffRoles.Admin, "Other Admin");
+        await Demo.AddStaffAsync(app, org, "stranger@riverside.example", "stranger-password", StaffRoles.Clinician, "Stranger Clinician");
+        await Demo.AddStaffAsync(app, org, "othersupervisor@riverside.example", "other-supervisor-password", StaffRoles.Supervisor, "Other Supervisor");
+        var intruders = new (string Who, StaffClient Client)[]
+        {
+            ("no one signed in", new StaffClient(StaffClient.Anonymous(app))),
+            ("the clinic's admin", admin),
+            ("a clinician of the same clinic with no part in the care", await StaffClient.SignInAsync(app, "stranger@riverside.example", "stranger-password")),
+            ("a supervisor of the same clinic who does not supervise the clinician", await StaffClient.SignInAsync(app, "othersupervisor@riverside.example", "other-supervisor-password")),
+            ("a clinician of another clinic", await StaffClient.SignInAsync(app, "other@elsewhere.example", "other-clinic-password")),
+            ("an admin of another clinic", await StaffClient.SignInAsync(app, "otheradmin@elsewhere.example", "other-admin-password")),
+        };
+        var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
+
+        string Fill(string pattern) => pattern
+            .Replace("{ClientId:guid}", client.ToString()).Replace("{SessionId:guid}", session.ToString())
+            .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
+            .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
+            .Replace("{Slug}", "low-alliance").Replace("{id}", "phq-9").Replace("{**path:file}", "private/file.txt");
+
+        var before = await ClinicalFingerprintAsync(app);
+        int requests = 0, endpointsProbed = 0, formsPosted = 0;
+        var failures = new List<string>();
+        void Check(bool refused, string what, HttpResponseMessage response, string body)
+        {
+            requests++;
+            if (!refused)
+                failures.Add($"{what}: answered {(int)response.StatusCode} {response.Headers.Location}");
+            foreach (var secret in secrets.Where(body.Contains))
+                failures.Add($"{what}: the answer contains “{secret}”");
+        }
+
+        foreach (var (pattern, audience) in Expected.Where(e => e.Value is not Audience.Public and not Audience.ClientLink))
+        {
+            endpointsProbed++;
+            var path = Fill(pattern);
+            // The forms the page offers to the people it is for, each of which every intruder then posts.
+            // The outbox is any staff member's in development and the admins' elsewhere (RiskAlertTests checks the 403).
+            var rightful = audience == Audience.Admin || pattern == "/outbox" ? admin : owner;
+            var forms = new List<string>();
+            var ownView = await rightful.Http.GetAsync(path, ct);
+            var ownHtml = await ownView.Content.ReadAsStringAsync(ct);
+            if (pattern != "/logout" && !pattern.StartsWith("{", StringComparison.Ordinal) && pattern != "/_framework/opaque-redirect")
+                Assert.True(ownView.StatusCode == HttpStatusCode.OK, $"{path} as the person it is for: {(int)ownView.StatusCode}");
+            forms.AddRange(HandlerPattern().Matches(ownHtml).Select(m => m.Groups[1].Value).Distinct());
+            if (forms.Count == 0) forms.Add("probe");
+
+            foreach (var (who, intruder) in intruders)
+            {
+                var anonymous = who == "no one signed in";
+                var allowed = audience switch
+                {
+                    Audience.Staff => !anonymous,
+                    Audience.Clinician => who.Contains("clinician") || who.Contains("supervisor"),
+                    // An admin of another clinic reaches the admin pages, but only for their own clinic (checked below).
+                    Audience.Admin => who == "the clinic's admin",
+                    _ => false,
+                };
+                if (allowed) continue;
+                var token = anonymous ? null : await TokenAsync(intruder, who);
+                var get = await intruder.Http.GetAsync(path, ct);
+                var getBody = await get.Content.ReadAsStringAsync(ct);
+                var otherAdminOnAdminPage = who == "an admin of another clinic" && audience == Audience.Admin && get.StatusCode == HttpStatusCode.OK && !pattern.Contains('{');
+                Check(otherAdminOnAdminPage || Refused(get, anonymous, path.StartsWith("/api", StringComparison.Ordinal)), $"GET {path} as {who}", get, getBody);
+                foreach (var form in forms)
+                {
+                    formsPosted++;
+                    var fields = new List<KeyValuePair<string, string>> { new("_handler", form) };
+                    if (token is not null) fields.Add(new("__RequestVerificationToken", token));
+                    var post = await intruder.Http.PostAsync(path, new FormUrlEncodedContent(fields), ct);
+                    var postBody = await post.Content.ReadAsStringAsync(ct);
+                    // Another clinic's admin posting an admin form acts on their own clinic, if on anything.
+                    var ownClinic = who == "an admin of another clinic" && audience == Audience.Admin && !pattern.Contains('{');
+                    // A form the page does not have at all is refused by Blazor itself with 400, whoever posts it.
+                    var noSuchForm = form == "probe" && post.StatusCode == HttpStatusCode.BadRequest;
+                    Check(ownClinic || noSuchForm || Refused(post, anonymous, path.StartsWith("/api", StringComparison.Ordinal)),
+                        $"POST {path} ({form}) as {who}", post, postBody);
+                }
+            }
+
+            // The supervisor of the treating clinician reads the record but every form they post is refused.
+            if (audience == Audience.ClientRecord)
+            {
+                var token = await TokenAsync(supervisor, "the supervisor");
+                foreach (var form in forms)
+                {
+                    formsPosted++;
+                    var post = await supervisor.Http.PostAsync(path, new FormUrlEncodedContent([new("_handler", form), new("__RequestVerificationToken", token)]), ct);
+                    requests++;
+                    if (post.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+                        failures.Add($"POST {path} ({form}) as the supervisor: answered {(int)post.StatusCode}");
+                }
+            }
+        }
+
+        // Client links: a token opens only what it was made for; a changed or made-up one opens nothing.
+        var anonymousClient = StaffClient.Anonymous(app);
+        var checkInToken = checkIn.Split('/')[2].Split('?')[0];
+        var progressToken = progress.Split('/')[2].Split('?')[0];
+        foreach (var path in new[]
+                 {
+                     $"/p/{checkInToken}", $"/p/{checkInToken}/plan", $"/c/{progressToken}",
+                     $"/c/{checkInToken[..^4]}AAAA", $"/p/{progressToken[..^4]}AAAA", "/c/not-a-token", "/p/not-a-token", "/p/not-a-token/plan",
+                 })
+        {
+            var response = await anonymousClient.GetAsync(path, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Check(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.BadRequest, $"GET {path} (a link for something else)", response, body);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests were not refused or leaked:\n" + string.Join("\n", failures.Take(60)));
+        Assert.Equal(before, await ClinicalFingerprintAsync(app));
+        TestContext.Current.SendDiagnosticMessage($"{provider}: {endpointsProbed} endpoints, {formsPosted} form posts, {requests} refused requests, {intruders.Length} kinds of intruder.");
+        Assert.True(endpointsProbed >= 25 && formsPosted > endpointsProbed, $"Too little probed: {endpointsProbed} endpoints, {formsPosted} forms");
+    }
+
+    private static async Task<string> TokenAsync(StaffClient client, string who)
+    {
+        var home = await client.Http.GetAsync("/");
+        var html = await home.Content.ReadAsStringAsync();
+        Assert.True(home.StatusCode == HttpStatusCode.OK, $"The start page as {who}: {(int)home.StatusCode} {home.Headers.Location}");
+        return StaffClient.Token(html);
+    }
+
+    /// <summary>Refused: 404 or 403, or for no one signed in the way to the login (401 on the API).</summary>
+    private static bool Refused(HttpResponseMessage r, bool anonymous, bool api)
+    {
+        var location = r.Headers.Location?.OriginalString ?? "";
+        if (anonymous)
+            return api ? r.StatusCode == HttpStatusCode.Unauthorized : r.StatusCode == HttpStatusCode.Redirect && location.Contains("/login", StringComparison.Ordinal);
+        return r.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden
+            || (r.StatusCode == HttpStatusCode.Redirect && location.Contains("/denied", StringComparison.Ordinal));
+    }
+
+    /// <summary>Counts of every clinical table and the state of every alert: any change by a refused request shows here.</summary>
+    private static async Task<string> ClinicalFingerprintAsync(AttuneFactory app)
+    {
+        await using var db = app.CreateDbContext();
+        var counts = new[]
+        {
+            await db.Clients.CountAsync(), await db.Relationships.CountAsync(), await db.Sessions.CountAsync(), await db.PhaseChanges.CountAsync(),
+            await db.Intakes.CountAsync(), await db.Endings.CountAsync(), await db.Goals.CountAsync(), await db.GoalRatings.CountAsync(),
+            await db.CheckIns.CountAsync(), await db.Responses.CountAsync(), await db.Alerts.CountAsync(), await db.Reflections.CountAsync(),
+            await db.Ruptures.CountAsync(), await db.Notes.CountAsync(), await db.BreakGlass.CountAsync(), await db.Users.CountAsync(),
+        };
+        var alerts = await db.Alerts.OrderBy(a => a.Id).Select(a => a.Id + ":" + a.Status).ToListAsync();
+        var phases = await db.Relationships.OrderBy(r => r.Id).Select(r => r.Id + ":" + r.Phase).ToListAsync();
+        return string.Join(",", counts) + "|" + string.Join(",", alerts) + "|" + string.Join(",", phases);
+    }
+
+    private static List<(string Pattern, RouteEndpoint Endpoint)> Routes(AttuneFactory app) =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsStaticFile(e))
+            .Select(e => (e.RoutePattern.RawText ?? "", e)).DistinctBy(e => e.Item1).ToList();
+
+    private static IEnumerable<string> StaticFiles(AttuneFactory app) =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(IsStaticFile).Select(e => e.RoutePattern.RawText!);
+
+    /// <summary>A file of the web root mapped by MapStaticAssets: anonymous, no parameters, not one of the app's routes.</summary>
+    private static bool IsStaticFile(RouteEndpoint e) =>
+        e.Metadata.GetMetadata<IAllowAnonymous>() is not null && e.RoutePattern.Parameters.Count == 0
+        && !Expected.ContainsKey(e.RoutePattern.RawText ?? "") && !(e.RoutePattern.RawText ?? "").StartsWith('/');
+
+    /// <summary>The content hash MapStaticAssets puts in a file's name (app.yn5naxi2or.css).</summary>
+    [GeneratedRegex(@"\.[a-z0-9]{10}(?=\.[A-Za-z0-9]+$|$)")]
+    private static partial Regex Fingerprint();
+
+    [GeneratedRegex(@"^_framework/blazor\.(web|server)(\.[a-z0-9]+)?\.js(\.gz|\.br)?$")]
+    private static partial Regex BlazorScript();
+
+    [GeneratedRegex("name=\"_handler\" value=\"([^\"]+)\"")]
+    private static partial Regex HandlerPattern();
+}
