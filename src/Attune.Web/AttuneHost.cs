@@ -43,7 +43,8 @@ public static class AttuneHost
         services.AddHostedService<StartupPreparation>();
         services.AddDataProtection()
             .SetApplicationName("Attune")
-            .PersistKeysToDbContext<AttuneDbContext>();
+            .PersistKeysToDbContext<AttuneDbContext>()
+            .ProtectKeysAtRest(builder.Configuration, builder.Environment);
 
         services.AddIdentityCore<StaffUser>(o =>
             {
@@ -125,6 +126,18 @@ public static class AttuneHost
         app.UseExceptionHandler();
         // Pages render their own 404/410/422 bodies; bare status codes from the API get a ProblemDetails body.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        // Anything else refused without a page of its own (a form no longer on the page, a refused post, a value Blazor
+        // will not read) says why in words. Status code pages would skip these: Blazor has already set a content type.
+        app.Use(async (context, next) =>
+        {
+            await next();
+            var response = context.Response;
+            if (!response.HasStarted && response.StatusCode is >= 400 and < 500 && !context.Request.Path.StartsWithSegments("/api"))
+            {
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync(RefusalText(response.StatusCode));
+            }
+        });
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -163,6 +176,18 @@ public static class AttuneHost
                 DemoSeeder.PrintLogins(seeded, output, url);
         }
     }
+
+    private static string RefusalText(int status) => status switch
+    {
+        400 => "400 Bad request: Attune did not understand what was sent, and nothing was changed. If you came from a page, reload it (the form may have changed since) and try again.",
+        403 => "403 Forbidden: this is not yours to change, and nothing was changed.",
+        404 => "404 Not found.",
+        405 => "405 Method not allowed.",
+        410 => "410 Gone: this link has expired or has already been used.",
+        413 => "413 Too large: Attune accepts requests of up to 1 MB, and nothing was changed.",
+        429 => "429 Too many requests: wait a minute and try again.",
+        _ => $"{status}",
+    };
 
     private static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {

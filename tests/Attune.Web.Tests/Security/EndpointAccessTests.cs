@@ -166,7 +166,7 @@ public partial class EndpointAccessTests
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", "phq-9").Replace("{**path:file}", "private/file.txt");
 
-        var before = await ClinicalFingerprintAsync(app);
+        var before = await ClinicalState.FingerprintAsync(app, org);
         int requests = 0, endpointsProbed = 0, formsPosted = 0;
         var failures = new List<string>();
         void Check(bool refused, string what, HttpResponseMessage response, string body)
@@ -257,7 +257,7 @@ public partial class EndpointAccessTests
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests were not refused or leaked:\n" + string.Join("\n", failures.Take(60)));
-        Assert.Equal(before, await ClinicalFingerprintAsync(app));
+        Assert.Equal(before, await ClinicalState.FingerprintAsync(app, org));
         TestContext.Current.SendDiagnosticMessage($"{provider}: {endpointsProbed} endpoints, {formsPosted} form posts, {requests} refused requests, {intruders.Length} kinds of intruder.");
         Assert.True(endpointsProbed >= 25 && formsPosted > endpointsProbed, $"Too little probed: {endpointsProbed} endpoints, {formsPosted} forms");
     }
@@ -278,22 +278,6 @@ public partial class EndpointAccessTests
             return api ? r.StatusCode == HttpStatusCode.Unauthorized : r.StatusCode == HttpStatusCode.Redirect && location.Contains("/login", StringComparison.Ordinal);
         return r.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden
             || (r.StatusCode == HttpStatusCode.Redirect && location.Contains("/denied", StringComparison.Ordinal));
-    }
-
-    /// <summary>Counts of every clinical table and the state of every alert: any change by a refused request shows here.</summary>
-    private static async Task<string> ClinicalFingerprintAsync(AttuneFactory app)
-    {
-        await using var db = app.CreateDbContext();
-        var counts = new[]
-        {
-            await db.Clients.CountAsync(), await db.Relationships.CountAsync(), await db.Sessions.CountAsync(), await db.PhaseChanges.CountAsync(),
-            await db.Intakes.CountAsync(), await db.Endings.CountAsync(), await db.Goals.CountAsync(), await db.GoalRatings.CountAsync(),
-            await db.CheckIns.CountAsync(), await db.Responses.CountAsync(), await db.Alerts.CountAsync(), await db.Reflections.CountAsync(),
-            await db.Ruptures.CountAsync(), await db.Notes.CountAsync(), await db.BreakGlass.CountAsync(), await db.Users.CountAsync(),
-        };
-        var alerts = await db.Alerts.OrderBy(a => a.Id).Select(a => a.Id + ":" + a.Status).ToListAsync();
-        var phases = await db.Relationships.OrderBy(r => r.Id).Select(r => r.Id + ":" + r.Phase).ToListAsync();
-        return string.Join(",", counts) + "|" + string.Join(",", alerts) + "|" + string.Join(",", phases);
     }
 
     private static List<(string Pattern, RouteEndpoint Endpoint)> Routes(AttuneFactory app) =>

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Attune.Web.Tests.Infrastructure;
+using CsCheck;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Tests.Security;
+
+/// <summary>
+/// Generated junk (CsCheck) thrown by the people entitled to use them at every form of the clinician's, the admin's and
+/// the client's pages, at client links and at the API: missing, repeated, huge, malformed, out-of-range and hostile
+/// values. No answer is a 500, and every request that is refused (4xx) leaves the clinical data as it was.
+/// </summary>
+public partial class FuzzTests
+{
+    private const int Iterations = 150;
+
+    private sealed record Target(StaffClient Client, string Path, string Form, IReadOnlyList<string> Fields, bool Anonymous)
+    {
+        public override string ToString() => $"{Path} ({Form})";
+    }
+
+    /// <summary>What a field gets: nothing at all, or one or two values of junk.</summary>
+    private sealed record FieldValue(bool Omit, IReadOnlyList<string> Values);
+
+    private static readonly Gen<string> Junk = Gen.OneOf(
+        Gen.Const(""), Gen.Const("   "), Gen.Const("\0"), Gen.Const("-1"), Gen.Const("0"), Gen.Const("2147483648"),
+        Gen.Const("-99999999999999999999"), Gen.Const("1e309"), Gen.Const("NaN"), Gen.Const("0x1F"), Gen.Const("3.5"),
+        Gen.Const("2026-02-30T25:61"), Gen.Const("0001-01-01T00:00"), Gen.Const("9999-12-31T23:59"), Gen.Const("2026-13-45"),
+        Gen.Const("true"), Gen.Const("<script>alert(1)</script>"), Gen.Const("'; DROP TABLE \"Clients\"; --"),
+        Gen.Const("../../etc/passwd"), Gen.Const("\u202Eevil\u202C 🤯 \uFFFF"), Gen.Const("%00%0d%0a"),
+        Gen.Guid.Select(g => g.ToString()),
+        Gen.Int.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Gen.String[Gen.Char, 0, 40],
+        Gen.Int[2_000, 40_000].Select(n => new string('x', n)));
+
+    private static readonly Gen<FieldValue> Field = Gen.Frequency(
+        (1, Gen.Const(new FieldValue(true, []))),
+        (6, Junk.Select(v => new FieldValue(false, [v]))),
+        (1, Gen.Select(Junk, Junk).Select((a, b) => new FieldValue(false, [a, b]))));
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Junk_gets_a_clear_4xx_never_a_500_and_a_refusal_changes_nothing(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
+        {
+            ["RateLimits:SignInPerMinute"] = "100", ["RateLimits:ClientLinksPerMinute"] = "100000",
+        });
+        var ct = TestContext.Current.CancellationToken;
+        var owner = await Demo.ClinicianAsync(app);
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        Guid client, session, rupture, alert;
+        await using (var db = app.CreateDbContext())
+        {
+            client = await db.Clients.Where(c => c.DisplayName == "Alex M.").Select(c => c.Id).SingleAsync(ct);
+            var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == client && x.ClosedAt == null, ct);
+            session = r.Sessions.First(s => s.Attendance == Attune.Core.Relationships.SessionAttendance.Attended).Id;
+            rupture = await db.Ruptures.Where(x => x.RelationshipId == r.Id).Select(x => x.Id).FirstAsync(ct);
+            alert = await db.Alerts.Where(x => x.RelationshipId == r.Id).Select(x => x.Id).FirstAsync(ct);
+        }
+        var link = await Slice.CreateCheckInAsync(owner, client, "connection-check", "phq-9");
+        var progress = await Slice.ProgressPathAsync(owner, client);
+        var visitor = new StaffClient(StaffClient.Anonymous(app));
+
+        var targets = new List<Target>();
+        foreach (var path in new[]
+                 {
+                     "/clients/new", $"/clients/{client}", $"/clients/{client}/intake", $"/clients/{client}/ending", $"/clients/{client}/referral",
+                     $"/clients/{client}/timeline", $"/clients/{client}/sessions/{session}/note", $"/clients/{client}/sessions/{session}/reflection",
+                     $"/clients/{client}/ruptures/new", $"/clients/{client}/ruptures/{rupture}", $"/alerts/{alert}",
+                 })
+            targets.AddRange(await FormsAsync(owner, path, anonymous: false));
+        foreach (var path in new[] { "/settings/measures", "/settings/signals", "/admin/break-glass", "/admin/audit" })
+            targets.AddRange(await FormsAsync(admin, path, anonymous: false));
+        targets.AddRange(await FormsAsync(visitor, link, anonymous: true));
+        targets.AddRange(await FormsAsync(visitor, progress, anonymous: true));
+        Assert.True(targets.Count >= 25, $"Only {targets.Count} forms found to fuzz");
+
+        // Links and the API take junk in the path and the query string. (Not a NUL in the path: the in-memory test
+        // server refuses to send one; Kestrel answers it with 400 before Attune sees it.)
+        var segment = Junk.Where(j => !j.Contains('\0', StringComparison.Ordinal)).Select(Uri.EscapeDataString);
+        var paths = Gen.OneOf(
+            segment.Select(j => "/c/" + j), segment.Select(j => "/p/" + j),
+            segment.Select(j => $"/p/{j}/plan"), segment.Select(j => $"/api/instruments/{j}/questionnaire"),
+            Junk.Select(j => $"{link}?step={Uri.EscapeDataString(j)}"), Junk.Select(j => $"{link}?kiosk={Uri.EscapeDataString(j)}"),
+            Gen.Select(Gen.OneOf(Gen.Const("from"), Gen.Const("to"), Gen.Const("who"), Gen.Const("action"), Gen.Const("record"), Gen.Const("client"), Gen.Const("page")), Junk).Select((k, j) => $"/admin/audit?{k}={Uri.EscapeDataString(j)}"));
+
+        var tried = 0;
+        await Gen.Select(Gen.Int[0, targets.Count - 1], Field.Array[12]).SampleAsync(async sample =>
+        {
+            var (index, values) = sample;
+            var target = targets[index];
+            var fields = new List<KeyValuePair<string, string>> { new("_handler", target.Form) };
+            var html = await target.Client.Http.GetStringAsync(target.Path, ct);
+            fields.Add(new("__RequestVerificationToken", StaffClient.Token(html)));
+            for (var i = 0; i < target.Fields.Count; i++)
+            {
+                var value = values[i % values.Length];
+                if (!value.Omit)
+                    fields.AddRange(value.Values.Select(v => new KeyValuePair<string, string>(target.Fields[i], v)));
+            }
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await target.Client.Http.PostAsync(target.Path, new FormUrlEncodedContent(fields), ct);
+            tried++;
+            await AssertAnsweredAsync(app, response, before, $"POST {target}");
+        }, iter: Iterations, threads: 1);
+
+        var owned = owner.Http;
+        await paths.SampleAsync(async path =>
+        {
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await (path.StartsWith("/admin", StringComparison.Ordinal) ? admin.Http : path.StartsWith("/api", StringComparison.Ordinal) ? owned : visitor.Http).GetAsync(path, ct);
+            tried++;
+            await AssertAnsweredAsync(app, response, before, $"GET {path}");
+        }, iter: Iterations / 2, threads: 1);
+
+        Assert.Equal(Iterations + Iterations / 2, tried);
+    }
+
+    private static async Task AssertAnsweredAsync(AttuneFactory app, HttpResponseMessage response, string before, string what)
+    {
+        var status = (int)response.StatusCode;
+        Assert.True(status < 500, $"{what} answered {status}");
+        if (status is >= 400 and < 500)
+        {
+            Assert.Equal(before, await ClinicalState.FingerprintAsync(app));
+            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.TooManyRequests))
+                Assert.False(string.IsNullOrWhiteSpace(await response.Content.ReadAsStringAsync()), $"{what} answered {status} with no reason");
+        }
+    }
+
+    /// <summary>The forms on a page as its rightful user sees it: each one's name and the names of its fields.</summary>
+    private static async Task<IEnumerable<Target>> FormsAsync(StaffClient client, string path, bool anonymous)
+    {
+        var html = await client.Http.GetStringAsync(path);
+        return FormPattern().Matches(html).Select(m => m.Value)
+            .Select(form => (Name: HandlerPattern().Match(form).Groups[1].Value, Fields: FieldPattern().Matches(form).Select(f => WebUtility.HtmlDecode(f.Groups[1].Value))
+                .Where(n => n is not "_handler" and not "__RequestVerificationToken").Distinct().ToList()))
+            .Where(f => f.Name.Length > 0)
+            .Select(f => new Target(client, path, f.Name, f.Fields, anonymous)).ToList();
+    }
+
+    [GeneratedRegex(@"<form[\s\S]*?</form>")]
+    private static partial Regex FormPattern();
+
+    [GeneratedRegex("name=\"_handler\" value=\"([^\"]+)\"")]
+    private static partial Regex HandlerPattern();
+
+    [GeneratedRegex("<(?:input|select|textarea)[^>]*\\sname=\"([^\"]+)\"")]
+    private static partial Regex FieldPattern();
+}
