@@ -53,7 +53,8 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
             if (string.IsNullOrWhiteSpace(server))
                 throw new InvalidOperationException(
                     $"These tests run on PostgreSQL too. Run ./test.sh, which starts a server, or set {PostgresVariable} to a connection string such as Host=127.0.0.1;Port=55432;Username=postgres.");
-            factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N}", null);
+            // Pooled, as Attune runs in production (a pool-less connection per query also hid a concurrency bug once).
+            factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N};Pooling=true", null);
         }
         factory._settings = settings ?? new Dictionary<string, string>();
         factory._services = services;
@@ -83,12 +84,16 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        await base.DisposeAsync();
         if (_provider == "postgres")
         {
-            await using var db = CreateDbContext();
+            // The app has stopped: close its pooled connections, then drop the test's database.
+            Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(_connection));
+            var options = new DbContextOptionsBuilder<AttuneDbContext>();
+            Attune.Web.Features.Database.DatabaseSetup.Configure(options, _provider, _connection.Replace("Pooling=true", "Pooling=false", StringComparison.Ordinal));
+            await using var db = new AttuneDbContext(options.Options);
             await db.Database.EnsureDeletedAsync();
         }
-        await base.DisposeAsync();
         if (_sqliteDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
