@@ -5,7 +5,10 @@ using System.Text;
 
 namespace Attune.E2E;
 
-/// <summary>The real Attune executable, started as its own process on a free loopback port with a new SQLite file.</summary>
+/// <summary>
+/// The real Attune executable, started as its own process on a free loopback port with a new SQLite file (or the
+/// database the extra settings name). Also used by the HTTP tests' hard-kill test, which links this file.
+/// </summary>
 public sealed class AttuneServer : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,7 +25,10 @@ public sealed class AttuneServer : IAsyncDisposable
         _dataDirectory = dataDirectory;
     }
 
-    public static async Task<AttuneServer> StartAsync()
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="settings">More command-line settings, for example "--ConnectionStrings:Attune", "…".</param>
+    public static async Task<AttuneServer> StartAsync(params string[] settings)
     {
         var root = RepositoryRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -43,6 +49,8 @@ public sealed class AttuneServer : IAsyncDisposable
         // Development serves the static files straight from the source tree without a publish step.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Attune.Web");
+        foreach (var setting in settings)
+            start.ArgumentList.Add(setting);
         var process = Process.Start(start)!;
         var server = new AttuneServer(process, baseUrl, data);
         process.OutputDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
@@ -81,6 +89,13 @@ public sealed class AttuneServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flushing, like a power cut to the process.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Attune.Core.CheckIns;
 using Attune.Data;
+using Attune.E2E;
 using Attune.Web.Features.Database;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -36,9 +34,11 @@ public class HardKillTests
             List<string> links;
             var acknowledged = new ConcurrentBag<string>();
             var attempted = new ConcurrentBag<string>();
-            await using (var server = await ServerProcess.StartAsync(provider, connection))
+            var (first, newClient) = await StartServerAsync(provider, connection);
+            await using (var server = first)
             {
-                var staff = await server.SignInAsync(Demo.ClinicianEmail, Demo.ClinicianPassword);
+                var staff = new StaffClient(newClient());
+                Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync("/login", "login", new() { ["Input.Email"] = Demo.ClinicianEmail, ["Input.Password"] = Demo.ClinicianPassword })).StatusCode);
                 var clientId = await Slice.AddClientAsync(staff, "Crash Person");
                 links = [];
                 for (var i = 0; i < Links; i++)
@@ -50,7 +50,7 @@ public class HardKillTests
                 var answers = new ConcurrentBag<string>();
                 var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
                 {
-                    var client = new StaffClient(server.NewHttpClient());
+                    var client = new StaffClient(newClient());
                     while (!killed.Task.IsCompleted && queue.TryDequeue(out var link))
                     {
                         attempted.Add(link);
@@ -80,9 +80,10 @@ public class HardKillTests
             Assert.True(attempted.Count < Links, "Some check-ins were still to be sent when the server died");
 
             // Restart on the same database.
-            await using (var server = await ServerProcess.StartAsync(provider, connection))
+            var (second, newClientAfter) = await StartServerAsync(provider, connection);
+            await using (second)
             {
-                var client = server.NewHttpClient();
+                var client = newClientAfter();
                 foreach (var link in acknowledged)
                 {
                     // The link knows it was answered: the answers are stored.
@@ -119,91 +120,15 @@ public class HardKillTests
         }
     }
 
-    /// <summary>The built attune.dll as its own process on a free loopback port.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
+    /// <summary>The real attune process (shared with the browser tests), with an HTTP client that keeps its cookies.</summary>
+    private static async Task<(AttuneServer Server, Func<HttpClient> NewClient)> StartServerAsync(string provider, string connection)
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly string _baseUrl;
-
-        private ServerProcess(Process process, string baseUrl) => (_process, _baseUrl) = (process, baseUrl);
-
-        public bool HasExited => _process.HasExited;
-
-        public static async Task<ServerProcess> StartAsync(string provider, string connection)
+        var server = await AttuneServer.StartAsync("--Database:Provider", provider, "--ConnectionStrings:Attune", connection,
+            "--RateLimits:ClientLinksPerMinute", "100000", "--RateLimits:SignInPerMinute", "100");
+        return (server, () => new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            var baseUrl = $"http://127.0.0.1:{port}";
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList =
-                {
-                    Path.Combine(AppContext.BaseDirectory, "attune.dll"), "--urls", baseUrl, "--Database:Provider", provider,
-                    "--ConnectionStrings:Attune", connection, "--RateLimits:ClientLinksPerMinute", "100000", "--RateLimits:SignInPerMinute", "100",
-                },
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-            var server = new ServerProcess(Process.Start(start)!, baseUrl);
-            server._process.OutputDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
-            server._process.ErrorDataReceived += (_, e) => { lock (server._output) server._output.AppendLine(e.Data); };
-            server._process.BeginOutputReadLine();
-            server._process.BeginErrorReadLine();
-            using var http = new HttpClient();
-            for (var tries = 0; tries < 240; tries++)
-            {
-                if (server._process.HasExited)
-                    throw new InvalidOperationException($"Attune exited with {server._process.ExitCode}:\n{server._output}");
-                try
-                {
-                    if ((await http.GetAsync($"{baseUrl}/health")).StatusCode == HttpStatusCode.OK)
-                        return server;
-                }
-                catch (HttpRequestException) { }
-                await Task.Delay(250);
-            }
-            await server.DisposeAsync();
-            throw new TimeoutException($"Attune did not answer /health within 60 s:\n{server._output}");
-        }
-
-        public HttpClient NewHttpClient() =>
-            new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-            {
-                BaseAddress = new Uri(_baseUrl),
-                Timeout = TimeSpan.FromSeconds(30),
-            };
-
-        public async Task<StaffClient> SignInAsync(string email, string password)
-        {
-            var client = new StaffClient(NewHttpClient());
-            var response = await client.PostFormAsync("/login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password });
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            return client;
-        }
-
-        /// <summary>SIGKILL: no shutdown, no flushing, like a power cut to the process.</summary>
-        public void KillHard()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-        }
+            BaseAddress = new Uri(server.BaseUrl),
+            Timeout = TimeSpan.FromSeconds(30),
+        });
     }
 }
