@@ -86,6 +86,17 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     protected override void OnModelCreating(ModelBuilder b)
     {
         base.OnModelCreating(b);
+        // Staff passkeys (WebAuthn credentials), as Identity's schema version 3 maps them. Mapped here rather than by
+        // setting IdentityOptions.Stores.SchemaVersion: the context reads that from the host's services, which the
+        // design-time factories and command-line tools do not have, so the model would differ between them.
+        b.Entity<StaffUser>().HasMany<IdentityUserPasskey<Guid>>().WithOne().HasForeignKey(p => p.UserId).IsRequired();
+        b.Entity<IdentityUserPasskey<Guid>>(p =>
+        {
+            p.HasKey(x => x.CredentialId);
+            p.ToTable("AspNetUserPasskeys");
+            p.Property(x => x.CredentialId).HasMaxLength(1024); // WebAuthn: at most 1023 bytes
+            p.OwnsOne(x => x.Data).ToJson();
+        });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
         foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating) })

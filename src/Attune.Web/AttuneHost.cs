@@ -8,6 +8,7 @@ using Attune.Web.Features.Crisis;
 using Attune.Web.Features.Database;
 using Attune.Web.Features.Demo;
 using Attune.Web.Features.Instruments;
+using Attune.Web.Features.Privacy;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -62,7 +63,25 @@ public static class AttuneHost
             .AddEntityFrameworkStores<AttuneDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // Passkeys: the browser must verify the person (fingerprint, face or PIN) and keep the key (discoverable), so one
+        // passkey is both factors and sign-in needs no email. ServerDomain is the site's host name unless set.
+        services.Configure<IdentityPasskeyOptions>(o =>
+        {
+            o.UserVerificationRequirement = "required";
+            o.ResidentKeyRequirement = "required";
+            builder.Configuration.GetSection("Passkeys").Bind(o);
+        });
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // Every half hour the cookie's principal is rebuilt from the database (security stamp check); keep how the
+        // sign-in was made (the "amr" claims), or the second-factor rule would lose track of it.
+        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = context =>
+        {
+            if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity && context.CurrentPrincipal is { } current)
+                foreach (var claim in current.FindAll(Features.Account.SecondFactor.MethodClaim))
+                    if (!identity.HasClaim(claim.Type, claim.Value))
+                        identity.AddClaim(new System.Security.Claims.Claim(claim.Type, claim.Value));
+            return Task.CompletedTask;
+        });
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/login";
@@ -115,6 +134,7 @@ public static class AttuneHost
         services.AddScoped<Features.Schedules.MeasurementScheduler>();
         services.AddHostedService<Features.Schedules.MeasurementSchedulerService>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<ClientErasure>();
         services.Configure<Features.Notifications.MailOptions>(builder.Configuration.GetSection("Mail"));
         services.AddSingleton<Features.Notifications.OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Notifications.OutboxDispatcher>());
@@ -143,11 +163,14 @@ public static class AttuneHost
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // Nothing goes to other sites; Attune's own form posts keep their Origin header, which passkey checks need
+            // (under no-referrer a browser sends "Origin: null").
+            headers["Referrer-Policy"] = "same-origin";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
             await next();
         });
         app.UseAuthentication();
+        app.UseSecondFactorGate();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -157,6 +180,7 @@ public static class AttuneHost
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapInstrumentEndpoints();
+        app.MapPrivacyEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

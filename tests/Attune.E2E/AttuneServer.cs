@@ -36,11 +36,13 @@ public sealed class AttuneServer : IAsyncDisposable
         if (!File.Exists(dll))
             throw new FileNotFoundException($"Build the app first: {dll} is missing.");
         var port = FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
+        // The browser is sent to "localhost": WebAuthn (passkeys) needs a host name, not an IP address, and treats
+        // localhost as a secure origin over plain HTTP.
+        var baseUrl = $"http://localhost:{port}";
         var data = Directory.CreateTempSubdirectory("attune-e2e-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "--urls", baseUrl, "--Database:DataDirectory", data },
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}", "--Database:DataDirectory", data },
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

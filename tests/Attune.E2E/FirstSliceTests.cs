@@ -27,7 +27,7 @@ public class FirstSliceTests
         await Browser.ScreenshotAsync(staff, "01-login");
         await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
         await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
-        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Caseload" })).ToBeVisibleAsync();
         await Expect(staff.GetByRole(AriaRole.Link, new() { Name = "Alex M.", Exact = true })).ToBeVisibleAsync();

@@ -58,7 +58,7 @@ public class HostingTests
         await using var app = await AttuneFactory.StartAsync(provider);
         var client = new StaffClient(StaffClient.Anonymous(app));
         var response = await client.PostFormAsync("/login", "login", new() { ["Input.Email"] = Demo.ClinicianEmail, ["Input.Password"] = "not-the-password" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("do not match", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.Redirect, (await client.Http.GetAsync("/", TestContext.Current.CancellationToken)).StatusCode);
     }

@@ -21,10 +21,16 @@ public class RateLimitTests
         Assert.Equal(5, codes.Count(c => c == HttpStatusCode.BadRequest));
         Assert.Equal(HttpStatusCode.TooManyRequests, codes[^1]);
 
+        // Sign-in attempts are limited; showing the form is not.
+        var staff = new StaffClient(client);
+        var form = await client.GetStringAsync("/login", ct);
         var logins = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
-            logins.Add((await client.GetAsync("/login", ct)).StatusCode);
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], logins);
+            logins.Add((await staff.PostFormFromHtmlAsync("/login", form, "login", new() { ["Input.Email"] = Demo.ClinicianEmail, ["Input.Password"] = $"guess-{i}-wrong" })).StatusCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], logins);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/login", ct)).StatusCode);
+        var code = await client.PostAsync("/login/code", new FormUrlEncodedContent([new("Input.Code", "123456")]), ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, code.StatusCode);
         // Other pages are not limited by this.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", ct)).StatusCode);
     }

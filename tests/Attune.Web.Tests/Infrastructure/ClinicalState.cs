@@ -23,7 +23,7 @@ public static class ClinicalState
 #pragma warning disable EF1002 // table names are the constants above
         var tables = await db.Database.SqlQueryRaw<string>($"SELECT {counts} AS \"Value\"").SingleAsync();
 #pragma warning restore EF1002
-        var changes = await db.AuditEvents.CountAsync(e => e.Action != "read" && e.Action != "break-glass-read" && e.Action != "verify" && (organisation == null || e.OrganisationId == organisation));
+        var changes = await db.AuditEvents.CountAsync(e => e.Action != "read" && e.Action != "export" && e.Action != "break-glass-read" && e.Action != "verify" && (organisation == null || e.OrganisationId == organisation));
         var alerts = await db.Alerts.OrderBy(a => a.Id).Select(a => a.Id + ":" + a.Status).ToListAsync();
         var phases = await db.Relationships.OrderBy(r => r.Id).Select(r => r.Id + ":" + r.Phase).ToListAsync();
         return $"{tables}|{changes}|{string.Join(",", alerts)}|{string.Join(",", phases)}";

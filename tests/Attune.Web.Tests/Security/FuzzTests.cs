@@ -68,10 +68,10 @@ public partial class FuzzTests
                  {
                      "/clients/new", $"/clients/{client}", $"/clients/{client}/intake", $"/clients/{client}/ending", $"/clients/{client}/referral",
                      $"/clients/{client}/timeline", $"/clients/{client}/sessions/{session}/note", $"/clients/{client}/sessions/{session}/reflection",
-                     $"/clients/{client}/ruptures/new", $"/clients/{client}/ruptures/{rupture}", $"/alerts/{alert}",
+                     $"/clients/{client}/ruptures/new", $"/clients/{client}/ruptures/{rupture}", $"/alerts/{alert}", "/account/security",
                  })
             targets.AddRange(await FormsAsync(owner, path, anonymous: false));
-        foreach (var path in new[] { "/settings/measures", "/settings/signals", "/admin/break-glass", "/admin/audit" })
+        foreach (var path in new[] { "/settings/measures", "/settings/signals", "/admin/break-glass", "/admin/audit", $"/admin/privacy/{client}", "/account/security" })
             targets.AddRange(await FormsAsync(admin, path, anonymous: false));
         targets.AddRange(await FormsAsync(visitor, link, anonymous: true));
         targets.AddRange(await FormsAsync(visitor, progress, anonymous: true));

@@ -41,6 +41,18 @@ public sealed class ClientRecordGuard(RequestDelegate next)
                 return;
             }
         }
+        // A privacy request's page (/admin/privacy/{client}) acts only on a client of the admin's own clinic: anything
+        // posted about another clinic's client, or one that does not exist, is 404 before the page runs.
+        else if (segments.Length >= 3 && segments[0] == "admin" && segments[1] == "privacy" && Guid.TryParse(segments[2], out var privacyClient)
+            && context.User.Identity?.IsAuthenticated == true && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            var staff = await context.RequestServices.GetRequiredService<CurrentStaff>().GetAsync(context.RequestAborted);
+            if (!await db.Clients.AnyAsync(c => c.Id == privacyClient && c.OrganisationId == staff.OrganisationId, context.RequestAborted))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+        }
         await next(context);
     }
 }

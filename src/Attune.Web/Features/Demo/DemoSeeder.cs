@@ -207,6 +207,7 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         output.WriteLine($"  Open {url} and sign in as:");
         foreach (var login in logins)
             output.WriteLine($"    {login.Role,-11} {login.Email,-32} password: {login.Password}");
+        output.WriteLine("  The admin sets up a second factor (an authenticator app or a passkey) at first sign-in.");
         output.WriteLine("  These demo passwords are public. For a real clinic, start with Demo:Seed=false.");
         output.WriteLine();
     }

@@ -20,7 +20,10 @@ public static class RateLimits
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(ClientLinks, context => PerAddress(context, links));
-            o.AddPolicy(SignIn, context => PerAddress(context, signIn));
+            // Only attempts count against sign-in: showing the form guesses nothing.
+            o.AddPolicy(SignIn, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("showing the form")
+                : PerAddress(context, signIn));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
