@@ -17,6 +17,10 @@ public static class SecondFactor
     public const string WithPasskey = "pop";
     public const string SetupPath = "/account/security";
 
+    /// <summary>Where to go after signing in: the page asked for, if it is a path on this site, else the caseload.</summary>
+    public static string LocalTarget(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+
     /// <summary>True when this sign-in used an authenticator code or a passkey.</summary>
     public static bool SignedInStrongly(ClaimsPrincipal user) =>
         user.FindAll(MethodClaim).Any(c => c.Value is WithCode or WithPasskey);
