@@ -15,6 +15,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/python3 ] || missing+=(python3)   # its smtpd is the SMTP server the mail tests send to
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)   # the interop tests are real FHIR clients in Node
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq >/dev/null
@@ -60,6 +61,23 @@ for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; 
   fi
   passed=$((passed + ${s:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
 done
+
+# 4. Interop: real FHIR clients (fhir-kit-client, the FHIR R4 JSON schema, NLM's FHIRPath) against the built server.
+echo "== interop"
+log="$results/interop.log"
+if [ ! -d tests/interop/node_modules ] && ! (cd tests/interop && npm ci --no-audit --no-fund) >"$results/npm.log" 2>&1; then
+  echo "   npm ci failed (see .test-results/npm.log)"; failed=$((failed + 1))
+else
+  (cd tests/interop && ATTUNE_DLL="$root/src/Attune.Web/bin/Release/net10.0/attune.dll" node --test --test-concurrency=1 --test-reporter=tap) >"$log" 2>&1
+  grep -E "^not ok|^    not ok|^# (tests|pass|fail|cancelled|skipped) |^# \\# " "$log"
+  t=$(grep -E "^# tests [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+")
+  if [ -z "$t" ]; then
+    echo "   interop did not report a result (see .test-results/interop.log)"; failed=$((failed + 1))
+  else
+    n() { grep -E "^# $1 [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0; }
+    passed=$((passed + $(n pass))); failed=$((failed + $(n fail) + $(n cancelled))); skipped=$((skipped + $(n skipped)))
+  fi
+fi
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

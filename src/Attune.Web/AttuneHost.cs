@@ -7,7 +7,9 @@ using Attune.Web.Features.CheckIns;
 using Attune.Web.Features.Crisis;
 using Attune.Web.Features.Database;
 using Attune.Web.Features.Demo;
+using Attune.Web.Features.Fhir;
 using Attune.Web.Features.Instruments;
+using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Privacy;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -101,7 +103,9 @@ public static class AttuneHost
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(StaffRoles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(StaffRoles.Admin))
+            .AddApiPolicy();
+        services.AddAttuneApiAccess(builder.Configuration);
         services.AddAntiforgery();
         services.AddAttuneRateLimits(builder.Configuration);
         services.AddRazorComponents();
@@ -125,6 +129,9 @@ public static class AttuneHost
         services.AddSingleton<CheckInLinks>();
         services.AddSingleton<Features.Progress.ProgressLinks>();
         services.AddScoped<CheckInSubmission>();
+        services.AddScoped<RiskAlerts>();
+        services.AddScoped<FhirStore>();
+        services.AddScoped<QuestionnaireResponseIntake>();
         services.AddScoped<Features.Signals.SignalEvaluator>();
         services.AddScoped<Features.Signals.ExpectedResponses>();
         services.AddScoped<Features.Caseload.CaseloadQuery>();
@@ -146,13 +153,15 @@ public static class AttuneHost
         app.UseExceptionHandler();
         // Pages render their own 404/410/422 bodies; bare status codes from the API get a ProblemDetails body.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        // FHIR answers every refusal with an OperationOutcome.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/fhir"), fhir => fhir.UseFhirOutcomes());
         // Anything else refused without a page of its own (a form no longer on the page, a refused post, a value Blazor
         // will not read) says why in words. Status code pages would skip these: Blazor has already set a content type.
         app.Use(async (context, next) =>
         {
             await next();
             var response = context.Response;
-            if (!response.HasStarted && response.StatusCode is >= 400 and < 500 && !context.Request.Path.StartsWithSegments("/api"))
+            if (!response.HasStarted && response.StatusCode is >= 400 and < 500 && !IsApi(context.Request.Path))
             {
                 response.ContentType = "text/plain; charset=utf-8";
                 await response.WriteAsync(RefusalText(response.StatusCode));
@@ -181,6 +190,8 @@ public static class AttuneHost
         app.MapAccountEndpoints();
         app.MapInstrumentEndpoints();
         app.MapPrivacyEndpoints();
+        app.MapApiAccessEndpoints();
+        app.MapFhirEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }
@@ -201,6 +212,10 @@ public static class AttuneHost
         }
     }
 
+    /// <summary>Paths whose callers are programs: they get ProblemDetails, OAuth errors or OperationOutcomes, not text.</summary>
+    private static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir") || path.StartsWithSegments("/connect") || path.StartsWithSegments("/.well-known");
+
     private static string RefusalText(int status) => status switch
     {
         400 => "400 Bad request: Attune did not understand what was sent, and nothing was changed. If you came from a page, reload it (the form may have changed since) and try again.",
@@ -215,7 +230,7 @@ public static class AttuneHost
 
     private static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        if (IsApi(context.Request.Path))
             context.Response.StatusCode = status;
         else
             context.Response.Redirect(context.RedirectUri);

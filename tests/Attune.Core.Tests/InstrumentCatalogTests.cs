@@ -106,5 +106,5 @@ public class InstrumentCatalogTests
     }
 
     private static decimal? Weight(Questionnaire.AnswerOptionComponent option, string url) =>
-        ((option.Value as Coding)?.GetExtension(url)?.Value as FhirDecimal)?.Value;
+        (option.GetExtension(url)?.Value as FhirDecimal)?.Value;
 }

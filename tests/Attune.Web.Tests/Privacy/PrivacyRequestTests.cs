@@ -66,7 +66,7 @@ public class PrivacyRequestTests
         Assert.Single(resources.OfType<Encounter>());
         Assert.Equal(2, resources.OfType<QuestionnaireResponse>().Count());
         var phq = resources.OfType<QuestionnaireResponse>().Single(q => q.Questionnaire?.EndsWith("phq-9") == true);
-        Assert.Equal(9, phq.Item.Count);
+        Assert.Equal(9, phq.Item.Single(i => i.LinkId == "stem").Item.Count);
         var score = resources.OfType<Observation>().Single(o => o.DerivedFrom.Single().Reference == $"urn:uuid:{phq.Id}");
         Assert.Equal(4m, Assert.IsType<Quantity>(score.Value).Value);
         var texts = resources.OfType<DocumentReference>().Select(d => Encoding.UTF8.GetString(d.Content.Single().Attachment.Data!)).ToList();

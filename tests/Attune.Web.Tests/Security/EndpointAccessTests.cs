@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Attune.Data;
+using Attune.Web.Features.Integrations;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
@@ -34,6 +35,8 @@ public partial class EndpointAccessTests
         ClientRecord,
         /// <summary>The clinic's admins, their own clinic only.</summary>
         Admin,
+        /// <summary>A system with an access token (client credentials) and the SMART scope; a staff cookie is not enough.</summary>
+        Api,
     }
 
     private static readonly Dictionary<string, Audience> Expected = new()
@@ -80,6 +83,31 @@ public partial class EndpointAccessTests
         ["/admin/privacy/{ClientId:guid}"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}/copy"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}/bundle"] = Audience.Admin,
+        ["/connect/token"] = Audience.Public,
+        ["/fhir/metadata"] = Audience.Public,
+        ["/fhir/.well-known/smart-configuration"] = Audience.Public,
+        ["/fhir/QuestionnaireResponse"] = Audience.Api,
+        ["/fhir/Patient"] = Audience.Api,
+        ["/fhir/Patient/{id}"] = Audience.Api,
+        ["/fhir/Patient/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/Practitioner"] = Audience.Api,
+        ["/fhir/Practitioner/{id}"] = Audience.Api,
+        ["/fhir/Practitioner/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/EpisodeOfCare"] = Audience.Api,
+        ["/fhir/EpisodeOfCare/{id}"] = Audience.Api,
+        ["/fhir/EpisodeOfCare/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/Encounter"] = Audience.Api,
+        ["/fhir/Encounter/{id}"] = Audience.Api,
+        ["/fhir/Encounter/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/Questionnaire"] = Audience.Api,
+        ["/fhir/Questionnaire/{id}"] = Audience.Api,
+        ["/fhir/Questionnaire/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/QuestionnaireResponse/{id}"] = Audience.Api,
+        ["/fhir/QuestionnaireResponse/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/Observation"] = Audience.Api,
+        ["/fhir/Observation/{id}"] = Audience.Api,
+        ["/fhir/Observation/{id}/_history/{vid}"] = Audience.Api,
+        ["/fhir/{**rest}"] = Audience.Api,
     };
 
     [Fact]
@@ -112,6 +140,10 @@ public partial class EndpointAccessTests
                 case Audience.Admin:
                     Assert.False(anonymous, pattern);
                     Assert.True(policies.Contains(Policies.Admin), $"{pattern} needs the admin policy");
+                    break;
+                case Audience.Api:
+                    Assert.False(anonymous, pattern);
+                    Assert.True(policies.Contains(ApiAccess.Policy), $"{pattern} needs the API policy");
                     break;
             }
         }
@@ -172,7 +204,8 @@ public partial class EndpointAccessTests
             .Replace("{ClientId:guid}", client.ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
-            .Replace("{Slug}", "low-alliance").Replace("{id}", "phq-9").Replace("{**path:file}", "private/file.txt");
+            .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
+            .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything");
 
         var before = await ClinicalState.FingerprintAsync(app, org);
         int requests = 0, endpointsProbed = 0, formsPosted = 0;
@@ -194,6 +227,18 @@ public partial class EndpointAccessTests
             // The outbox is any staff member's in development and the admins' elsewhere (RiskAlertTests checks the 403).
             var rightful = audience == Audience.Admin || pattern == "/outbox" ? admin : owner;
             var forms = new List<string>();
+            if (audience == Audience.Api)
+            {
+                // Systems only: a staff member's cookie, whoever's, opens nothing (FhirApiTests checks the tokens).
+                foreach (var (who, intruder) in intruders.Append(("the treating clinician", owner)))
+                {
+                    var get = await intruder.Http.GetAsync(path, ct);
+                    Check(get.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} as {who}", get, await get.Content.ReadAsStringAsync(ct));
+                    var post = await intruder.Http.PostAsync(path, new StringContent("{\"resourceType\":\"QuestionnaireResponse\"}", System.Text.Encoding.UTF8, "application/fhir+json"), ct);
+                    Check(post.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.MethodNotAllowed, $"POST {path} as {who}", post, await post.Content.ReadAsStringAsync(ct));
+                }
+                continue;
+            }
             var ownView = await rightful.Http.GetAsync(path, ct);
             var ownHtml = await ownView.Content.ReadAsStringAsync(ct);
             if (pattern is not ("/logout" or "/_framework/opaque-redirect" or "/account/passkey/creation-options") && !pattern.StartsWith("{", StringComparison.Ordinal))

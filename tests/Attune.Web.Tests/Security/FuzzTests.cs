@@ -1,8 +1,14 @@
 using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Attune.Core.Fhir;
+using Attune.Web.Features.Integrations;
 using Attune.Web.Tests.Infrastructure;
 using CsCheck;
+using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
+using Task = System.Threading.Tasks.Task;
 
 namespace Attune.Web.Tests.Security;
 
@@ -115,6 +121,100 @@ public partial class FuzzTests
             await AssertAnsweredAsync(app, response, before, $"GET {path}");
         }, iter: Iterations / 2, threads: 1);
 
+        Assert.Equal(Iterations + Iterations / 2, tried);
+    }
+
+    /// <summary>A fresh JSON value of the wrong kind, or a hostile string, to put where the FHIR resource had something else.</summary>
+    private static readonly Gen<Func<JsonNode?>> JsonJunk = Gen.Select(Gen.Int[0, 10], Junk, Gen.Int).Select((kind, text, number) =>
+        (Func<JsonNode?>)(() => kind switch
+        {
+            0 or 1 or 2 => JsonValue.Create(text),
+            3 => JsonValue.Create(number),
+            4 => JsonValue.Create(number % 2 == 0 ? 1e308 : -0.5),
+            5 => JsonValue.Create(number % 2 == 0),
+            6 => null,
+            7 => new JsonArray(),
+            8 => new JsonObject(),
+            9 => new JsonArray(JsonValue.Create(text), new JsonObject { ["valueCoding"] = new JsonObject() }),
+            _ => new JsonObject { ["reference"] = "Patient/../../admin" },
+        }));
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task A_system_sending_junk_to_the_FHIR_endpoint_gets_an_OperationOutcome_never_a_500(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var http = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, ApiScopes.AllFhirRead, ApiScopes.Write("QuestionnaireResponse")));
+        var questionnaire = FhirJson.Deserialize<Questionnaire>(await http.GetStringAsync("/fhir/Questionnaire/phq-9", ct));
+        var scale = questionnaire.Item.Single().Item[0].AnswerOption.Select(o => (Coding)o.Value!).ToArray();
+        Guid alex;
+        await using (var db = app.CreateDbContext())
+            alex = await db.Clients.Where(c => c.DisplayName == "Alex M.").Select(c => c.Id).SingleAsync(ct);
+        var valid = ApiSystem.Phq9(alex, scale, 1, 0, 2, 1, 0, 0, 1, 0, 0);
+
+        async Task CheckAsync(HttpResponseMessage response, string before, string what)
+        {
+            var status = (int)response.StatusCode;
+            Assert.True(status < 500, $"{what} answered {status}");
+            if (status >= 400)
+            {
+                Assert.Equal(before, await ClinicalState.FingerprintAsync(app));
+                Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+                var outcome = FhirJson.Deserialize<OperationOutcome>(await response.Content.ReadAsStringAsync(ct));
+                Assert.NotEmpty(outcome.Issue);
+            }
+        }
+
+        // Bodies: the valid response with one place broken (replaced with junk, removed, or an unknown member added),
+        // or no JSON at all.
+        var tried = 0;
+        await Gen.Select(Gen.Int[0, 1000], Gen.Int[0, 9], JsonJunk).SampleAsync(async sample =>
+        {
+            var (place, how, junk) = sample;
+            string body;
+            if (how == 9)
+                body = junk()?.ToJsonString() ?? "null";
+            else
+            {
+                var root = JsonNode.Parse(valid)!;
+                var spots = new List<(JsonNode Parent, string? Key, int Index)>();
+                void Walk(JsonNode node)
+                {
+                    if (node is JsonObject o) foreach (var (k, v) in o.ToList()) { spots.Add((o, k, -1)); if (v is not null) Walk(v); }
+                    if (node is JsonArray a) for (var i = 0; i < a.Count; i++) { spots.Add((a, null, i)); if (a[i] is { } v) Walk(v); }
+                }
+                Walk(root);
+                var (parent, key, index) = spots[place % spots.Count];
+                switch (how)
+                {
+                    case < 5 when key is not null: parent.AsObject()[key] = junk(); break;
+                    case < 5: parent.AsArray()[index] = junk(); break;
+                    case < 8 when key is not null: parent.AsObject().Remove(key); break;
+                    case < 8: parent.AsArray().RemoveAt(index); break;
+                    default: if (parent is JsonObject o) o["unknownMember"] = junk(); else parent.AsArray().Add(junk()); break;
+                }
+                body = root.ToJsonString();
+            }
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await http.PostAsync("/fhir/QuestionnaireResponse", new StringContent(body, Encoding.UTF8, "application/fhir+json"), ct);
+            tried++;
+            await CheckAsync(response, before, $"POST {body}");
+        }, iter: Iterations, threads: 1);
+
+        // Searches and reads: junk in every parameter and id.
+        var types = new[] { "Patient", "Practitioner", "EpisodeOfCare", "Encounter", "Questionnaire", "QuestionnaireResponse", "Observation" };
+        var parameters = new[] { "_id", "_count", "_offset", "patient", "subject", "code", "date", "authored", "status", "name", "identifier", "url", "episode-of-care", "questionnaire", "_format", "date:missing" };
+        await Gen.Select(Gen.Int[0, types.Length - 1], Gen.Int[0, parameters.Length - 1], Junk, Gen.Bool).SampleAsync(async sample =>
+        {
+            var (type, parameter, junk, read) = sample;
+            var value = Uri.EscapeDataString(junk.Replace("\0", "", StringComparison.Ordinal));
+            var path = read ? $"/fhir/{types[type]}/{(value.Length > 0 ? value : "x")}" : $"/fhir/{types[type]}?{parameters[parameter]}={value}";
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await http.GetAsync(path, ct);
+            tried++;
+            await CheckAsync(response, before, $"GET {path}");
+        }, iter: Iterations / 2, threads: 1);
         Assert.Equal(Iterations + Iterations / 2, tried);
     }
 

@@ -8,8 +8,9 @@ namespace Attune.Web.Features.Audit;
 /// </summary>
 public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpContextAccessor http)
 {
+    /// <summary>A staff member's action, or a system's acting for them through the API (actor kind "api").</summary>
     public void Staff(StaffUser actor, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
-        Add(actor.OrganisationId, "staff", actor.Id, action, entityType, entityId, clientId);
+        Add(actor.OrganisationId, Integrations.ApiAccess.IsApiCall(http.HttpContext) ? "api" : "staff", actor.Id, action, entityType, entityId, clientId);
 
     public void ClientLink(Guid organisationId, Guid checkInId, string action, string entityType, Guid? entityId, Guid? clientId) =>
         Add(organisationId, "client-link", checkInId, action, entityType, entityId, clientId);

@@ -31,7 +31,7 @@ public sealed record ScreenResult(bool Accepted, bool Closed, bool Risk, IReadOn
 /// Opens a check-in from its link and stores the client's answers one screen (instrument) at a time, scored,
 /// each screen in its own transaction with any risk alert it raises. Sending the reviewed check-in completes it.
 /// </summary>
-public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, IHttpContextAccessor http, Signals.SignalEvaluator signals, ILogger<CheckInSubmission> logger)
+public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, RiskAlerts riskAlerts, Signals.SignalEvaluator signals, ILogger<CheckInSubmission> logger)
 {
     public async Task<(LinkState State, OpenCheckIn? CheckIn)> OpenAsync(string? token, CancellationToken ct = default)
     {
@@ -97,7 +97,10 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             }
             response.AttachProtectedText(texts.Count > 0 ? protector.Protect(JsonSerializer.Serialize(texts)) : null);
             if (response.IsRisk && !wasRisk)
-                await RaiseRiskAlertAsync(open.Relationship, checkIn, response, now, ct);
+            {
+                var alert = await riskAlerts.RaiseAsync(open.Relationship, response, now, ct);
+                audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, open.Relationship.ClientId);
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             open.Saved[d.Id] = response;
@@ -140,40 +143,6 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             db.ChangeTracker.Clear();
             return false;
         }
-    }
-
-    /// <summary>
-    /// An urgent alert, and an email and a text message to the clinician (to the addresses on their staff account),
-    /// saved with the answers: if the answers are stored, so is the alert. Neither message names the client or an
-    /// answer; they ask the clinician to sign in.
-    /// </summary>
-    private async Task RaiseRiskAlertAsync(TherapeuticRelationship relationship, CheckIn checkIn, InstrumentResponse response, DateTimeOffset now, CancellationToken ct)
-    {
-        var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, RiskRule.For(response, catalog.Find), now);
-        db.Alerts.Add(alert);
-        audit.ClientLink(relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
-        var staff = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId).Select(u => new { u.Email, u.PhoneNumber }).ToListAsync(ct);
-        var request = http.HttpContext?.Request;
-        var url = request is null ? $"/clients/{relationship.ClientId}" : $"{request.Scheme}://{request.Host}{request.PathBase}/clients/{relationship.ClientId}";
-        foreach (var to in staff.Select(s => s.Email).OfType<string>())
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = relationship.OrganisationId,
-                To = to,
-                Subject = "Attune: urgent alert for one of your clients",
-                Body = $"A check-in for one of your clients has raised an urgent alert that needs your attention today.\n\nSign in to see it: {url}\n\nThis email holds no clinical details.",
-                CreatedAt = now,
-            });
-        foreach (var to in staff.Select(s => s.PhoneNumber).Where(p => !string.IsNullOrWhiteSpace(p)).OfType<string>())
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = relationship.OrganisationId,
-                Channel = "sms",
-                To = to,
-                Subject = "Urgent alert",
-                Body = $"Attune: an urgent alert for one of your clients needs your attention today. Sign in: {url}",
-                CreatedAt = now,
-            });
     }
 
     private static (Dictionary<string, decimal?> Answers, Dictionary<string, string> Texts, List<AnswerError> Errors) ReadAnswers(InstrumentDefinition d, IFormCollection form)

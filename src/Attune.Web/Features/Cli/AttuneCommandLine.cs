@@ -9,6 +9,8 @@ using Attune.Data;
 using Attune.Web.Features.Database;
 using Attune.Web.Features.Demo;
 using Attune.Web.Features.Instruments;
+using Attune.Web.Features.Integrations;
+using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.Cli;
 
@@ -18,7 +20,7 @@ namespace Attune.Web.Features.Cli;
 /// </summary>
 public static class AttuneCommandLine
 {
-    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "backup", "restore", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "backup", "restore", "api-client", "--help", "-h", "-?"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -160,7 +162,7 @@ public static class AttuneCommandLine
         migrate.TreatUnmatchedTokensAsErrors = false;
         migrate.SetAction(async (p, ct) =>
         {
-            var app = AttuneHost.Build([.. p.UnmatchedTokens]);
+            var app = BuildHost(p.UnmatchedTokens);
             using var scope = app.Services.CreateScope();
             await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<AttuneDbContext>(), ct);
             await stderr.WriteLineAsync("Database is up to date.");
@@ -171,7 +173,7 @@ public static class AttuneCommandLine
         demo.TreatUnmatchedTokensAsErrors = false;
         demo.SetAction(async (p, ct) =>
         {
-            var app = AttuneHost.Build([.. p.UnmatchedTokens]);
+            var app = BuildHost(p.UnmatchedTokens);
             using var scope = app.Services.CreateScope();
             await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<AttuneDbContext>(), ct);
             var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(ct);
@@ -221,10 +223,64 @@ public static class AttuneCommandLine
             return 0;
         });
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore })
+        var clientName = new Option<string>("--name") { Required = true, Description = "What the system is, such as the product's name" };
+        var actsAs = new Option<string>("--as") { Required = true, Description = "The email of the clinician or supervisor the system acts as; it sees what they see" };
+        var scopeOption = new Option<string[]>("--scope") { Required = true, Description = "Scopes, space-separated in one argument or the option repeated: \"system/*.read system/QuestionnaireResponse.write\"" };
+        var add = new Command("add", "Register a system that calls the FHIR and REST APIs; prints its client id and secret (shown once)") { clientName, actsAs, scopeOption };
+        add.TreatUnmatchedTokensAsErrors = false;
+        add.SetAction(async (p, ct) =>
+        {
+            var app = BuildHost(p.UnmatchedTokens);
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            await DatabaseSetup.MigrateAsync(db, ct);
+            var email = p.GetValue(actsAs)!.Trim().ToUpperInvariant();
+            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == email, ct)
+                ?? throw new CommandLineInputException("There is no staff member with that email.");
+            var scopes = p.GetValue(scopeOption)!.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+            try
+            {
+                var created = await scope.ServiceProvider.GetRequiredService<ApiClientRegistry>().CreateAsync(null, user.OrganisationId, p.GetValue(clientName), user.Id, scopes, ct);
+                Write(stdout, new { clientId = created.Client.ClientId, clientSecret = created.Secret, scopes = created.Client.Scopes, actsAs = user.Email, tokenEndpoint = ApiAccess.TokenPath });
+                return 0;
+            }
+            catch (ApiClientException e) { throw new CommandLineInputException(e.Message); }
+        });
+        var list = new Command("list", "List the registered systems (never their secrets)");
+        list.TreatUnmatchedTokensAsErrors = false;
+        list.SetAction(async (p, ct) =>
+        {
+            await using var db = OpenDatabase(p.UnmatchedTokens);
+            var clients = await db.ApiClients.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
+            var staff = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.Email, ct);
+            Write(stdout, clients.Select(c => new { c.ClientId, c.Name, actsAs = staff.GetValueOrDefault(c.StaffUserId), c.Scopes, c.CreatedAt }));
+            return 0;
+        });
+        var clientIdOption = new Option<string>("--client-id") { Required = true, Description = "The client id to remove" };
+        var remove = new Command("remove", "Remove a registered system: its next call is refused") { clientIdOption };
+        remove.TreatUnmatchedTokensAsErrors = false;
+        remove.SetAction(async (p, ct) =>
+        {
+            var app = BuildHost(p.UnmatchedTokens);
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            var id = p.GetValue(clientIdOption)!;
+            var client = await db.ApiClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == id, ct)
+                ?? throw new CommandLineInputException($"There is no client '{id}'.");
+            await scope.ServiceProvider.GetRequiredService<ApiClientRegistry>().RemoveAsync(null, client.OrganisationId, id, ct);
+            await stderr.WriteLineAsync("Removed.");
+            return 0;
+        });
+        var apiClient = new Command("api-client", "Systems that call the FHIR and REST APIs with OAuth 2.0 client credentials") { add, list, remove };
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient })
             root.Subcommands.Add(command);
         return root;
     }
+
+    /// <summary>The whole host for a verb that needs its services; its logs go to stderr so that stdout stays the verb's output.</summary>
+    private static WebApplication BuildHost(IReadOnlyList<string> settings) =>
+        AttuneHost.Build([.. settings, "--Logging:Console:LogToStandardErrorThreshold=Trace"]);
 
     /// <summary>The database alone, chosen by the same settings as the web app (Database:Provider, ConnectionStrings:Attune, …).</summary>
     private static AttuneDbContext OpenDatabase(IReadOnlyList<string> settings)

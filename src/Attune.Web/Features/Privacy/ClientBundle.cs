@@ -1,7 +1,7 @@
 using System.Text;
 using Attune.Core.Fhir;
 using Attune.Core.Instruments;
-using Attune.Core.Relationships;
+using Attune.Web.Features.Fhir;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 
@@ -29,92 +29,29 @@ public static class ClientBundle
         void Add(Resource r, Guid id) => bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Base + id, Resource = r });
 
         var client = copy.Client;
-        var patient = new Patient { Id = client.Id.ToString(), Name = [new HumanName { Text = client.DisplayName }] };
-        if (client.Email is { } email) patient.Telecom.Add(new ContactPoint(ContactPoint.ContactPointSystem.Email, ContactPoint.ContactPointUse.Home, email));
-        if (client.Phone is { } phone) patient.Telecom.Add(new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, phone));
-        if (client.Reference is { } reference) patient.Identifier.Add(new Identifier("urn:attune:clinic-reference", reference));
-        patient.ManagingOrganization = new ResourceReference { Display = copy.Organisation.Name };
-        Add(patient, client.Id);
+        ReferenceTo to = (_, id) => Base + id;
+        Add(FhirResources.Patient(client, copy.Organisation.Name), client.Id);
         var patientRef = new ResourceReference(Base + client.Id, client.DisplayName);
 
         foreach (var clinician in copy.Clinicians.Values)
-            Add(new Practitioner { Id = clinician.Id.ToString(), Name = [new HumanName { Text = clinician.DisplayName }] }, clinician.Id);
+            Add(FhirResources.Practitioner(clinician), clinician.Id);
 
         foreach (var r in copy.Relationships)
         {
-            var episode = new EpisodeOfCare
-            {
-                Id = r.Id.ToString(),
-                Status = r.Phase switch
-                {
-                    RelationshipPhase.Closed => EpisodeOfCare.EpisodeOfCareStatus.Finished,
-                    RelationshipPhase.Intake => EpisodeOfCare.EpisodeOfCareStatus.Planned,
-                    _ => EpisodeOfCare.EpisodeOfCareStatus.Active,
-                },
-                Patient = patientRef,
-                CareManager = new ResourceReference(Base + r.ClinicianId, copy.Clinicians.GetValueOrDefault(r.ClinicianId)?.DisplayName),
-                Period = new Period(new FhirDateTime(r.OpenedAt), r.ClosedAt is { } closed ? new FhirDateTime(closed) : null),
-                Type = [new CodeableConcept { Text = $"Psychotherapy, phase {r.Phase}" }],
-            };
-            foreach (var change in r.PhaseChanges.OrderBy(p => p.At))
-                episode.StatusHistory.Add(new EpisodeOfCare.StatusHistoryComponent
-                {
-                    Status = change.To == RelationshipPhase.Closed ? EpisodeOfCare.EpisodeOfCareStatus.Finished : EpisodeOfCare.EpisodeOfCareStatus.Active,
-                    Period = new Period { StartElement = new FhirDateTime(change.At) },
-                });
-            Add(episode, r.Id);
-
+            var clinicianName = copy.Clinicians.GetValueOrDefault(r.ClinicianId)?.DisplayName;
+            Add(FhirResources.Episode(r, clinicianName, client.DisplayName, to, r.PhaseChanges), r.Id);
             foreach (var s in r.Sessions.OrderBy(s => s.StartsAt))
-                Add(new Encounter
-                {
-                    Id = s.Id.ToString(),
-                    Status = s.Attendance switch
-                    {
-                        SessionAttendance.Attended => Encounter.EncounterStatus.Finished,
-                        SessionAttendance.Scheduled => Encounter.EncounterStatus.Planned,
-                        _ => Encounter.EncounterStatus.Cancelled,
-                    },
-                    Class = s.Modality == SessionModality.InPerson
-                        ? new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory")
-                        : new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"),
-                    Type = [new CodeableConcept { Text = $"Therapy session{(s.Number is { } n ? $" {n}" : "")} ({s.Modality}, {s.Attendance})" }],
-                    Subject = patientRef,
-                    EpisodeOfCare = [new ResourceReference(Base + r.Id)],
-                    Period = new Period { StartElement = new FhirDateTime(s.StartsAt) },
-                }, s.Id);
+                Add(FhirResources.Encounter(s, r, clinicianName, to), s.Id);
         }
 
         foreach (var response in copy.Responses)
         {
             var definition = catalog.Find(response.Instrument);
-            var qr = new QuestionnaireResponse
-            {
-                Id = response.Id.ToString(),
-                Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed,
-                Questionnaire = definition is null ? null : QuestionnaireExport.CanonicalFor(definition),
-                Subject = patientRef,
-                Authored = new FhirDateTime(response.CompletedAt).Value,
-                Encounter = response.SessionId is { } session ? new ResourceReference(Base + session) : null,
-            };
-            foreach (var (item, value) in response.Answers.OrderBy(a => a.Key, StringComparer.Ordinal))
-                qr.Item.Add(new QuestionnaireResponse.ItemComponent
-                {
-                    LinkId = item,
-                    Answer = [new QuestionnaireResponse.AnswerComponent { Value = new Integer((int)value) }],
-                });
-            Add(qr, response.Id);
+            Add(FhirResources.Response(response, client.Id, definition, completed: true, texts: null, to), response.Id);
             var observationId = DerivedId(response.Id, "score");
-            Add(new Observation
-            {
-                Id = observationId.ToString(),
-                Status = ObservationStatus.Final,
-                Code = new CodeableConcept { Text = $"{definition?.Name ?? response.Instrument} total score" },
-                Subject = patientRef,
-                Effective = new FhirDateTime(response.CompletedAt),
-                Value = new Quantity { Value = response.Score, Unit = "{score}", System = "http://unitsofmeasure.org", Code = "{score}" },
-                Interpretation = response.Band is { } band ? [new CodeableConcept { Text = band }] : [],
-                DerivedFrom = [new ResourceReference(Base + response.Id)],
-            }, observationId);
+            var observation = FhirResources.Score(response, client.Id, definition, completed: true, to);
+            observation.Id = observationId.ToString();
+            Add(observation, observationId);
         }
 
         foreach (var goal in copy.Goals)

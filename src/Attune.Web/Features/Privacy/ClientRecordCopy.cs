@@ -132,11 +132,12 @@ public sealed class ClientRecordCopy
 
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.ClientId == clientId && e.OrganisationId == organisationId)
             .OrderBy(e => e.Sequence).ToListAsync(ct);
-        var staffIds = events.Where(e => e.ActorKind == "staff" && e.ActorId is not null).Select(e => e.ActorId!.Value).Distinct().ToList();
+        var staffIds = events.Where(e => e.ActorKind is "staff" or "api" && e.ActorId is not null).Select(e => e.ActorId!.Value).Distinct().ToList();
         var staff = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var access = events.Select(e => new AccessEntry(e.Sequence, e.At, e.ActorKind switch
         {
             "staff" => e.ActorId is { } id && staff.TryGetValue(id, out var name) ? name : "a former staff member",
+            "api" => "a system through the API, acting as " + (e.ActorId is { } apiId && staff.TryGetValue(apiId, out var apiName) ? apiName : "a former staff member"),
             "client-link" => "the client, by check-in link",
             "progress-link" => "the client, by progress link",
             _ => "Attune itself",

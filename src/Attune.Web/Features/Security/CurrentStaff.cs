@@ -12,7 +12,9 @@ public sealed class CurrentStaff(IHttpContextAccessor http, AttuneDbContext db)
     public async Task<StaffUser> GetAsync(CancellationToken ct = default)
     {
         if (_user is not null) return _user;
-        var id = http.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        // Staff sign-ins carry the name identifier; API access tokens carry the staff member as the subject ("sub").
+        var principal = http.HttpContext?.User;
+        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier) ?? principal?.FindFirstValue("sub");
         if (!Guid.TryParse(id, out var userId))
             throw new UnauthorizedAccessException("No staff member is signed in.");
         _user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct)

@@ -16,6 +16,7 @@ public static class RateLimits
     {
         var links = config.GetValue("RateLimits:ClientLinksPerMinute", 30);
         var signIn = config.GetValue("RateLimits:SignInPerMinute", 10);
+        var tokens = config.GetValue("RateLimits:TokenRequestsPerMinute", 30);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -24,6 +25,8 @@ public static class RateLimits
             o.AddPolicy(SignIn, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("showing the form")
                 : PerAddress(context, signIn));
+            // Systems ask for a token every quarter hour; guessing client secrets needs far more.
+            o.AddPolicy(Integrations.ApiAccess.RateLimit, context => PerAddress(context, tokens));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
