@@ -131,6 +131,9 @@ public static class AttuneHost
         services.AddScoped<CheckInSubmission>();
         services.AddScoped<RiskAlerts>();
         services.AddScoped<FhirStore>();
+        services.AddScoped<ApiCaller>();
+        services.AddRestApiDocument();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddScoped<QuestionnaireResponseIntake>();
         services.AddScoped<Features.Signals.SignalEvaluator>();
         services.AddScoped<Features.Signals.ExpectedResponses>();
@@ -192,6 +195,8 @@ public static class AttuneHost
         app.MapPrivacyEndpoints();
         app.MapApiAccessEndpoints();
         app.MapFhirEndpoints();
+        app.MapRestApi();
+        app.MapRestApiDocument();
         app.MapRazorComponents<App>();
         return app;
     }

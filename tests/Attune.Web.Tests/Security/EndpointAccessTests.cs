@@ -108,6 +108,17 @@ public partial class EndpointAccessTests
         ["/fhir/Observation/{id}"] = Audience.Api,
         ["/fhir/Observation/{id}/_history/{vid}"] = Audience.Api,
         ["/fhir/{**rest}"] = Audience.Api,
+        ["/api/openapi/{documentName}.json"] = Audience.Public,
+        ["/api/reference"] = Audience.Public,
+        ["/api/v1/clients/{clientId:guid}/signals/"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/signals/{alertId:guid}/acknowledge"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/signals/{alertId:guid}/resolve"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/goals/"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/goals/{goalId:guid}"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/ruptures/"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/ruptures/{ruptureId:guid}"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/episodes/"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/episodes/current/phase"] = Audience.Api,
     };
 
     [Fact]
@@ -205,6 +216,8 @@ public partial class EndpointAccessTests
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
+            .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
+            .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1")
             .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything");
 
         var before = await ClinicalState.FingerprintAsync(app, org);
@@ -219,6 +232,10 @@ public partial class EndpointAccessTests
                 failures.Add($"{what}: the answer contains “{secret}”");
         }
 
+        // Patterns with a GET endpoint; a GET anywhere else finds nothing (404 or 405) before any check of who asks.
+        var readable = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") != false)
+            .Select(e => e.RoutePattern.RawText).ToHashSet();
         foreach (var (pattern, audience) in Expected.Where(e => e.Value is not Audience.Public and not Audience.ClientLink))
         {
             endpointsProbed++;
@@ -233,7 +250,8 @@ public partial class EndpointAccessTests
                 foreach (var (who, intruder) in intruders.Append(("the treating clinician", owner)))
                 {
                     var get = await intruder.Http.GetAsync(path, ct);
-                    Check(get.StatusCode == HttpStatusCode.Unauthorized, $"GET {path} as {who}", get, await get.Content.ReadAsStringAsync(ct));
+                    Check(get.StatusCode == HttpStatusCode.Unauthorized || (!readable.Contains(pattern) && get.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed),
+                        $"GET {path} as {who}", get, await get.Content.ReadAsStringAsync(ct));
                     var post = await intruder.Http.PostAsync(path, new StringContent("{\"resourceType\":\"QuestionnaireResponse\"}", System.Text.Encoding.UTF8, "application/fhir+json"), ct);
                     Check(post.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.MethodNotAllowed, $"POST {path} as {who}", post, await post.Content.ReadAsStringAsync(ct));
                 }

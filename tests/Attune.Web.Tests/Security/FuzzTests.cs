@@ -176,26 +176,7 @@ public partial class FuzzTests
             if (how == 9)
                 body = junk()?.ToJsonString() ?? "null";
             else
-            {
-                var root = JsonNode.Parse(valid)!;
-                var spots = new List<(JsonNode Parent, string? Key, int Index)>();
-                void Walk(JsonNode node)
-                {
-                    if (node is JsonObject o) foreach (var (k, v) in o.ToList()) { spots.Add((o, k, -1)); if (v is not null) Walk(v); }
-                    if (node is JsonArray a) for (var i = 0; i < a.Count; i++) { spots.Add((a, null, i)); if (a[i] is { } v) Walk(v); }
-                }
-                Walk(root);
-                var (parent, key, index) = spots[place % spots.Count];
-                switch (how)
-                {
-                    case < 5 when key is not null: parent.AsObject()[key] = junk(); break;
-                    case < 5: parent.AsArray()[index] = junk(); break;
-                    case < 8 when key is not null: parent.AsObject().Remove(key); break;
-                    case < 8: parent.AsArray().RemoveAt(index); break;
-                    default: if (parent is JsonObject o) o["unknownMember"] = junk(); else parent.AsArray().Add(junk()); break;
-                }
-                body = root.ToJsonString();
-            }
+                body = Mutate(valid, place, how, junk);
             var before = await ClinicalState.FingerprintAsync(app);
             var response = await http.PostAsync("/fhir/QuestionnaireResponse", new StringContent(body, Encoding.UTF8, "application/fhir+json"), ct);
             tried++;
@@ -216,6 +197,76 @@ public partial class FuzzTests
             await CheckAsync(response, before, $"GET {path}");
         }, iter: Iterations / 2, threads: 1);
         Assert.Equal(Iterations + Iterations / 2, tried);
+    }
+
+    /// <summary>A valid JSON body with one place broken: replaced with junk (how 0–4), removed (5–7) or given an unknown member (8).</summary>
+    private static string Mutate(string valid, int place, int how, Func<JsonNode?> junk)
+    {
+        var root = JsonNode.Parse(valid)!;
+        var spots = new List<(JsonNode Parent, string? Key, int Index)>();
+        void Walk(JsonNode node)
+        {
+            if (node is JsonObject o) foreach (var (k, v) in o.ToList()) { spots.Add((o, k, -1)); if (v is not null) Walk(v); }
+            if (node is JsonArray a) for (var i = 0; i < a.Count; i++) { spots.Add((a, null, i)); if (a[i] is { } v) Walk(v); }
+        }
+        Walk(root);
+        if (spots.Count == 0) return junk()?.ToJsonString() ?? "null";
+        var (parent, key, index) = spots[place % spots.Count];
+        switch (how)
+        {
+            case < 5 when key is not null: parent.AsObject()[key] = junk(); break;
+            case < 5: parent.AsArray()[index] = junk(); break;
+            case < 8 when key is not null: parent.AsObject().Remove(key); break;
+            case < 8: parent.AsArray().RemoveAt(index); break;
+            default: if (parent is JsonObject o) o["unknownMember"] = junk(); else parent.AsArray().Add(junk()); break;
+        }
+        return root.ToJsonString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task A_system_sending_junk_to_the_REST_API_gets_a_problem_never_a_500(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        string[] all = [.. ApiScopes.RestAreas.Select(ApiScopes.RestRead), .. ApiScopes.RestAreas.Select(ApiScopes.RestWrite)];
+        var http = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, all));
+        Guid alex, rupture, alert, session;
+        await using (var db = app.CreateDbContext())
+        {
+            alex = await db.Clients.Where(c => c.DisplayName == "Alex M.").Select(c => c.Id).SingleAsync(ct);
+            var episode = await db.Relationships.Where(r => r.ClientId == alex && r.ClosedAt == null).Select(r => r.Id).SingleAsync(ct);
+            rupture = await db.Ruptures.Where(r => r.RelationshipId == episode).Select(r => r.Id).FirstAsync(ct);
+            alert = await db.Alerts.Where(a => a.RelationshipId == episode).Select(a => a.Id).FirstAsync(ct);
+            session = await db.Sessions.Where(s => s.RelationshipId == episode && s.Attendance == Attune.Core.Relationships.SessionAttendance.Attended).Select(s => s.Id).FirstAsync(ct);
+        }
+        var root = $"/api/v1/clients/{alex}";
+        var targets = new (HttpMethod Method, string Path, string Valid)[]
+        {
+            (HttpMethod.Post, $"{root}/goals", """{"kind":"Goal","text":"Walk twice a week"}"""),
+            (HttpMethod.Post, $"{root}/ruptures", $$"""{"sessionId":"{{session}}","marker":"Avoiding","noticedBy":"Clinician","strategies":["InviteDiscussion"],"resolution":"Ongoing","note":"n"}"""),
+            (HttpMethod.Put, $"{root}/ruptures/{rupture}", """{"marker":"Avoiding","strategies":["InviteDiscussion"],"resolution":"Resolved","note":"n"}"""),
+            (HttpMethod.Post, $"{root}/episodes/current/phase", """{"to":"Termination","reason":"Goals reached"}"""),
+            (HttpMethod.Post, $"{root}/signals/{alert}/resolve", """{"action":"Other","note":"Called the client"}"""),
+        };
+        var tried = 0;
+        await Gen.Select(Gen.Int[0, targets.Length - 1], Gen.Int[0, 1000], Gen.Int[0, 9], JsonJunk).SampleAsync(async sample =>
+        {
+            var (target, place, how, junk) = sample;
+            var (method, path, valid) = targets[target];
+            var body = how == 9 ? junk()?.ToJsonString() ?? "null" : Mutate(valid, place, how, junk);
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await http.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") }, ct);
+            tried++;
+            var status = (int)response.StatusCode;
+            Assert.True(status < 500, $"{method} {path} {body} answered {status}");
+            if (status >= 400)
+            {
+                Assert.Equal(before, await ClinicalState.FingerprintAsync(app));
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }, iter: Iterations, threads: 1);
+        Assert.Equal(Iterations, tried);
     }
 
     private static async Task AssertAnsweredAsync(AttuneFactory app, HttpResponseMessage response, string before, string what)

@@ -47,7 +47,9 @@ public static class ApiAccess
             {
                 o.UseLocalServer();
                 o.UseDataProtection();
-                o.UseAspNetCore();
+                // The Authorization header only: a token in a query string ends up in logs, and one in a form body
+                // would make any form post an API call.
+                o.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm().DisableAccessTokenExtractionFromQueryString();
             });
         services.AddScoped<ApiClientRegistry>();
         return services;
