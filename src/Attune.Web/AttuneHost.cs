@@ -1,6 +1,7 @@
 using Attune.Core.Instruments;
 using Attune.Data;
 using Attune.Web.Components;
+using Attune.Web.Features.DataTransfer;
 using Attune.Web.Features.Account;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.CheckIns;
@@ -132,6 +133,7 @@ public static class AttuneHost
         services.AddScoped<RiskAlerts>();
         services.AddScoped<FhirStore>();
         services.AddScoped<ApiCaller>();
+        services.AddScoped<ClinicExport>();
         services.AddRestApiDocument();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddScoped<QuestionnaireResponseIntake>();
@@ -193,6 +195,7 @@ public static class AttuneHost
         app.MapAccountEndpoints();
         app.MapInstrumentEndpoints();
         app.MapPrivacyEndpoints();
+        app.MapDataTransferEndpoints();
         app.MapApiAccessEndpoints();
         app.MapFhirEndpoints();
         app.MapRestApi();

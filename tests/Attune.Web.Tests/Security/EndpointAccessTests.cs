@@ -108,6 +108,8 @@ public partial class EndpointAccessTests
         ["/fhir/Observation/{id}"] = Audience.Api,
         ["/fhir/Observation/{id}/_history/{vid}"] = Audience.Api,
         ["/fhir/{**rest}"] = Audience.Api,
+        ["/admin/data"] = Audience.Admin,
+        ["/admin/export/{Kind}.csv"] = Audience.Admin,
         ["/api/openapi/{documentName}.json"] = Audience.Public,
         ["/api/reference"] = Audience.Public,
         ["/api/v1/clients/{clientId:guid}/signals/"] = Audience.Api,
@@ -217,7 +219,7 @@ public partial class EndpointAccessTests
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
-            .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1")
+            .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")
             .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything");
 
         var before = await ClinicalState.FingerprintAsync(app, org);
@@ -279,7 +281,7 @@ public partial class EndpointAccessTests
                 var token = anonymous ? null : await TokenAsync(intruder, who);
                 var get = await intruder.Http.GetAsync(path, ct);
                 var getBody = await get.Content.ReadAsStringAsync(ct);
-                var otherAdminOnAdminPage = who == "an admin of another clinic" && audience == Audience.Admin && get.StatusCode == HttpStatusCode.OK && !pattern.Contains('{');
+                var otherAdminOnAdminPage = who == "an admin of another clinic" && audience == Audience.Admin && get.StatusCode == HttpStatusCode.OK && ClinicWide(pattern);
                 Check(otherAdminOnAdminPage || Refused(get, anonymous, path.StartsWith("/api", StringComparison.Ordinal)), $"GET {path} as {who}", get, getBody);
                 foreach (var form in forms)
                 {
@@ -289,7 +291,7 @@ public partial class EndpointAccessTests
                     var post = await intruder.Http.PostAsync(path, new FormUrlEncodedContent(fields), ct);
                     var postBody = await post.Content.ReadAsStringAsync(ct);
                     // Another clinic's admin posting an admin form acts on their own clinic, if on anything.
-                    var ownClinic = who == "an admin of another clinic" && audience == Audience.Admin && !pattern.Contains('{');
+                    var ownClinic = who == "an admin of another clinic" && audience == Audience.Admin && ClinicWide(pattern);
                     // A form the page does not have at all is refused by Blazor itself with 400, whoever posts it.
                     var noSuchForm = form == "probe" && post.StatusCode == HttpStatusCode.BadRequest;
                     // A read-only endpoint (a download) answers any post 405 from routing, before anything runs.
@@ -352,6 +354,9 @@ public partial class EndpointAccessTests
         return r.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden
             || (r.StatusCode == HttpStatusCode.Redirect && location.Contains("/denied", StringComparison.Ordinal));
     }
+
+    /// <summary>An admin page about the whole clinic (no record in its path): another clinic's admin gets their own clinic's.</summary>
+    private static bool ClinicWide(string pattern) => !pattern.Contains('{') || pattern == "/admin/export/{Kind}.csv";
 
     private static List<(string Pattern, RouteEndpoint Endpoint)> Routes(AttuneFactory app) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

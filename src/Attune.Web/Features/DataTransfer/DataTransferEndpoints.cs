@@ -1,0 +1,21 @@
+using System.Text;
+using Attune.Web.Features.Security;
+
+namespace Attune.Web.Features.DataTransfer;
+
+public static class DataTransferEndpoints
+{
+    public static void MapDataTransferEndpoints(this IEndpointRouteBuilder app)
+    {
+        // One of the clinic's CSV files, for its admins; each client whose data leaves is in the audit trail.
+        app.MapGet("/admin/export/{Kind}.csv", async (string kind, ClinicExport export, CurrentStaff staff, ClinicClock clock, CancellationToken ct) =>
+        {
+            var admin = await staff.GetAsync(ct);
+            if (await export.ExportAsync(admin, kind, ct) is not { } csv)
+                return Results.NotFound();
+            var day = TimeZoneInfo.ConvertTime(clock.Now, clock.Zone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            // With a byte-order mark, so that spreadsheet programs read the names' accents right.
+            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv; charset=utf-8", $"attune-{kind}-{day}.csv");
+        }).RequireAuthorization(Policies.Admin).WithName("ClinicExport");
+    }
+}
