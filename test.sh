@@ -69,7 +69,7 @@ if [ ! -d tests/interop/node_modules ] && ! (cd tests/interop && npm ci --no-aud
   echo "   npm ci failed (see .test-results/npm.log)"; failed=$((failed + 1))
 else
   (cd tests/interop && ATTUNE_DLL="$root/src/Attune.Web/bin/Release/net10.0/attune.dll" node --test --test-concurrency=1 --test-reporter=tap) >"$log" 2>&1
-  grep -E "^not ok|^    not ok|^# (tests|pass|fail|cancelled|skipped) |^# \\# " "$log"
+  grep -E '^not ok|^    not ok|^# (tests|pass|fail|cancelled|skipped) |^# \\# ' "$log"
   t=$(grep -E "^# tests [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+")
   if [ -z "$t" ]; then
     echo "   interop did not report a result (see .test-results/interop.log)"; failed=$((failed + 1))

@@ -134,6 +134,7 @@ public static class AttuneHost
         services.AddScoped<FhirStore>();
         services.AddScoped<ApiCaller>();
         services.AddScoped<ClinicExport>();
+        services.AddScoped<ClinicImport>();
         services.AddRestApiDocument();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddScoped<QuestionnaireResponseIntake>();
@@ -156,6 +157,7 @@ public static class AttuneHost
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         app.UseExceptionHandler();
+        app.UseImportUploadLimit();
         // Pages render their own 404/410/422 bodies; bare status codes from the API get a ProblemDetails body.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         // FHIR answers every refusal with an OperationOutcome.

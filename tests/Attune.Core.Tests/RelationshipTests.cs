@@ -80,6 +80,13 @@ public class RelationshipTests
         e = Assert.Throws<DomainRuleException>(() => r.MoveTo(RelationshipPhase.Working, "Back", T0.AddDays(50)));
         Assert.Contains("new episode", e.Message);
         Assert.Throws<DomainRuleException>(() => r.RecordSession(T0.AddDays(51), SessionModality.Video, SessionAttendance.Attended));
+        // Imported history: a session from before the close may still be recorded, one after it never, and none twice.
+        Assert.Throws<DomainRuleException>(() => r.RecordSession(T0.AddDays(14), SessionModality.Video, SessionAttendance.Attended));
+        var earlier = r.RecordEarlierSession(T0.AddDays(14), SessionModality.Video, SessionAttendance.Attended);
+        Assert.Equal(1, earlier.Number);
+        Assert.Throws<DomainRuleException>(() => r.RecordEarlierSession(T0.AddDays(14), SessionModality.Phone, SessionAttendance.Attended));
+        Assert.Throws<DomainRuleException>(() => r.RecordEarlierSession(T0.AddDays(41), SessionModality.Video, SessionAttendance.Attended));
+        Assert.Equal(2, r.RecordEarlierSession(T0.AddDays(21), SessionModality.InPerson, SessionAttendance.Attended).Number);
     }
 
     [Theory]

@@ -138,6 +138,22 @@ public sealed class TherapeuticRelationship
         if (!IsOpen)
             throw new DomainRuleException("Sessions cannot be recorded on a closed relationship.");
         // Sessions before the record was opened are allowed: clinics record intake sessions after the fact.
+        return AddSession(startsAt, modality, attendance);
+    }
+
+    /// <summary>
+    /// A session from the clinic's earlier records: like <see cref="RecordSession"/>, and also into a closed episode,
+    /// provided it took place before the episode closed.
+    /// </summary>
+    public TherapySession RecordEarlierSession(DateTimeOffset startsAt, SessionModality modality, SessionAttendance attendance)
+    {
+        if (ClosedAt is { } closed && startsAt > closed)
+            throw new DomainRuleException("This session is after the relationship closed.");
+        return AddSession(startsAt, modality, attendance);
+    }
+
+    private TherapySession AddSession(DateTimeOffset startsAt, SessionModality modality, SessionAttendance attendance)
+    {
         if (_sessions.Any(s => s.StartsAt == startsAt))
             throw new DomainRuleException("A session at that time is already recorded.");
         var session = new TherapySession(Id, startsAt, modality, attendance, null);

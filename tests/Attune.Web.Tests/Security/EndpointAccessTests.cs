@@ -109,6 +109,7 @@ public partial class EndpointAccessTests
         ["/fhir/Observation/{id}/_history/{vid}"] = Audience.Api,
         ["/fhir/{**rest}"] = Audience.Api,
         ["/admin/data"] = Audience.Admin,
+        ["/admin/data/import"] = Audience.Admin,
         ["/admin/export/{Kind}.csv"] = Audience.Admin,
         ["/api/openapi/{documentName}.json"] = Audience.Public,
         ["/api/reference"] = Audience.Public,

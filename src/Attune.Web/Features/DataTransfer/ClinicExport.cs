@@ -19,7 +19,7 @@ public sealed class ClinicExport(AttuneDbContext db, ClinicClock clock, AuditTra
     public static readonly IReadOnlyList<string> Kinds = ["clinicians", "clients", "sessions", "scores"];
 
     public sealed record ClinicianRow(Guid ClinicianId, string Name, string Email, string Roles, string? SupervisorEmail);
-    public sealed record ClientRow(Guid ClientId, string? Reference, string Name, string? Email, string? Phone, string? ClinicianEmail, string? Phase, string? OpenedAt, string? ClosedAt);
+    public sealed record ClientRow(Guid ClientId, string? Reference, string Name, string? Email, string? Phone, string? ClinicianEmail, string? Phase, string? OpenedAt, string? ClosedAt, string? Ending, string? EndingReason);
     public sealed record SessionRow(Guid SessionId, Guid ClientId, string? Reference, string? ClinicianEmail, int? Number, string StartsAt, string Modality, string Attendance);
     public sealed record ScoreRow(Guid ResponseId, Guid ClientId, string? Reference, string Instrument, string CompletedAt, decimal Score, string? Band, bool? Clinical, Guid? SessionId, string Answers);
 
@@ -62,11 +62,16 @@ public sealed class ClinicExport(AttuneDbContext db, ClinicClock clock, AuditTra
                 break;
             }
             case "clients":
+                var episodeIds = episodes.Select(r => r.Id).ToList();
+                var endings = (await db.Endings.AsNoTracking().Where(e => episodeIds.Contains(e.RelationshipId)).ToListAsync(ct))
+                    .GroupBy(e => e.RelationshipId).ToDictionary(g => g.Key, g => g.First());
                 csv = Write(clients.Select(c =>
                 {
                     var current = episodes.Where(r => r.ClientId == c.Id).OrderByDescending(r => r.ClosedAt == null).ThenByDescending(r => r.OpenedAt).FirstOrDefault();
                     return new ClientRow(c.Id, c.Reference, c.DisplayName, c.Email, c.Phone, current is null ? null : emailOf.GetValueOrDefault(current.ClinicianId),
-                        current?.Phase.ToString(), current is null ? null : Time(current.OpenedAt), current?.ClosedAt is { } closed ? Time(closed) : null);
+                        current?.Phase.ToString(), current is null ? null : Time(current.OpenedAt), current?.ClosedAt is { } closed ? Time(closed) : null,
+                        current is not null && endings.TryGetValue(current.Id, out var ending) ? ending.Kind.ToString() : null,
+                        current is not null && endings.TryGetValue(current.Id, out var ended) ? ended.Reason.ToString() : null);
                 }));
                 exported = clients.Select(c => c.Id);
                 break;

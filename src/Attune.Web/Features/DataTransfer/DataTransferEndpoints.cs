@@ -5,6 +5,18 @@ namespace Attune.Web.Features.DataTransfer;
 
 public static class DataTransferEndpoints
 {
+    public const string ImportPath = "/admin/data/import";
+    public const long ImportLimit = 10 * 1024 * 1024;
+
+    /// <summary>History files are larger than any form: the import page takes up to 10 MB, everything else 1 MB.</summary>
+    public static IApplicationBuilder UseImportUploadLimit(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(ImportPath, StringComparison.OrdinalIgnoreCase)
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = ImportLimit;
+        return next(context);
+    });
+
     public static void MapDataTransferEndpoints(this IEndpointRouteBuilder app)
     {
         // One of the clinic's CSV files, for its admins; each client whose data leaves is in the audit trail.

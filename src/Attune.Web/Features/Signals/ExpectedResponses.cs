@@ -18,6 +18,9 @@ public sealed class ExpectedResponses(AttuneDbContext db, InstrumentCatalog cata
 
     public ExpectedResponseSettings Settings { get; } = config.GetSection("ExpectedResponse").Get<ExpectedResponseSettings>() ?? new();
 
+    /// <summary>Drops the kept tables, after the clinic's history changed at once (an import).</summary>
+    public void Forget(Guid organisationId) => cache.Remove((nameof(ExpectedResponses), organisationId));
+
     public async Task<IReadOnlyDictionary<string, ExpectedResponseTable>> ForClinicAsync(Guid organisationId, CancellationToken ct = default)
     {
         if (cache.TryGetValue((nameof(ExpectedResponses), organisationId), out IReadOnlyDictionary<string, ExpectedResponseTable>? cached) && cached is not null)

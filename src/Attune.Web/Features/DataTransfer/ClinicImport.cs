@@ -1,0 +1,390 @@
+using System.Globalization;
+using Attune.Core;
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
+using Attune.Core.Endings;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+using Attune.Data;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.Forms;
+using Attune.Web.Features.Security;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.DataTransfer;
+
+/// <summary>One row of an import: its line in the file, what it is about, and what is wrong with it (nothing, if it can go in).</summary>
+public sealed record ImportRow(int Line, string Key, IReadOnlyList<string> Problems, bool AlreadyHere = false, string? Note = null);
+
+/// <summary>What an import found, and whether it wrote anything (only when every row is right).</summary>
+public sealed record ImportReport(string Kind, bool Applied, IReadOnlyList<string> FileProblems, IReadOnlyList<ImportRow> Rows)
+{
+    public bool Ok => FileProblems.Count == 0 && Rows.All(r => r.Problems.Count == 0);
+    public int ToAdd => Rows.Count(r => r.Problems.Count == 0 && !r.AlreadyHere);
+    public int AlreadyHere => Rows.Count(r => r.Problems.Count == 0 && r.AlreadyHere);
+}
+
+/// <summary>
+/// Brings a clinic's history in from CSV (CsvHelper): clients with their episodes (closed ones too, so that the
+/// clinic's expected-response bands come from its own history at once), sessions, and historical scores. Every row is
+/// checked first and every problem reported with its line; only a file with no problem is written, in one
+/// transaction, so an import is all or nothing. A check ("dry run") writes nothing at all. Rows already here (the same
+/// client reference, the same session time, the same response) are left as they are, so a file can be given again.
+/// Historical risk answers are stored and counted in the report but raise no alert: they were the earlier system's
+/// to act on.
+/// </summary>
+public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, ClinicClock clock, AuditTrail audit, FreeTextProtector protector, Signals.ExpectedResponses expected)
+{
+    public static readonly IReadOnlyList<string> Kinds = ["clients", "sessions", "scores"];
+    public const int MaxRows = 50_000;
+
+    /// <summary>The columns of each file: required ones first.</summary>
+    public static (string[] Required, string[] Optional) Columns(string kind) => kind switch
+    {
+        "clients" => (["reference", "name", "clinician_email"], ["email", "phone", "phase", "opened_at", "closed_at", "ending", "ending_reason"]),
+        "sessions" => (["reference", "starts_at"], ["modality", "attendance"]),
+        "scores" => (["reference", "instrument", "completed_at"], ["score", "answers"]),
+        _ => ([], []),
+    };
+
+    private sealed record Line(int Number, Dictionary<string, string> Fields)
+    {
+        public string Get(string column) => Fields.GetValueOrDefault(column, "").Trim();
+    }
+
+    public async Task<ImportReport> RunAsync(StaffUser admin, string kind, Stream file, bool apply, CancellationToken ct)
+    {
+        if (!Kinds.Contains(kind))
+            return new ImportReport(kind, false, [$"Attune imports {string.Join(", ", Kinds)}; not '{kind}'."], []);
+        var (lines, fileProblems) = Read(kind, file);
+        if (fileProblems.Count > 0)
+            return new ImportReport(kind, false, fileProblems, []);
+
+        var plan = kind switch
+        {
+            "clients" => await PlanClientsAsync(admin, lines, ct),
+            "sessions" => await PlanSessionsAsync(admin, lines, ct),
+            _ => await PlanScoresAsync(admin, lines, ct),
+        };
+        var report = new ImportReport(kind, false, [], plan.Rows);
+        if (!apply || !report.Ok || report.ToAdd == 0)
+            return report;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        plan.Apply();
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        // The clinic's expected-response bands come from its closed episodes: from now on, with this history.
+        expected.Forget(admin.OrganisationId);
+        return report with { Applied = true };
+    }
+
+    private sealed record Plan(IReadOnlyList<ImportRow> Rows, Action Apply);
+
+    private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture)
+    {
+        DetectDelimiter = true,
+        DetectDelimiterValues = [",", ";", "\t"],
+        PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
+        MissingFieldFound = null,
+        BadDataFound = null,
+        TrimOptions = TrimOptions.Trim,
+    };
+
+    private static (List<Line> Lines, List<string> Problems) Read(string kind, Stream file)
+    {
+        var lines = new List<Line>();
+        try
+        {
+            using var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
+            using var csv = new CsvReader(reader, Config);
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+                return (lines, ["The file is empty: the first line names the columns."]);
+            var names = header.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var (required, _) = Columns(kind);
+            var missing = required.Where(r => !names.Contains(r)).ToList();
+            if (missing.Count > 0)
+                return (lines, [$"The file has no column {string.Join(", ", missing)}. The first line names the columns: {string.Join(", ", required)} are needed."]);
+            var twice = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+            if (twice.Count > 0)
+                return (lines, [$"The column {string.Join(", ", twice)} is named twice."]);
+            while (csv.Read())
+            {
+                if (lines.Count == MaxRows)
+                    return (lines, [$"The file has more than {MaxRows} rows: split it."]);
+                var fields = new Dictionary<string, string>();
+                for (var i = 0; i < names.Length; i++)
+                    fields[names[i]] = csv.TryGetField<string>(i, out var value) ? value ?? "" : "";
+                if (fields.Values.All(string.IsNullOrWhiteSpace)) continue;
+                lines.Add(new Line(csv.Parser.RawRow, fields));
+            }
+        }
+        catch (Exception e) when (e is CsvHelperException or System.Text.DecoderFallbackException or IOException)
+        {
+            return (lines, ["Attune could not read this as a CSV file (UTF-8, a header line, then one row per record)."]);
+        }
+        return (lines, lines.Count == 0 ? ["The file has a header but no rows."] : []);
+    }
+
+    /// <summary>
+    /// A time as the file gives it: ISO 8601 with an offset, or a local date and time (yyyy-MM-dd HH:mm, or a date
+    /// alone for midnight) in the clinic's time zone.
+    /// </summary>
+    private bool TryTime(string text, out DateTimeOffset at)
+    {
+        at = default;
+        if (text.Length == 0) return false;
+        if ((text.Contains('+') || text.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"T.*-\d\d:\d\d$"))
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
+            return true;
+        string[] formats = ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd"];
+        if (!DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            return false;
+        if (clock.Zone.IsInvalidTime(local)) return false;
+        at = new DateTimeOffset(local, clock.Zone.GetUtcOffset(local));
+        return true;
+    }
+
+    private const string TimeHelp = "as 2026-03-14 09:30 (clinic time) or 2026-03-14T09:30:00+00:00";
+
+    private async Task<Plan> PlanClientsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    {
+        var org = admin.OrganisationId;
+        var now = clock.Now;
+        var clinicians = await db.Users.AsNoTracking().Where(u => u.OrganisationId == org && u.ClinicianId != null)
+            .ToDictionaryAsync(u => u.NormalizedEmail!, u => u.ClinicianId!.Value, ct);
+        var existing = (await db.Clients.AsNoTracking().Where(c => c.OrganisationId == org && c.Reference != null).Select(c => c.Reference!).ToListAsync(ct))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var rows = new List<ImportRow>();
+        var work = new List<Action>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines)
+        {
+            var problems = new List<string>();
+            var reference = line.Get("reference");
+            var name = line.Get("name");
+            if (reference.Length is 0 or > 100) problems.Add("reference: give the clinic's own reference for the client (1 to 100 characters).");
+            else if (!seen.Add(reference)) problems.Add($"reference: {reference} is on an earlier line too.");
+            if (existing.Contains(reference) && reference.Length > 0)
+            {
+                rows.Add(new ImportRow(line.Number, reference, problems, AlreadyHere: true));
+                continue;
+            }
+            if (name.Length is 0 or > 200) problems.Add("name: give the client's name as the clinic shows it (1 to 200 characters).");
+            var email = line.Get("email");
+            var phone = line.Get("phone");
+            if (email.Length > 0 && (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out _))) problems.Add("email: not an email address.");
+            if (phone.Length > 40) problems.Add("phone: at most 40 characters.");
+            if (!clinicians.TryGetValue(line.Get("clinician_email").ToUpperInvariant(), out var clinician))
+                problems.Add("clinician_email: not a clinician or supervisor of this clinic (add them first).");
+
+            var phaseText = line.Get("phase");
+            var phase = RelationshipPhase.Intake;
+            if (phaseText.Length > 0 && !FormChoice.TryParse(phaseText, out phase))
+                problems.Add($"phase: one of {string.Join(", ", Enum.GetNames<RelationshipPhase>())}.");
+            var opened = now;
+            if (line.Get("opened_at") is { Length: > 0 } openedText && !TryTime(openedText, out opened))
+                problems.Add($"opened_at: not a time; write it {TimeHelp}.");
+            else if (opened > now) problems.Add("opened_at: in the future.");
+
+            DateTimeOffset? closed = null;
+            var kind = EndingKind.Unplanned;
+            var reason = EndingReason.ClientMovedOn;
+            if (line.Get("closed_at") is { Length: > 0 } closedText)
+            {
+                if (!TryTime(closedText, out var closedAt)) problems.Add($"closed_at: not a time; write it {TimeHelp}.");
+                else if (closedAt > now) problems.Add("closed_at: in the future.");
+                else if (closedAt < opened) problems.Add("closed_at: before opened_at.");
+                else closed = closedAt;
+                if (line.Get("ending") is { Length: > 0 } endingText && !FormChoice.TryParse(endingText, out kind))
+                    problems.Add("ending: Planned or Unplanned.");
+                if (!FormChoice.TryParse(line.Get("ending_reason"), out reason) || reason == EndingReason.ReferredOn)
+                    problems.Add($"ending_reason: a closed episode says why it ended, one of {string.Join(", ", Enum.GetNames<EndingReason>().Where(r => r != nameof(EndingReason.ReferredOn)))}.");
+                else if (kind == EndingKind.Planned && reason == EndingReason.NoContact)
+                    problems.Add("ending: an ending for lack of contact is Unplanned.");
+            }
+            else if (phase == RelationshipPhase.Closed)
+                problems.Add("phase: a Closed episode needs closed_at and ending_reason.");
+
+            if (problems.Count == 0)
+            {
+                var (d, e, p, o, c, k, r, cl) = (name, email, phone, opened, closed, kind, reason, clinician);
+                var target = phase;
+                work.Add(() =>
+                {
+                    var client = new Client(org, d, now, e.Length > 0 ? e : null, p.Length > 0 ? p : null, reference);
+                    var episode = new TherapeuticRelationship(org, client.Id, cl, o);
+                    db.Clients.Add(client);
+                    db.Relationships.Add(episode);
+                    var why = protector.Protect("Imported from the clinic's earlier records")!;
+                    if (c is { } at)
+                    {
+                        if (k == EndingKind.Planned) episode.MoveTo(RelationshipPhase.Termination, why, at);
+                        db.Endings.Add(episode.End(k, r, protector.Protect($"Imported from the clinic's earlier records on {clock.ToLocal(now):yyyy-MM-dd}.")!, null, at));
+                    }
+                    else if (target is RelationshipPhase.Working or RelationshipPhase.Termination)
+                        episode.MoveTo(target, why, o);
+                    audit.Staff(admin, "import", "Client", client.Id, client.Id);
+                });
+            }
+            rows.Add(new ImportRow(line.Number, reference.Length > 0 ? reference : name, problems));
+        }
+        return new Plan(rows, () => work.ForEach(w => w()));
+    }
+
+    /// <summary>The episode of each client reference that history lands in: the open one, else the latest.</summary>
+    private async Task<Dictionary<string, TherapeuticRelationship>> EpisodesByReferenceAsync(Guid org, CancellationToken ct)
+    {
+        var clients = await db.Clients.AsNoTracking().Where(c => c.OrganisationId == org && c.Reference != null)
+            .Select(c => new { c.Id, c.Reference }).ToListAsync(ct);
+        var ids = clients.Select(c => c.Id).ToList();
+        var episodes = await db.Relationships.Include(r => r.Sessions).Where(r => r.OrganisationId == org && ids.Contains(r.ClientId)).ToListAsync(ct);
+        var result = new Dictionary<string, TherapeuticRelationship>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in clients)
+            if (episodes.Where(r => r.ClientId == c.Id).OrderByDescending(r => r.ClosedAt == null).ThenByDescending(r => r.OpenedAt).FirstOrDefault() is { } e)
+                result.TryAdd(c.Reference!, e);
+        return result;
+    }
+
+    private async Task<Plan> PlanSessionsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    {
+        var now = clock.Now;
+        var episodes = await EpisodesByReferenceAsync(admin.OrganisationId, ct);
+        var rows = new List<ImportRow>();
+        var work = new List<Action>();
+        var seen = new HashSet<(Guid, DateTimeOffset)>();
+        foreach (var line in lines)
+        {
+            var problems = new List<string>();
+            var reference = line.Get("reference");
+            if (!episodes.TryGetValue(reference, out var episode))
+                problems.Add("reference: no client of this clinic has this reference (import clients first).");
+            if (!TryTime(line.Get("starts_at"), out var startsAt))
+                problems.Add($"starts_at: not a time; write it {TimeHelp}.");
+            var modality = SessionModality.InPerson;
+            if (line.Get("modality") is { Length: > 0 } m && !FormChoice.TryParse(m, out modality))
+                problems.Add($"modality: one of {string.Join(", ", Enum.GetNames<SessionModality>())}.");
+            var attendance = SessionAttendance.Attended;
+            if (line.Get("attendance") is { Length: > 0 } a && !FormChoice.TryParse(a, out attendance))
+                problems.Add($"attendance: one of {string.Join(", ", Enum.GetNames<SessionAttendance>())}.");
+            if (problems.Count == 0 && attendance != SessionAttendance.Scheduled && startsAt > now)
+                problems.Add("starts_at: in the future, for a session that has happened (Scheduled is for those to come).");
+            if (problems.Count == 0 && episode!.ClosedAt is { } closedAt && startsAt > closedAt)
+                problems.Add($"starts_at: after the client's episode closed ({clock.ToLocal(closedAt):yyyy-MM-dd}).");
+            var here = problems.Count == 0 && episode!.Sessions.Any(s => s.StartsAt == startsAt);
+            if (problems.Count == 0 && !here && !seen.Add((episode!.Id, startsAt)))
+                problems.Add("starts_at: this client's session at this time is on an earlier line too.");
+            if (problems.Count == 0 && !here)
+            {
+                var (e, s, mo, at) = (episode!, startsAt, modality, attendance);
+                work.Add(() =>
+                {
+                    var session = e.RecordEarlierSession(s, mo, at);
+                    db.Sessions.Add(session);
+                    audit.Staff(admin, "import", "TherapySession", session.Id, e.ClientId);
+                });
+            }
+            rows.Add(new ImportRow(line.Number, $"{reference} {line.Get("starts_at")}".Trim(), problems, here));
+        }
+        return new Plan(rows, () => work.ForEach(w => w()));
+    }
+
+    private async Task<Plan> PlanScoresAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    {
+        var now = clock.Now;
+        var episodes = await EpisodesByReferenceAsync(admin.OrganisationId, ct);
+        var episodeIds = episodes.Values.Select(e => e.Id).ToList();
+        var existing = (await db.Responses.AsNoTracking().Where(r => episodeIds.Contains(r.RelationshipId))
+            .Select(r => new { r.RelationshipId, r.Instrument, r.CompletedAt }).ToListAsync(ct))
+            .Select(r => (r.RelationshipId, r.Instrument, r.CompletedAt)).ToHashSet();
+        var rows = new List<ImportRow>();
+        var work = new List<Action>();
+        var seen = new HashSet<(Guid, string, DateTimeOffset)>();
+        foreach (var line in lines)
+        {
+            var problems = new List<string>();
+            var reference = line.Get("reference");
+            if (!episodes.TryGetValue(reference, out var episode))
+                problems.Add("reference: no client of this clinic has this reference (import clients first).");
+            var instrument = line.Get("instrument").ToLowerInvariant();
+            var d = catalog.Find(instrument);
+            if (d is null)
+                problems.Add($"instrument: not one Attune knows ({string.Join(", ", catalog.All.Select(x => x.Id).Order(StringComparer.Ordinal))}).");
+            if (!TryTime(line.Get("completed_at"), out var completedAt))
+                problems.Add($"completed_at: not a time; write it {TimeHelp}.");
+            else if (completedAt > now)
+                problems.Add("completed_at: in the future.");
+
+            ScoreResult? result = null;
+            Dictionary<string, decimal?> answers = [];
+            if (d is not null)
+            {
+                var scoreText = line.Get("score");
+                var answersText = line.Get("answers");
+                decimal? given = null;
+                if (scoreText.Length > 0)
+                {
+                    if (decimal.TryParse(scoreText, NumberStyles.Number, CultureInfo.InvariantCulture, out var s) && s >= d.Scoring.Min && s <= d.Scoring.Max)
+                        given = s;
+                    else
+                        problems.Add($"score: a number from {d.Scoring.Min} to {d.Scoring.Max} for {d.ShortName}.");
+                }
+                if (answersText.Length > 0)
+                {
+                    foreach (var part in answersText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
+                        if (pair.Length != 2 || d.FindItem(pair[0]) is null || !decimal.TryParse(pair[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var v))
+                        {
+                            problems.Add($"answers: '{part}' is not item=value for an item of {d.ShortName}.");
+                            continue;
+                        }
+                        answers[pair[0]] = v;
+                    }
+                    if (problems.Count == 0)
+                    {
+                        var outcome = InstrumentScorer.Score(d, answers);
+                        if (!outcome.IsValid)
+                            problems.AddRange(outcome.Errors.Select(e => $"answers: {(e.ItemId is null ? "" : $"item {e.ItemId}: ")}{e.Message}"));
+                        else if (given is { } g && g != outcome.Result!.Score)
+                            problems.Add($"score: {g} does not match the answers, which score {outcome.Result!.Score}.");
+                        else
+                            result = outcome.Result;
+                    }
+                }
+                else if (given is { } total)
+                    result = new ScoreResult
+                    {
+                        Instrument = d.Id, Score = total, Method = d.Scoring.Method, Min = d.Scoring.Min, Max = d.Scoring.Max,
+                        Band = d.BandFor(total)?.Label, Clinical = d.IsClinical(total), Cutoff = d.Cutoff?.Value,
+                    };
+                else if (scoreText.Length == 0)
+                    problems.Add("score: give the total score, the answers, or both.");
+            }
+            if (problems.Count == 0 && episode!.ClosedAt is { } closedAt && completedAt > closedAt)
+                problems.Add($"completed_at: after the client's episode closed ({clock.ToLocal(closedAt):yyyy-MM-dd}).");
+            var here = problems.Count == 0 && existing.Contains((episode!.Id, d!.Id, completedAt));
+            if (problems.Count == 0 && !here && !seen.Add((episode!.Id, d!.Id, completedAt)))
+                problems.Add("completed_at: this client's response to this instrument at this time is on an earlier line too.");
+            if (problems.Count == 0 && !here)
+            {
+                var (e, r, a, at) = (episode!, result!, answers, completedAt);
+                var session = e.Sessions.Where(s => s.Attendance == SessionAttendance.Attended && s.StartsAt <= at && at - s.StartsAt < TimeSpan.FromDays(1))
+                    .OrderByDescending(s => s.StartsAt).FirstOrDefault();
+                work.Add(() =>
+                {
+                    var response = new InstrumentResponse(e.Id, null, session?.Id, a, r, at);
+                    db.Responses.Add(response);
+                    audit.Staff(admin, "import", "InstrumentResponse", response.Id, e.ClientId);
+                });
+            }
+            var key = $"{reference} {instrument} {line.Get("completed_at")}".Trim();
+            rows.Add(new ImportRow(line.Number, key, problems, here,
+                result is { IsRisk: true } && problems.Count == 0 && !here ? "A risk answer: stored as history; no alert is raised for it." : null));
+        }
+        return new Plan(rows, () => work.ForEach(w => w()));
+    }
+}
