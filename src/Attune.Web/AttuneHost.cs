@@ -135,6 +135,8 @@ public static class AttuneHost
         services.AddScoped<ApiCaller>();
         services.AddScoped<ClinicExport>();
         services.AddScoped<ClinicImport>();
+        services.AddScoped<Features.Account.StaffInvitations>();
+        services.Configure<Microsoft.AspNetCore.Identity.DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
         services.AddRestApiDocument();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddScoped<QuestionnaireResponseIntake>();

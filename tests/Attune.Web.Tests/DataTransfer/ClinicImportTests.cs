@@ -168,6 +168,87 @@ public class ClinicImportTests
         Assert.Contains("/denied", StaffClient.Target(await clinician.Http.GetAsync("/admin/data/import", ct)));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task Imported_clinicians_are_invited_to_choose_their_own_password_and_then_sign_in(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var (admin, org) = await AdminAsync(app);
+        await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinician-2026");
+        var clinicians = $"""
+            email,name,roles,supervisor_email
+            new.supervisor@riverside.example,Dr. New Supervisor,supervisor clinician,
+            new.clinician@riverside.example,New Clinician,clinician,new.supervisor@riverside.example
+            second@riverside.example,Second Clinician,,{Demo.SupervisorEmail}
+            {Demo.ClinicianEmail},Sam Rivera,clinician,
+            """;
+        var checkedOnly = await SendAsync(admin, "clinicians", clinicians, apply: false);
+        Assert.Contains("4 rows in clinicians.csv: 3 to add, 1 already here, 0 with problems", checkedOnly.Page);
+        await using (var db = app.CreateDbContext())
+            Assert.False(await db.Users.AnyAsync(u => u.Email == "new.clinician@riverside.example", ct));
+
+        Assert.Contains("3 added", (await SendAsync(admin, "clinicians", clinicians, apply: true)).Page);
+        string link;
+        await using (var db = app.CreateDbContext())
+        {
+            var made = await db.Users.Where(u => u.OrganisationId == org && u.Email!.StartsWith("new.") || u.Email == "second@riverside.example").ToListAsync(ct);
+            Assert.Equal(3, made.Count);
+            Assert.All(made, u => Assert.Null(u.PasswordHash));
+            var byEmail = await db.Clinicians.Where(c => c.OrganisationId == org).ToDictionaryAsync(c => c.Id, ct);
+            var supervisor = made.Single(u => u.Email == "new.supervisor@riverside.example");
+            Assert.Equal(supervisor.ClinicianId, byEmail[made.Single(u => u.Email == "new.clinician@riverside.example").ClinicianId!.Value].SupervisorId);
+            var demoSupervisor = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId).SingleAsync(ct);
+            Assert.Equal(demoSupervisor, byEmail[made.Single(u => u.Email == "second@riverside.example").ClinicianId!.Value].SupervisorId);
+            var roles = await (from u in db.Users join ur in db.UserRoles on u.Id equals ur.UserId join r in db.Roles on ur.RoleId equals r.Id
+                               where u.Email == "new.supervisor@riverside.example" select r.Name).ToListAsync(ct);
+            Assert.Equal(["clinician", "supervisor"], roles.Order());
+            var invitations = await db.Outbox.Where(m => m.Subject == "Your Attune account").ToListAsync(ct);
+            Assert.Equal(3, invitations.Count);
+            var body = invitations.Single(m => m.To == "new.clinician@riverside.example").Body;
+            link = new Uri(System.Text.RegularExpressions.Regex.Match(body, @"http\S+/account/set-password\S+").Value).PathAndQuery;
+        }
+
+        // The link: two different passwords are refused; a good one is set, and the link is then spent.
+        var visitor = new StaffClient(StaffClient.Anonymous(app));
+        Assert.Equal(HttpStatusCode.OK, (await visitor.Http.GetAsync(link, ct)).StatusCode);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + link).Query);
+        var fields = new Dictionary<string, string> { ["user"] = query["user"]!, ["token"] = query["token"]!, ["password"] = "a long new password", ["confirm"] = "a different one entirely" };
+        Assert.Equal(HttpStatusCode.UnprocessableContent, (await visitor.PostFormAsync(link, "set-password", fields)).StatusCode);
+        fields["confirm"] = "a long new password";
+        var set = await visitor.PostFormAsync(link, "set-password", fields);
+        Assert.Equal("/login?done=password", StaffClient.Target(set));
+        var signedIn = await StaffClient.SignInAsync(app, "new.clinician@riverside.example", "a long new password");
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.Http.GetAsync("/", ct)).StatusCode);
+        var again = await visitor.PostFormAsync(link, "set-password", fields);
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.Contains("expired or has already been used", WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync(ct)));
+
+        // The same file again: nothing new; those still without a password get a fresh invitation.
+        var repeat = await SendAsync(admin, "clinicians", clinicians, apply: true);
+        Assert.Contains("0 added, 4 already here", repeat.Page);
+        await using (var db = app.CreateDbContext())
+        {
+            var invitations = await db.Outbox.Where(m => m.Subject == "Your Attune account").ToListAsync(ct);
+            Assert.Equal(5, invitations.Count);
+            Assert.Single(invitations, m => m.To == "new.clinician@riverside.example");
+        }
+
+        // Problems: an admin role, an unknown supervisor, an address another clinic's account uses.
+        var bad = """
+            email,name,roles,supervisor_email
+            boss@riverside.example,Boss,admin,
+            lost@riverside.example,Lost,clinician,nobody@riverside.example
+            other@elsewhere.example,Other Person,clinician,
+            """;
+        var refused = await SendAsync(admin, "clinicians", bad, apply: true);
+        Assert.Equal(HttpStatusCode.UnprocessableContent, refused.Status);
+        foreach (var expected in new[] { "roles: clinician, supervisor, or both", "supervisor_email: not a supervisor of this clinic", "email: another account already uses this address" })
+            Assert.Contains(expected, refused.Page);
+        await using (var db = app.CreateDbContext())
+            Assert.False(await db.Users.AnyAsync(u => u.Email == "boss@riverside.example" || u.Email == "lost@riverside.example", ct));
+    }
+
     private static async Task<(StaffClient Admin, Guid Organisation)> AdminAsync(AttuneFactory app)
     {
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);

@@ -44,6 +44,7 @@ public partial class EndpointAccessTests
         ["/health"] = Audience.Public,
         ["/login"] = Audience.Public,
         ["/login/code"] = Audience.Public,
+        ["/account/set-password"] = Audience.Public,
         ["/account/passkey/request-options"] = Audience.Public,
         ["/denied"] = Audience.Public,
         ["/not-found"] = Audience.Public,

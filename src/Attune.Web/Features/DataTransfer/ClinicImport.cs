@@ -36,14 +36,18 @@ public sealed record ImportReport(string Kind, bool Applied, IReadOnlyList<strin
 /// Historical risk answers are stored and counted in the report but raise no alert: they were the earlier system's
 /// to act on.
 /// </summary>
-public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, ClinicClock clock, AuditTrail audit, FreeTextProtector protector, Signals.ExpectedResponses expected)
+public sealed class ClinicImport(
+    AttuneDbContext db, InstrumentCatalog catalog, ClinicClock clock, AuditTrail audit, FreeTextProtector protector, Signals.ExpectedResponses expected,
+    Microsoft.AspNetCore.Identity.UserManager<StaffUser> users, Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole<Guid>> roles,
+    Account.StaffInvitations invitations)
 {
-    public static readonly IReadOnlyList<string> Kinds = ["clients", "sessions", "scores"];
+    public static readonly IReadOnlyList<string> Kinds = ["clinicians", "clients", "sessions", "scores"];
     public const int MaxRows = 50_000;
 
     /// <summary>The columns of each file: required ones first.</summary>
     public static (string[] Required, string[] Optional) Columns(string kind) => kind switch
     {
+        "clinicians" => (["email", "name"], ["roles", "supervisor_email"]),
         "clients" => (["reference", "name", "clinician_email"], ["email", "phone", "phase", "opened_at", "closed_at", "ending", "ending_reason"]),
         "sessions" => (["reference", "starts_at"], ["modality", "attendance"]),
         "scores" => (["reference", "instrument", "completed_at"], ["score", "answers"]),
@@ -55,7 +59,8 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
         public string Get(string column) => Fields.GetValueOrDefault(column, "").Trim();
     }
 
-    public async Task<ImportReport> RunAsync(StaffUser admin, string kind, Stream file, bool apply, CancellationToken ct)
+    /// <param name="baseUrl">Where the invitation links of imported clinicians point.</param>
+    public async Task<ImportReport> RunAsync(StaffUser admin, string kind, Stream file, bool apply, string baseUrl, CancellationToken ct)
     {
         if (!Kinds.Contains(kind))
             return new ImportReport(kind, false, [$"Attune imports {string.Join(", ", Kinds)}; not '{kind}'."], []);
@@ -65,16 +70,25 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
 
         var plan = kind switch
         {
+            "clinicians" => await PlanCliniciansAsync(admin, lines, baseUrl, ct),
             "clients" => await PlanClientsAsync(admin, lines, ct),
             "sessions" => await PlanSessionsAsync(admin, lines, ct),
             _ => await PlanScoresAsync(admin, lines, ct),
         };
         var report = new ImportReport(kind, false, [], plan.Rows);
-        if (!apply || !report.Ok || report.ToAdd == 0)
+        if (!apply || !report.Ok || (report.ToAdd == 0 && !report.Rows.Any(r => r.Note is not null)))
             return report;
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        plan.Apply();
+        try
+        {
+            await plan.Apply();
+        }
+        catch (ImportFailedException e)
+        {
+            // Rolled back when the transaction is disposed uncommitted.
+            return report with { FileProblems = [$"Nothing was written: {e.Message}"] };
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         // The clinic's expected-response bands come from its closed episodes: from now on, with this history.
@@ -82,7 +96,10 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
         return report with { Applied = true };
     }
 
-    private sealed record Plan(IReadOnlyList<ImportRow> Rows, Action Apply);
+    private sealed record Plan(IReadOnlyList<ImportRow> Rows, Func<Task> Apply)
+    {
+        public Plan(IReadOnlyList<ImportRow> rows, List<Action> work) : this(rows, () => { work.ForEach(w => w()); return Task.CompletedTask; }) { }
+    }
 
     private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture)
     {
@@ -149,6 +166,110 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
     }
 
     private const string TimeHelp = "as 2026-03-14 09:30 (clinic time) or 2026-03-14T09:30:00+00:00";
+
+    private static readonly string[] ImportableRoles = [StaffRoles.Clinician, StaffRoles.Supervisor];
+
+    /// <summary>
+    /// Clinicians and supervisors (admins are made by hand: they need a second factor). Each new one gets an email with
+    /// a link to choose their password; one who has not chosen it yet is sent a new link when the file is given again.
+    /// </summary>
+    private async Task<Plan> PlanCliniciansAsync(StaffUser admin, List<Line> lines, string baseUrl, CancellationToken ct)
+    {
+        var org = admin.OrganisationId;
+        var now = clock.Now;
+        var everyone = await db.Users.AsNoTracking().Select(u => new { u.Id, u.NormalizedEmail, u.OrganisationId, u.ClinicianId, HasPassword = u.PasswordHash != null }).ToListAsync(ct);
+        var supervisorsHere = (await (from u in db.Users
+                                      join ur in db.UserRoles on u.Id equals ur.UserId
+                                      join r in db.Roles on ur.RoleId equals r.Id
+                                      where u.OrganisationId == org && u.ClinicianId != null && r.Name == StaffRoles.Supervisor
+                                      select new { u.NormalizedEmail, u.ClinicianId }).ToListAsync(ct))
+            .ToDictionary(x => x.NormalizedEmail!, x => x.ClinicianId!.Value);
+        var allowed = users.Options.User.AllowedUserNameCharacters;
+        var rows = new List<ImportRow>();
+        var fresh = new List<(string Email, string Name, string[] Roles, string? Supervisor)>();
+        var reinvite = new List<Guid>();
+        var seen = new HashSet<string>();
+        var supervisorsInFile = lines.Where(l => l.Get("roles").Contains(StaffRoles.Supervisor, StringComparison.OrdinalIgnoreCase))
+            .Select(l => l.Get("email").ToUpperInvariant()).ToHashSet();
+        foreach (var line in lines)
+        {
+            var problems = new List<string>();
+            var email = line.Get("email");
+            var normalized = email.ToUpperInvariant();
+            var name = line.Get("name");
+            if (email.Length is 0 or > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out _) || email.Any(c => !allowed.Contains(c)))
+                problems.Add("email: not an email address Attune can use to sign in.");
+            else if (!seen.Add(normalized))
+                problems.Add($"email: {email} is on an earlier line too.");
+            var existing = everyone.FirstOrDefault(u => u.NormalizedEmail == normalized);
+            if (problems.Count == 0 && existing is not null)
+            {
+                if (existing.OrganisationId != org || existing.ClinicianId is null)
+                    problems.Add("email: another account already uses this address.");
+                else if (!existing.HasPassword)
+                {
+                    reinvite.Add(existing.Id);
+                    rows.Add(new ImportRow(line.Number, email, problems, AlreadyHere: true, Note: "Already here, without a password yet: a new invitation is sent."));
+                    continue;
+                }
+                else
+                {
+                    rows.Add(new ImportRow(line.Number, email, problems, AlreadyHere: true));
+                    continue;
+                }
+            }
+            if (name.Length is 0 or > 200) problems.Add("name: give the name colleagues and clients know them by (1 to 200 characters).");
+            var roleNames = line.Get("roles").ToLowerInvariant().Split([' ', ';', ','], StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+            if (roleNames.Length == 0) roleNames = [StaffRoles.Clinician];
+            if (roleNames.Any(r => !ImportableRoles.Contains(r)))
+                problems.Add("roles: clinician, supervisor, or both (admins are added by hand, with a second factor).");
+            var supervisor = line.Get("supervisor_email");
+            if (supervisor.Length > 0)
+            {
+                var key = supervisor.ToUpperInvariant();
+                if (key == normalized) problems.Add("supervisor_email: a clinician cannot supervise themselves.");
+                else if (!supervisorsHere.ContainsKey(key) && !supervisorsInFile.Contains(key))
+                    problems.Add("supervisor_email: not a supervisor of this clinic, here or in this file.");
+            }
+            if (problems.Count == 0)
+                fresh.Add((email, name, roleNames, supervisor.Length > 0 ? supervisor.ToUpperInvariant() : null));
+            rows.Add(new ImportRow(line.Number, email.Length > 0 ? email : name, problems));
+        }
+
+        async Task Apply()
+        {
+            var clinicName = await db.Organisations.Where(o => o.Id == org).Select(o => o.Name).SingleAsync(ct);
+            foreach (var role in ImportableRoles)
+                if (!await roles.RoleExistsAsync(role))
+                    await roles.CreateAsync(new Microsoft.AspNetCore.Identity.IdentityRole<Guid>(role));
+            var created = new Dictionary<string, (StaffUser User, Clinician Clinician)>();
+            foreach (var (email, name, roleNames, _) in fresh)
+            {
+                var clinician = new Clinician(org, name, now);
+                db.Clinicians.Add(clinician);
+                var user = new StaffUser { UserName = email, Email = email, DisplayName = name, OrganisationId = org, ClinicianId = clinician.Id };
+                var made = await users.CreateAsync(user);
+                if (made.Succeeded) made = await users.AddToRolesAsync(user, roleNames);
+                if (!made.Succeeded)
+                    throw new ImportFailedException($"{email}: {string.Join(" ", made.Errors.Select(e => e.Description))}");
+                audit.Staff(admin, "import", "StaffUser", user.Id);
+                created[email.ToUpperInvariant()] = (user, clinician);
+            }
+            foreach (var (email, _, _, supervisor) in fresh.Where(f => f.Supervisor is not null))
+            {
+                var chosen = created.TryGetValue(supervisor!, out var made) ? made.Clinician
+                    : await db.Clinicians.SingleAsync(c => c.Id == supervisorsHere[supervisor!], ct);
+                created[email.ToUpperInvariant()].Clinician.AssignSupervisor(chosen);
+            }
+            foreach (var (user, _) in created.Values)
+                await invitations.QueueAsync(user, clinicName, baseUrl);
+            foreach (var id in reinvite)
+                await invitations.QueueAsync((await users.FindByIdAsync(id.ToString()))!, clinicName, baseUrl);
+        }
+        return new Plan(rows, Apply);
+    }
+
+    private sealed class ImportFailedException(string message) : Exception(message);
 
     private async Task<Plan> PlanClientsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
     {
@@ -232,7 +353,7 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
             }
             rows.Add(new ImportRow(line.Number, reference.Length > 0 ? reference : name, problems));
         }
-        return new Plan(rows, () => work.ForEach(w => w()));
+        return new Plan(rows, work);
     }
 
     /// <summary>The episode of each client reference that history lands in: the open one, else the latest.</summary>
@@ -289,7 +410,7 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
             }
             rows.Add(new ImportRow(line.Number, $"{reference} {line.Get("starts_at")}".Trim(), problems, here));
         }
-        return new Plan(rows, () => work.ForEach(w => w()));
+        return new Plan(rows, work);
     }
 
     private async Task<Plan> PlanScoresAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
@@ -385,6 +506,6 @@ public sealed class ClinicImport(AttuneDbContext db, InstrumentCatalog catalog, 
             rows.Add(new ImportRow(line.Number, key, problems, here,
                 result is { IsRisk: true } && problems.Count == 0 && !here ? "A risk answer: stored as history; no alert is raised for it." : null));
         }
-        return new Plan(rows, () => work.ForEach(w => w()));
+        return new Plan(rows, work);
     }
 }
