@@ -118,15 +118,15 @@ public class ClinicImportTests
         var before = await ClinicalState.FingerprintAsync(app, org);
 
         var clients = $"""
-            reference,name,clinician_email,phase,opened_at,closed_at,ending_reason
-            P-1,Fine Person,{Demo.ClinicianEmail},Intake,2026-01-05,,
-            P-2,,{Demo.ClinicianEmail},Intake,2026-01-05,,
-            P-3,Nobody's Client,nobody@riverside.example,Intake,2026-01-05,,
-            P-4,Odd Phase,{Demo.ClinicianEmail},Someday,2026-01-05,,
-            P-5,Bad Date,{Demo.ClinicianEmail},Intake,05/01/2026,,
-            P-1,Twice,{Demo.ClinicianEmail},Intake,2026-01-05,,
-            P-6,Closed Without Reason,{Demo.ClinicianEmail},Closed,2026-01-05,2026-02-01,
-            P-7,Future,{Demo.ClinicianEmail},Intake,2099-01-01,,
+            reference,email,name,clinician_email,phase,opened_at,closed_at,ending_reason
+            P-1,,Fine Person,{Demo.ClinicianEmail},Intake,2026-01-05,,
+            P-2,,,{Demo.ClinicianEmail},Intake,2026-01-05,,
+            P-3,"Nobody <nobody@example.org>",Nobody's Client,nobody@riverside.example,Intake,2026-01-05,,
+            P-4,,Odd Phase,{Demo.ClinicianEmail},Someday,2026-01-05,,
+            P-5,,Bad Date,{Demo.ClinicianEmail},Intake,05/01/2026,,
+            P-1,,Twice,{Demo.ClinicianEmail},Intake,2026-01-05,,
+            P-6,,Closed Without Reason,{Demo.ClinicianEmail},Closed,2026-01-05,2026-02-01,
+            P-7,,Future,{Demo.ClinicianEmail},Intake,2099-01-01,,
             """;
         var (status, page) = await SendAsync(admin, "clients", clients, apply: true);
         Assert.Equal(HttpStatusCode.UnprocessableContent, status);
@@ -135,7 +135,7 @@ public class ClinicImportTests
                  {
                      "name: give the client's name", "clinician_email: not a clinician or supervisor of this clinic", "phase: one of Intake",
                      "opened_at: not a time", "reference: P-1 is on an earlier line too", "ending_reason: a closed episode says why it ended",
-                     "opened_at: in the future",
+                     "opened_at: in the future", "email: not an email address (just the address",
                  })
             Assert.Contains(expected, page);
         Assert.Contains("<td>3</td>", page);   // line numbers, counting the header as line 1
