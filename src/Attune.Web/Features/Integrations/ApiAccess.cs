@@ -101,7 +101,7 @@ public static class ApiAccess
         identity.SetClaim(ClientClaim, client.ClientId);
         identity.SetScopes(scopes.IsEmpty ? client.Scopes : scopes);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
-        logger.LogInformation("Access token issued to API client {ClientId}", client.ClientId);
+        logger.LogInformation("Access token issued to API client {ApiClientId}", client.ClientId);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
