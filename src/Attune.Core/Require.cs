@@ -9,11 +9,15 @@ internal static class Require
     {
         var trimmed = value?.Trim();
         if (string.IsNullOrEmpty(trimmed))
-            throw new DomainRuleException($"{Describe(name)} is required.");
+            throw new DomainRuleException($"{Describe(name)} is required.", name);
         if (trimmed.Length > maxLength)
-            throw new DomainRuleException($"{Describe(name)} must be at most {maxLength} characters.");
+            throw new DomainRuleException($"{Describe(name)} must be at most {maxLength} characters.", name);
         return trimmed;
     }
+
+    /// <summary>A value that must be there, whose length is checked elsewhere (encrypted text: the plain text was checked).</summary>
+    public static string Present(string? value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw new DomainRuleException($"{Describe(name)} is required.", name) : value;
 
     public static string? OptionalText(string? value, string name, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? null : Text(value, name, maxLength);
@@ -22,7 +26,7 @@ internal static class Require
     {
         var text = OptionalText(value, "email", 254);
         if (text is not null && (!MailAddress.TryCreate(text, out var parsed) || parsed.Address != text))
-            throw new DomainRuleException("Email is not a valid address.");
+            throw new DomainRuleException("Email is not a valid address.", "email");
         return text;
     }
 

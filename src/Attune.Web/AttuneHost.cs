@@ -6,13 +6,25 @@ using Attune.Web.Features.Account;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.CheckIns;
 using Attune.Web.Features.Crisis;
-using Attune.Web.Features.Database;
+using Attune.Web.Database;
 using Attune.Web.Features.Demo;
 using Attune.Web.Features.Fhir;
 using Attune.Web.Features.Instruments;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Privacy;
 using Attune.Web.Features.Security;
+using Attune.Web.Features.Lifecycle;
+using Attune.Web.Features.Signals;
+using Attune.Web.Features.Ruptures;
+using Attune.Web.Features.Goals;
+using Attune.Web.Features.Clients;
+using Attune.Web.Features.Notes;
+using Attune.Web.Features.Reflections;
+using Attune.Web.Features.Sessions;
+using Attune.Web.Features.Schedules;
+using Attune.Web.Features.Caseload;
+using Attune.Web.Features.Progress;
+using Attune.Web.Features.Notifications;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -50,56 +62,7 @@ public static class AttuneHost
             .PersistKeysToDbContext<AttuneDbContext>()
             .ProtectKeysAtRest(builder.Configuration, builder.Environment);
 
-        services.AddIdentityCore<StaffUser>(o =>
-            {
-                o.Password.RequiredLength = 12;
-                // Length over composition rules (NIST SP 800-63B).
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireDigit = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                o.User.RequireUniqueEmail = true;
-            })
-            .AddRoles<IdentityRole<Guid>>()
-            .AddEntityFrameworkStores<AttuneDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        // Passkeys: the browser must verify the person (fingerprint, face or PIN) and keep the key (discoverable), so one
-        // passkey is both factors and sign-in needs no email. ServerDomain is the site's host name unless set.
-        services.Configure<IdentityPasskeyOptions>(o =>
-        {
-            o.UserVerificationRequirement = "required";
-            o.ResidentKeyRequirement = "required";
-            builder.Configuration.GetSection("Passkeys").Bind(o);
-        });
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        // Every half hour the cookie's principal is rebuilt from the database (security stamp check); keep how the
-        // sign-in was made (the "amr" claims), or the second-factor rule would lose track of it.
-        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = context =>
-        {
-            if (context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity && context.CurrentPrincipal is { } current)
-                foreach (var claim in current.FindAll(Features.Account.SecondFactor.MethodClaim))
-                    if (!identity.HasClaim(claim.Type, claim.Value))
-                        identity.AddClaim(new System.Security.Claims.Claim(claim.Type, claim.Value));
-            return Task.CompletedTask;
-        });
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/login";
-            o.LogoutPath = "/logout";
-            o.AccessDeniedPath = "/denied";
-            o.Cookie.Name = "attune.staff";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
-            // APIs answer 401/403 instead of redirecting to the login page.
-            o.Events.OnRedirectToLogin = c => Challenge(c, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = c => Challenge(c, StatusCodes.Status403Forbidden);
-        });
+        services.AddStaffAccounts(builder.Configuration);
         // Fail closed: every endpoint needs a signed-in user unless it says otherwise.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -112,47 +75,29 @@ public static class AttuneHost
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
 
-        services.AddSingleton(sp => InstrumentSetup.LoadCatalog(builder.Configuration, builder.Environment, sp.GetRequiredService<ILogger<InstrumentCatalog>>()));
-        services.AddOptions<CrisisOptions>().Configure(o =>
-        {
-            // A clinic's own list replaces the defaults rather than adding to them.
-            var section = builder.Configuration.GetSection("Crisis");
-            if (section.GetSection("Resources").Exists()) o.Resources.Clear();
-            section.Bind(o);
-        });
-        services.AddSingleton<ClinicClock>();
-        services.AddScoped<AuditTrail>();
-        services.AddScoped<CurrentStaff>();
-        services.AddScoped<CaseloadAccess>();
-        services.AddScoped<IAuthorizationHandler, ClientRecordAuthorizationHandler>();
-        services.AddScoped<Features.Lifecycle.LifecycleData>();
-        services.AddSingleton<FreeTextProtector>();
-        services.AddSingleton<CheckInLinks>();
-        services.AddSingleton<Features.Progress.ProgressLinks>();
-        services.AddScoped<CheckInSubmission>();
-        services.AddScoped<RiskAlerts>();
-        services.AddScoped<FhirStore>();
-        services.AddScoped<ApiCaller>();
-        services.AddScoped<ClinicExport>();
-        services.AddScoped<ClinicImport>();
-        services.AddScoped<Features.Account.StaffInvitations>();
-        services.Configure<Microsoft.AspNetCore.Identity.DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
-        services.AddRestApiDocument();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddScoped<QuestionnaireResponseIntake>();
-        services.AddScoped<Features.Signals.SignalEvaluator>();
-        services.AddScoped<Features.Signals.ExpectedResponses>();
-        services.AddScoped<Features.Caseload.CaseloadQuery>();
+        services.AddInstruments(builder.Configuration, builder.Environment);
+        services.AddAudit();
+        services.AddCrisisResources(builder.Configuration);
+        services.AddRecordAccess();
+        services.AddClients();
+        services.AddCaseload();
+        services.AddLifecycle();
+        services.AddSignals();
+        services.AddSessions();
+        services.AddCheckIns();
+        services.AddSchedules();
+        services.AddRuptures();
+        services.AddGoals();
+        services.AddNotes();
+        services.AddReflections();
+        services.AddProgress();
+        services.AddFhir();
+        services.AddRestApi();
+        services.AddDataTransfer();
+        services.AddPrivacy();
+        services.AddNotifications(builder.Configuration);
+        services.AddDemo();
         services.AddMemoryCache();
-        services.AddScoped<CheckInDelivery>();
-        services.AddHostedService<CheckInReminderService>();
-        services.AddScoped<Features.Schedules.MeasurementScheduler>();
-        services.AddHostedService<Features.Schedules.MeasurementSchedulerService>();
-        services.AddScoped<DemoSeeder>();
-        services.AddScoped<ClientErasure>();
-        services.Configure<Features.Notifications.MailOptions>(builder.Configuration.GetSection("Mail"));
-        services.AddSingleton<Features.Notifications.OutboxDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Notifications.OutboxDispatcher>());
 
         var app = builder.Build();
 
@@ -240,7 +185,8 @@ public static class AttuneHost
         _ => $"{status}",
     };
 
-    private static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    /// <summary>APIs answer 401/403 where pages redirect to the login or denied page.</summary>
+    internal static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
         if (IsApi(context.Request.Path))
             context.Response.StatusCode = status;

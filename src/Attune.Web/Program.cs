@@ -1,5 +1,5 @@
 using Attune.Web;
-using Attune.Web.Features.Cli;
+using Attune.Web.Cli;
 
 if (AttuneCommandLine.IsCommand(args))
     return await AttuneCommandLine.RunAsync(args);

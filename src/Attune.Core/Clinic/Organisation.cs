@@ -23,7 +23,7 @@ public sealed class Organisation
     /// <summary>The clinic's own risk protocol, shown with every risk alert's guidance; null until an admin writes it.</summary>
     public string? RiskProtocol { get; private set; }
 
-    public const int MaxRiskProtocolLength = 4000;
+    public const int MaxRiskProtocolLength = TextLimits.RiskProtocol;
 
     public void SetMeasures(MeasurementPlan plan) => Measures = plan;
 

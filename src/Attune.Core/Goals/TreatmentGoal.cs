@@ -22,7 +22,7 @@ public sealed class TreatmentGoal
         Id = Guid.NewGuid();
         RelationshipId = relationshipId;
         Kind = kind;
-        ProtectedText = Require.Text(protectedText, nameof(protectedText), 8000);
+        ProtectedText = Require.Present(protectedText, "text");
         CreatedAt = createdAt;
         Agreement = GoalAgreement.Proposed;
     }
@@ -52,8 +52,8 @@ public sealed class TreatmentGoal
     public void SetScale(string protectedScale, double weight)
     {
         if (!(weight is >= GoalAttainment.MinWeight and <= GoalAttainment.MaxWeight))
-            throw new DomainRuleException($"A goal's weight is from {GoalAttainment.MinWeight} to {GoalAttainment.MaxWeight}.");
-        ProtectedScale = Require.Text(protectedScale, nameof(protectedScale), 20000);
+            throw new DomainRuleException($"A goal's weight is from {GoalAttainment.MinWeight} to {GoalAttainment.MaxWeight}.", "weight");
+        ProtectedScale = Require.Present(protectedScale, "levels");
         Weight = weight;
     }
 
@@ -63,7 +63,7 @@ public sealed class TreatmentGoal
         if (!HasScale)
             throw new DomainRuleException("Describe the goal's levels (−2 to +2) before rating it.");
         if (level is < -2 or > 2)
-            throw new DomainRuleException("A goal's level is from −2 to +2.");
+            throw new DomainRuleException("A goal's level is from −2 to +2.", "level");
         return new GoalLevelRating(Id, level, at, sessionId);
     }
 
@@ -74,7 +74,7 @@ public sealed class TreatmentGoal
     public void Respond(GoalAgreement answer, string? protectedWords, DateTimeOffset at)
     {
         if (answer == GoalAgreement.Proposed)
-            throw new DomainRuleException("Choose whether you agree, would like a change, or disagree.");
+            throw new DomainRuleException("Choose whether you agree, would like a change, or disagree.", "answer");
         if (Agreement != GoalAgreement.Proposed)
             throw new DomainRuleException("You have already answered about this goal; your therapist will talk it through with you.");
         Agreement = answer;
@@ -85,7 +85,7 @@ public sealed class TreatmentGoal
     /// <summary>The clinician rewords the goal (after a requested change, say); it goes back to the client to agree.</summary>
     public void Revise(string protectedText, DateTimeOffset at)
     {
-        ProtectedText = Require.Text(protectedText, nameof(protectedText), 8000);
+        ProtectedText = Require.Present(protectedText, "text");
         Agreement = GoalAgreement.Proposed;
         RevisedAt = at;
     }

@@ -7,7 +7,7 @@ namespace Attune.Core.Notes;
 /// </summary>
 public sealed class SessionNote
 {
-    public const int MaxLength = 20_000;
+    public const int MaxLength = TextLimits.SessionNote;
 
     private readonly List<SessionNoteVersion> _versions = [];
 
@@ -35,7 +35,7 @@ public sealed class SessionNote
     /// <summary>A new version; the earlier ones stay as they were.</summary>
     public SessionNoteVersion Revise(string protectedText, bool sharedWithSupervisor, Guid by, DateTimeOffset at)
     {
-        var version = new SessionNoteVersion(Id, _versions.Count + 1, Require.Text(protectedText, "note", int.MaxValue), by, at);
+        var version = new SessionNoteVersion(Id, _versions.Count + 1, Require.Present(protectedText, "note"), by, at);
         _versions.Add(version);
         SharedWithSupervisor = sharedWithSupervisor;
         return version;

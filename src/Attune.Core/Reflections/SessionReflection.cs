@@ -13,7 +13,7 @@ public enum Tension { None, Withdrawal, Confrontation }
 /// </summary>
 public sealed class SessionReflection
 {
-    public const int MaxNoteLength = 2000;
+    public const int MaxNoteLength = TextLimits.Reflection;
 
     private SessionReflection() { }
 

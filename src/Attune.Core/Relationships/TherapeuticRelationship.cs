@@ -64,12 +64,13 @@ public sealed class TherapeuticRelationship
     public PhaseChange MoveTo(RelationshipPhase to, string protectedReason, DateTimeOffset at)
     {
         if (!CanMove(Phase, to))
-            throw new DomainRuleException(Phase == RelationshipPhase.Closed
-                ? "This relationship is closed; re-engagement opens a new episode linked to it."
+            throw Phase == RelationshipPhase.Closed
+                ? new DomainRuleException("This relationship is closed; re-engagement opens a new episode linked to it.")
                 : to == RelationshipPhase.Closed
-                    ? "A relationship is closed by ending it, with a reason and a closing summary."
-                    : $"A relationship in {Phase} cannot move to {to}.");
-        var why = Require.Text(protectedReason, nameof(protectedReason), 8000);
+                    ? new DomainRuleException("A relationship is closed by ending it, with a reason and a closing summary.", "to")
+                    : new DomainRuleException($"A relationship in {Phase} cannot move to {to}.");
+        // The caller checked the plain text against TextLimits.PhaseReason; here it is ciphertext, whose length says nothing.
+        var why = Require.Present(protectedReason, "reason");
         return Move(to, "Phase changed by the clinician", why, at);
     }
 
@@ -92,14 +93,14 @@ public sealed class TherapeuticRelationship
         if (!IsOpen)
             throw new DomainRuleException("This relationship is already closed.");
         if (!Enum.IsDefined(kind) || !Enum.IsDefined(reason))
-            throw new DomainRuleException("Choose whether the ending was planned and why it ended.");
+            throw new DomainRuleException("Choose whether the ending was planned and why it ended.", "kind");
         if (kind == EndingKind.Planned && Phase != RelationshipPhase.Termination && reason != EndingReason.ReferredOn)
             throw new DomainRuleException("A planned ending is worked towards: move the relationship to Termination first, or record the ending as unplanned.");
         if (kind == EndingKind.Planned && reason == EndingReason.NoContact)
-            throw new DomainRuleException("An ending for lack of contact is unplanned.");
+            throw new DomainRuleException("An ending for lack of contact is unplanned.", "kind");
         if (reason == EndingReason.ReferredOn && referredTo is null)
-            throw new DomainRuleException("A referral names the relationship the client moves to.");
-        var ending = new RelationshipEnding(Id, kind, reason, Require.Text(protectedSummary, nameof(protectedSummary), 20000), protectedCarryForward, at, referredTo);
+            throw new DomainRuleException("A referral names the relationship the client moves to.", "to");
+        var ending = new RelationshipEnding(Id, kind, reason, Require.Present(protectedSummary, "summary"), protectedCarryForward, at, referredTo);
         Move(RelationshipPhase.Closed, $"Ended ({(kind == EndingKind.Planned ? "planned" : "unplanned")}): {EndingReasons.Name(reason)}", null, at);
         return ending;
     }
@@ -126,7 +127,7 @@ public sealed class TherapeuticRelationship
             throw new DomainRuleException("Refer the client to a different clinician.");
         var next = new TherapeuticRelationship(OrganisationId, ClientId, clinicianId, at, Id)
         {
-            ProtectedHandover = Require.Text(protectedHandover, nameof(protectedHandover), 20000),
+            ProtectedHandover = Require.Present(protectedHandover, "handover"),
             Measures = CopyOfMeasures(),
         };
         var ending = End(kind, EndingReason.ReferredOn, protectedSummary, null, at, next.Id);
@@ -169,7 +170,7 @@ public sealed class TherapeuticRelationship
         if (!IsOpen)
             throw new DomainRuleException("Sessions cannot be changed on a closed relationship.");
         var session = _sessions.SingleOrDefault(s => s.Id == sessionId)
-            ?? throw new DomainRuleException("That session is not part of this relationship.");
+            ?? throw new DomainRuleException("That session is not part of this relationship.", "session");
         session.SetAttendance(attendance);
         Renumber();
         return session;

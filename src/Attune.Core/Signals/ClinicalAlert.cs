@@ -82,11 +82,11 @@ public sealed class ClinicalAlert
         if (Status == AlertStatus.Resolved)
             throw new DomainRuleException("This alert has already been resolved.");
         if (!Enum.IsDefined(action))
-            throw new DomainRuleException("Choose the action taken from the list.");
+            throw new DomainRuleException("Choose the action taken from the list.", "action");
         if (Urgent && action == AlertAction.NoActionNeeded)
-            throw new DomainRuleException("A risk alert is resolved with the action taken, such as a risk assessment done.");
+            throw new DomainRuleException("A risk alert is resolved with the action taken, such as a risk assessment done.", "action");
         if (action == AlertAction.Other && string.IsNullOrEmpty(protectedNote))
-            throw new DomainRuleException("Say what you did when you choose “Other”.");
+            throw new DomainRuleException("Say what you did when you choose “Other”.", "note");
         if (Status == AlertStatus.Open)
         {
             AcknowledgedAt = at;
@@ -107,7 +107,7 @@ public sealed class ClinicalAlert
         if (Status == AlertStatus.Resolved)
             throw new DomainRuleException("This alert has already been resolved.");
         if (until <= at || until > at.AddDays(MaxSnoozeDays))
-            throw new DomainRuleException($"Snooze for between one day and {MaxSnoozeDays} days.");
+            throw new DomainRuleException($"Snooze for between one day and {MaxSnoozeDays} days.", "days");
         SnoozedUntil = until;
     }
 }

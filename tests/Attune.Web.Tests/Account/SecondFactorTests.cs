@@ -17,8 +17,7 @@ public partial class SecondFactorTests
     private static Dictionary<string, string> Login(string email, string password) =>
         new() { ["Input.Email"] = email, ["Input.Password"] = password };
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task An_admin_without_a_second_factor_must_set_one_up_before_anything_else(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -98,8 +97,7 @@ public partial class SecondFactorTests
         Assert.True(await TwoFactorEnabledAsync(app, Demo.AdminEmail));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_clinician_may_use_an_authenticator_and_the_code_step_cannot_be_skipped(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -132,8 +130,7 @@ public partial class SecondFactorTests
         Assert.Equal("/", StaffClient.Target(signedIn));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_clinic_can_require_a_second_factor_of_all_staff(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string> { ["Security:RequireSecondFactorForAllStaff"] = "true" });

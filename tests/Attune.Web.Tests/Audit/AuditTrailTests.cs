@@ -9,8 +9,7 @@ namespace Attune.Web.Tests.Audit;
 /// <summary>The hash-chained audit trail: written with each change, in order under concurrent writers, and any tampering found.</summary>
 public class AuditTrailTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Concurrent_writers_extend_one_unbroken_chain(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -33,8 +32,7 @@ public class AuditTrailTests
         Assert.Equal(places.Count, result.Events);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Verify_finds_an_edited_a_deleted_an_inserted_and_a_truncated_event(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -84,8 +82,7 @@ public class AuditTrailTests
         Assert.Contains("--expect must be", badAnchor.Err);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Admins_see_their_clinics_trail_with_filters_and_can_verify_it(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -8,8 +8,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class CheckInFlowTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_risk_answer_shows_crisis_resources_and_reaches_the_clinician(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -71,8 +70,7 @@ public class CheckInFlowTests
         Assert.Contains(audit, a => a.Action == "create" && a.EntityType == "CheckIn" && a.ClientId == clientId);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_link_works_once_and_a_repeated_post_stores_nothing_more(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -109,8 +107,7 @@ public class CheckInFlowTests
         Assert.Equal(CheckInStatus.Completed, (await Slice.SingleCheckInAsync(app, clientId)).Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Answers_are_saved_screen_by_screen_so_a_closed_tab_resumes_and_the_review_can_change_them(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -158,8 +155,7 @@ public class CheckInFlowTests
         Assert.Equal(CheckInStatus.Completed, (await Slice.SingleCheckInAsync(app, clientId)).Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Missing_or_out_of_range_answers_come_back_with_reasons_and_store_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -195,8 +191,7 @@ public class CheckInFlowTests
         Assert.Equal(CheckInStatus.Pending, (await Slice.SingleCheckInAsync(app, clientId)).Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Tampered_and_expired_links_open_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

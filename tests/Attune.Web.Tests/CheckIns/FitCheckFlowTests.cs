@@ -5,8 +5,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class FitCheckFlowTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task After_session_3_the_fit_check_is_offered_and_a_no_reaches_the_clinician(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -48,8 +47,7 @@ public class FitCheckFlowTests
         Assert.Contains("Fit: referral asked", caseload);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_yes_raises_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

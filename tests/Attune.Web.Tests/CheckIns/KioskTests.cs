@@ -5,8 +5,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class KioskTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Kiosk_mode_signs_the_clinician_out_and_opens_the_check_in_on_the_same_device(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -9,8 +9,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class LinkDeliveryTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_link_is_emailed_to_the_client_with_one_reminder(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -54,8 +53,7 @@ public class LinkDeliveryTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task An_answered_link_gets_no_reminder(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -79,8 +77,7 @@ public class LinkDeliveryTests
         Assert.NotEmpty(link);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_email_carries_the_clinics_own_crisis_resources(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>

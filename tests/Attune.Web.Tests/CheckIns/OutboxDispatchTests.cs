@@ -8,8 +8,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class OutboxDispatchTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_urgent_alert_email_is_sent_over_smtp(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -40,8 +39,7 @@ public class OutboxDispatchTests
         Assert.NotNull(message.SentAt);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task An_unreachable_mail_server_keeps_the_message_for_another_try(string provider)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -7,8 +7,7 @@ namespace Attune.Web.Tests.CheckIns;
 
 public class RiskAlertTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_risk_alert_is_saved_with_its_screen_before_the_check_in_is_sent_and_survives_a_changed_answer(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -60,8 +59,7 @@ public class RiskAlertTests
         Assert.Contains("later changed to “Not at all”", page);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_risk_answer_opens_an_urgent_alert_and_emails_the_clinician_without_clinical_detail(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -119,8 +117,7 @@ public class RiskAlertTests
         Assert.Contains("The outbox is for clinic admins.", await refused.Content.ReadAsStringAsync(ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task No_risk_answer_raises_no_alert(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -16,8 +16,7 @@ public class SmsDeliveryTests
         public Task SendAsync(string to, string text, CancellationToken ct) { Sent.Enqueue((to, text)); return Task.CompletedTask; }
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_link_texted_to_the_client_goes_through_the_registered_sms_sender(string provider)
     {
         var sms = new RecordingSmsSender();

@@ -10,8 +10,7 @@ namespace Attune.Web.Tests.Clients;
 
 public class AccessTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_clinician_of_another_organisation_sees_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -41,8 +40,7 @@ public class AccessTests
         Assert.Equal(sessions, await CountSessionsAsync(app, clientId));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_supervisor_reads_a_supervisees_client_but_cannot_change_it(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -62,8 +60,7 @@ public class AccessTests
         Assert.Equal(0, await CountSessionsAsync(app, clientId));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task An_admin_has_no_caseload_and_cannot_open_client_records(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

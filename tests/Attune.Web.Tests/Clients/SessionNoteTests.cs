@@ -6,8 +6,7 @@ namespace Attune.Web.Tests.Clients;
 
 public class SessionNoteTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_session_note_is_encrypted_versioned_and_read_only_by_the_clinician_or_a_supervisor_it_is_shared_with(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -18,7 +17,7 @@ public class SessionNoteTests
         var path = $"/clients/{clientId}/sessions/{sessionId}/note";
         Assert.Contains(path, await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
 
-        foreach (var (text, why) in new[] { ("   ", "Write the note before saving."), (new string('n', 20_001), "Keep the note to 20000 characters.") })
+        foreach (var (text, why) in new[] { ("   ", "Give the note"), (new string('n', 20_001), "Keep the note to 20000 characters") })
         {
             var refused = await staff.PostFormAsync(path, "note", new() { ["text"] = text });
             Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);

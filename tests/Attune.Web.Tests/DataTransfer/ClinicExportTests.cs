@@ -25,8 +25,7 @@ public class ClinicExportTests
         return rows;
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_admin_exports_the_clinics_clinicians_clients_sessions_and_scores_as_CSV(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -29,8 +29,7 @@ public class ClinicImportTests
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_clinics_history_comes_in_checked_first_then_all_at_once_and_gives_its_own_expected_response_bands(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -108,8 +107,7 @@ public class ClinicImportTests
             Assert.Equal(201, await db.Responses.CountAsync(r => db.Relationships.Any(x => x.Id == r.RelationshipId && db.Clients.Any(c => c.Id == x.ClientId && c.Reference!.StartsWith("H-"))), ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_file_with_any_problem_writes_nothing_and_every_problem_is_named_by_line(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -168,8 +166,7 @@ public class ClinicImportTests
         Assert.Contains("/denied", StaffClient.Target(await clinician.Http.GetAsync("/admin/data/import", ct)));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Imported_clinicians_are_invited_to_choose_their_own_password_and_then_sign_in(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -3,7 +3,7 @@ using System.Net;
 using Attune.Core.CheckIns;
 using Attune.Data;
 using Attune.E2E;
-using Attune.Web.Features.Database;
+using Attune.Web.Database;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +19,7 @@ public class HardKillTests
     private const int Workers = 6;
     private const int KillAfterAcknowledged = 12;
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Every_acknowledged_check_in_survives_a_hard_kill_exactly_once(string provider)
     {
         var ct = TestContext.Current.CancellationToken;

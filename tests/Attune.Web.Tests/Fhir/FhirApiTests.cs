@@ -26,8 +26,7 @@ public class FhirApiTests
         return FhirJson.Deserialize<T>(body);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_system_reads_and_searches_exactly_what_its_clinician_sees(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -158,8 +157,7 @@ public class FhirApiTests
         return await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.OrganisationId).SingleAsync();
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_created_response_is_scored_on_arrival_and_raises_the_same_alert_as_a_check_in(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -15,8 +15,7 @@ public class GoalAgreementTests
         return await db.Goals.AsNoTracking().SingleAsync(g => ids.Contains(g.RelationshipId));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_client_asks_for_a_change_in_their_own_words_and_agrees_to_the_new_wording(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -63,8 +62,7 @@ public class GoalAgreementTests
         Assert.Single(audit, e => e.ActorKind == "staff" && e.Action == "create");
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Bad_answers_a_second_answer_and_a_supervisor_change_are_refused_and_change_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

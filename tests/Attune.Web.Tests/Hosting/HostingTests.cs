@@ -8,8 +8,7 @@ namespace Attune.Web.Tests.Hosting;
 
 public class HostingTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Health_answers_without_signing_in(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -18,8 +17,7 @@ public class HostingTests
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Pages_need_a_signed_in_user_and_apis_answer_401(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -32,8 +30,7 @@ public class HostingTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/instruments", ct)).StatusCode);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Migrations_match_the_model_and_the_demo_clinic_is_seeded_once(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -51,8 +48,7 @@ public class HostingTests
         Assert.Equal(1, await db.Organisations.CountAsync(ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Wrong_password_does_not_sign_in(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -5,8 +5,7 @@ namespace Attune.Web.Tests.Hosting;
 
 public class RateLimitTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Client_links_and_sign_in_are_rate_limited(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>

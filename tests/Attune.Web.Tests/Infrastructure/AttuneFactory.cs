@@ -39,29 +39,61 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     /// <summary>The settings a command-line verb needs to reach this test's database.</summary>
     public string[] DatabaseArguments => [$"--Database:Provider={_provider}", $"--ConnectionStrings:Attune={_connection}", "--Demo:Seed=false"];
 
-    public static Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    /// <summary>
+    /// Settings that change what the database holds at start (its key ring, its instruments, where it is): a test that
+    /// gives one of these gets a database of its own, migrated and seeded from nothing, instead of a copy of the template.
+    /// </summary>
+    private static readonly string[] FreshDatabaseSettings = ["ConnectionStrings:", "DataProtection:", "Instruments:", "Database:", "Demo:"];
+
+    public static async Task<AttuneFactory> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
+        settings ??= new Dictionary<string, string>();
+        var fresh = settings.Keys.Any(k => FreshDatabaseSettings.Any(prefix => k.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
         AttuneFactory factory;
         if (provider == "sqlite")
         {
             var dir = Directory.CreateTempSubdirectory("attune-test-").FullName;
+            if (!fresh)
+                await DatabaseTemplates.CopySqliteAsync(dir);
             factory = new AttuneFactory(provider, $"Data Source={Path.Combine(dir, "attune.db")}", dir);
         }
         else
         {
-            var server = Environment.GetEnvironmentVariable(PostgresVariable);
-            if (string.IsNullOrWhiteSpace(server))
-                throw new InvalidOperationException(
-                    $"These tests run on PostgreSQL too. Run ./test.sh, which starts a server, or set {PostgresVariable} to a connection string such as Host=127.0.0.1;Port=55432;Username=postgres.");
+            var database = $"attune_test_{Guid.NewGuid():N}";
+            if (!fresh)
+                await DatabaseTemplates.CopyPostgresAsync(database);
             // Pooled, as Attune runs in production (a pool-less connection per query also hid a concurrency bug once).
-            factory = new AttuneFactory(provider, $"{server};Database=attune_test_{Guid.NewGuid():N};Pooling=true", null);
+            factory = new AttuneFactory(provider, $"{PostgresServer()};Database={database};Pooling=true", null);
         }
-        factory._settings = settings ?? new Dictionary<string, string>();
+        factory._settings = settings;
         factory._services = services;
-        // Starting the host migrates the database and seeds the demo clinic.
+        // Starting the host migrates the database and seeds the demo clinic (both nothing to do on a template's copy).
         _ = factory.Services;
-        return Task.FromResult(factory);
+        return factory;
     }
+
+    /// <summary>The PostgreSQL server test.sh starts, as a connection string without a database.</summary>
+    public static string PostgresServer()
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(server))
+            throw new InvalidOperationException(
+                $"These tests run on PostgreSQL too. Run ./test.sh, which starts a server, or set {PostgresVariable} to a connection string such as Host=127.0.0.1;Port=55432;Username=postgres.");
+        return server;
+    }
+
+    /// <summary>
+    /// A migrated, demo-seeded database made from nothing, as every test had before templates: the template itself is
+    /// made this way, once per provider and test run.
+    /// </summary>
+    internal static AttuneFactory CreateTemplateHost(string provider, string connection, string? sqliteDirectory)
+    {
+        var factory = new AttuneFactory(provider, connection, sqliteDirectory) { _keepDatabase = true };
+        _ = factory.Services;
+        return factory;
+    }
+
+    private bool _keepDatabase;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -73,6 +105,9 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
+            // Staff passwords are hashed with far fewer PBKDF2 rounds than in production (100,000): every sign-in of every
+            // test pays for it, and what the tests check does not depend on the count. Tests only.
+            services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = TestPasswordIterations);
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             _services?.Invoke(services);
@@ -82,15 +117,19 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     public AttuneDbContext CreateDbContext() =>
         Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
 
+    public const int TestPasswordIterations = 1_000;
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_keepDatabase)
+            return;
         if (_provider == "postgres")
         {
             // The app has stopped: close its pooled connections, then drop the test's database.
             Npgsql.NpgsqlConnection.ClearPool(new Npgsql.NpgsqlConnection(_connection));
             var options = new DbContextOptionsBuilder<AttuneDbContext>();
-            Attune.Web.Features.Database.DatabaseSetup.Configure(options, _provider, _connection.Replace("Pooling=true", "Pooling=false", StringComparison.Ordinal));
+            Attune.Web.Database.DatabaseSetup.Configure(options, _provider, _connection.Replace("Pooling=true", "Pooling=false", StringComparison.Ordinal));
             await using var db = new AttuneDbContext(options.Options);
             await db.Database.EnsureDeletedAsync();
         }
@@ -102,8 +141,17 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     }
 }
 
-public static class Databases
+/// <summary>
+/// Runs a theory once on each database Attune supports: <c>[Theory, AllDatabases]</c> with a <c>string provider</c>
+/// parameter, as bitwarden's <c>[DatabaseTheory, DatabaseData]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AllDatabasesAttribute : Xunit.v3.DataAttribute
 {
-    /// <summary>Every HTTP test runs on both providers.</summary>
-    public static TheoryData<string> All => new() { "sqlite", "postgres" };
+    public static readonly string[] Providers = ["sqlite", "postgres"];
+
+    public override ValueTask<IReadOnlyCollection<ITheoryDataRow>> GetData(System.Reflection.MethodInfo testMethod, Xunit.Sdk.DisposalTracker disposalTracker) =>
+        new(Providers.Select(p => (ITheoryDataRow)new TheoryDataRow(p)).ToList());
+
+    public override bool SupportsDiscoveryEnumeration() => true;
 }

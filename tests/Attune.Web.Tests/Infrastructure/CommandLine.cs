@@ -1,4 +1,4 @@
-using Attune.Web.Features.Cli;
+using Attune.Web.Cli;
 
 namespace Attune.Web.Tests.Infrastructure;
 

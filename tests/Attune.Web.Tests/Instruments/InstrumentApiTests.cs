@@ -8,8 +8,7 @@ namespace Attune.Web.Tests.Instruments;
 
 public class InstrumentApiTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async System.Threading.Tasks.Task Every_instrument_is_served_as_a_fhir_questionnaire(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -30,8 +29,7 @@ public class InstrumentApiTests
         Assert.False(wai.GetProperty("itemTextAvailable").GetBoolean());
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async System.Threading.Tasks.Task Unknown_instrument_is_a_404_problem(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -6,8 +6,7 @@ namespace Attune.Web.Tests.Instruments;
 
 public class LicenceFileTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_licence_file_makes_a_licensed_instrument_usable_and_its_absence_is_said_plainly(string provider)
     {
         var ct = TestContext.Current.CancellationToken;

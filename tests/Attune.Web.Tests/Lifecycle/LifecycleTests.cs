@@ -22,8 +22,7 @@ public class LifecycleTests
         ["impression"] = impression, ["impressionNote"] = "Quiet; hard to read",
     };
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_intake_record_and_phase_changes_are_encrypted_audited_and_shown(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -83,8 +82,7 @@ public class LifecycleTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Goal_levels_are_rated_over_time_with_a_t_score_and_the_client_sees_the_milestone(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -139,8 +137,7 @@ public class LifecycleTests
         Assert.Contains("Goal not agreed", await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_planned_ending_closes_with_a_drafted_summary_a_plan_the_client_keeps_and_a_final_check_in_and_re_engagement_links_a_new_episode(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -161,15 +158,16 @@ public class LifecycleTests
         {
             ["kind"] = kind, ["reason"] = reason, ["summary"] = summary, ["plan"] = "Walk every morning; call Sam if sleep goes for a week.", ["final"] = "true",
         };
-        // A planned ending from intake is refused; so are bad choices; nothing changes.
-        foreach (var (bad, why) in new[]
+        // A planned ending from intake conflicts with the relationship's phase; bad choices are invalid; nothing changes.
+        foreach (var (bad, why, status) in new[]
         {
-            (End(), "Termination first"), (End(kind: "Maybe"), "planned"), (End(reason: "Bored"), "reason"), (End(reason: "ReferredOn"), "referral page"),
-            (End(kind: "Planned", reason: "NoContact"), "Termination first"), (End(summary: " "), "closing summary"),
+            (End(), "Termination first", HttpStatusCode.Conflict), (End(kind: "Maybe"), "planned", HttpStatusCode.UnprocessableEntity),
+            (End(reason: "Bored"), "reason", HttpStatusCode.UnprocessableEntity), (End(reason: "ReferredOn"), "referral page", HttpStatusCode.UnprocessableEntity),
+            (End(kind: "Planned", reason: "NoContact"), "Termination first", HttpStatusCode.Conflict), (End(summary: " "), "closing summary", HttpStatusCode.UnprocessableEntity),
         })
         {
             var refused = await staff.PostFormAsync(ending, "ending", bad);
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Equal(status, refused.StatusCode);
             Assert.Contains(why, WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct)));
         }
         Assert.True((await RelationshipAsync(app, clientId)).IsOpen);
@@ -234,8 +232,7 @@ public class LifecycleTests
         Assert.Contains("PHQ-9", await staff.Http.GetStringAsync($"/clients/{clientId}/timeline?episode={old.Id}", ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_referral_moves_the_client_to_a_colleague_with_a_hand_over_and_the_old_relationship_ends_referred_on(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -282,8 +279,7 @@ public class LifecycleTests
         Assert.DoesNotContain("Re-engage", mine);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task No_contact_proposes_an_unplanned_ending_without_applying_it(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -303,8 +299,7 @@ public class LifecycleTests
         Assert.True((await RelationshipAsync(app, clientId)).IsOpen); // proposed, not applied
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task An_admin_reads_notes_only_through_audited_break_glass_and_the_clinicians_are_told(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

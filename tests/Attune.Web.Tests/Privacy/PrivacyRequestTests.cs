@@ -33,8 +33,7 @@ public class PrivacyRequestTests
         return clientId;
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_admin_exports_everything_held_on_one_client_as_a_FHIR_Bundle_and_a_readable_copy(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -108,8 +107,7 @@ public class PrivacyRequestTests
         Assert.DoesNotContain("Petra", await otherAdmin.Http.GetStringAsync("/admin/privacy?q=petra", ct));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Erasure_removes_the_client_and_keeps_the_audit_chain_intact(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -7,8 +7,7 @@ namespace Attune.Web.Tests.Progress;
 
 public class ProgressPageTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_client_sees_their_scores_with_the_cut_off_and_a_reliable_drop_celebrated(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -53,8 +52,7 @@ public class ProgressPageTests
             e => e.ActorKind == "progress-link" && e.Action == "read" && e.EntityType == "ClientProgress");
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Tampered_expired_and_check_in_tokens_open_no_progress_page(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -25,8 +25,7 @@ public class MeasurementScheduleTests
 
     private static Dictionary<string, string> Scheduled(string localStart) => new(Slice.SessionForm(localStart)) { ["SessionInput.Attendance"] = "Scheduled" };
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_outcome_measure_goes_out_a_day_before_a_scheduled_session_once(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -54,8 +53,7 @@ public class MeasurementScheduleTests
         Assert.Contains("Before: PHQ-9 · sent", page);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Attended_sessions_get_the_connection_check_and_session_three_the_fit_check(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -77,8 +75,7 @@ public class MeasurementScheduleTests
         Assert.Contains("After: Connection Check, Fit check · link waiting below", page);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_scheduled_session_marked_attended_gets_its_after_session_check_in(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -99,8 +96,7 @@ public class MeasurementScheduleTests
         Assert.Equal((CheckInKind.AfterSession, "connection-check"), (checkIn.Kind, Assert.Single(checkIn.Instruments)));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_outcome_measure_chosen_at_intake_and_a_per_client_override_replace_the_clinic_default(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -142,8 +138,7 @@ public class MeasurementScheduleTests
         Assert.Equal((CheckInKind.BeforeSession, "core-10"), (checkIn.Kind, Assert.Single(checkIn.Instruments)));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Only_the_clinic_admin_sets_the_clinic_plan(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -117,6 +117,7 @@ public partial class EndpointAccessTests
         ["/api/v1/clients/{clientId:guid}/signals/"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/signals/{alertId:guid}/acknowledge"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/signals/{alertId:guid}/resolve"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/signals/{alertId:guid}/snooze"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/goals/"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/goals/{goalId:guid}"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/ruptures/"] = Audience.Api,
@@ -171,8 +172,7 @@ public partial class EndpointAccessTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Every_endpoint_refuses_everyone_it_is_not_for_and_leaks_nothing(string provider)
     {
         // Seven people sign in from one address: more than the sign-in limit allows (tested on its own elsewhere).

@@ -45,8 +45,7 @@ public partial class FuzzTests
         (6, Junk.Select(v => new FieldValue(false, [v]))),
         (1, Gen.Select(Junk, Junk).Select((a, b) => new FieldValue(false, [a, b]))));
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Junk_gets_a_clear_4xx_never_a_500_and_a_refusal_changes_nothing(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
@@ -139,8 +138,7 @@ public partial class FuzzTests
             _ => new JsonObject { ["reference"] = "Patient/../../admin" },
         }));
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_system_sending_junk_to_the_FHIR_endpoint_gets_an_OperationOutcome_never_a_500(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -223,8 +221,7 @@ public partial class FuzzTests
         return root.ToJsonString();
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_system_sending_junk_to_the_REST_API_gets_a_problem_never_a_500(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

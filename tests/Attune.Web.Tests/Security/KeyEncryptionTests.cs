@@ -9,8 +9,7 @@ namespace Attune.Web.Tests.Security;
 /// <summary>The Data Protection keys in the database are encrypted with a certificate kept outside it, and rotate.</summary>
 public class KeyEncryptionTests
 {
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task Keys_in_the_database_are_encrypted_and_rotate_on_schedule(string provider)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -32,8 +32,7 @@ public class RuptureAndReflectionTests
         return await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RelationshipId)).ToListAsync();
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_reflection_above_the_client_is_a_perception_gap_and_a_logged_rupture_is_linked_to_the_recovery(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -59,7 +58,7 @@ public class RuptureAndReflectionTests
             (new() { ["connected"] = "7.5", ["tension"] = "None" }, "Rate how connected you felt, from 0 to 10."),
             (new() { ["connected"] = "7", ["tension"] = "Angry" }, "Choose none, withdrawal or confrontation."),
             (new() { ["connected"] = "7", ["tension"] = "1" }, "Choose none, withdrawal or confrontation."),
-            (new() { ["connected"] = "7", ["tension"] = "None", ["note"] = new string('n', 2001) }, "Keep the note to 2000 characters."),
+            (new() { ["connected"] = "7", ["tension"] = "None", ["note"] = new string('n', 2001) }, "Keep the note to 2000 characters"),
         })
         {
             var refused = await staff.PostFormAsync(reflectionPath, "reflection", values);
@@ -96,9 +95,9 @@ public class RuptureAndReflectionTests
             (new() { ["marker"] = "Sulking" }, strategies, "Choose a marker"),
             (new() { ["marker"] = "0" }, strategies, "Choose a marker"),
             (new() { ["noticed"] = "Neighbour" }, strategies, "Choose who noticed"),
-            (new() { ["session"] = Guid.NewGuid().ToString() }, strategies, "Choose a session from the list."),
-            (new() { ["resolution"] = "Maybe" }, strategies, "Choose whether it resolved."),
-            ([], [new("strategy", "Hug")], "Choose repair strategies from the list."),
+            (new() { ["session"] = Guid.NewGuid().ToString() }, strategies, "Choose an attended session"),
+            (new() { ["resolution"] = "Maybe" }, strategies, "Choose whether it resolved"),
+            ([], [new("strategy", "Hug")], "Choose repair strategies from the list"),
         })
         {
             var values = new Dictionary<string, string>(valid);
@@ -156,8 +155,7 @@ public class RuptureAndReflectionTests
         Assert.DoesNotContain("name=\"marker\"", read);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task The_caseload_puts_risk_first_then_off_track_and_flags_a_goal_to_talk_about(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

@@ -14,8 +14,7 @@ public class SignalAlertTests
         return await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RelationshipId)).OrderBy(a => a.CreatedAt).ToListAsync(TestContext.Current.CancellationToken);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_low_connection_check_after_good_ones_raises_explained_signals_once_per_problem(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);
@@ -51,8 +50,7 @@ public class SignalAlertTests
         Assert.Equal(AlertStatus.Acknowledged, (await AlertsAsync(app, clientId)).Single(a => a.Id == low.Id).Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    [Theory, AllDatabases]
     public async Task A_no_show_is_an_engagement_signal(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

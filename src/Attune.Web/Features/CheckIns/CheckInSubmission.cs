@@ -31,7 +31,7 @@ public sealed record ScreenResult(bool Accepted, bool Closed, bool Risk, IReadOn
 /// Opens a check-in from its link and stores the client's answers one screen (instrument) at a time, scored,
 /// each screen in its own transaction with any risk alert it raises. Sending the reviewed check-in completes it.
 /// </summary>
-public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, RiskAlerts riskAlerts, Signals.SignalEvaluator signals, ILogger<CheckInSubmission> logger)
+public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, InstrumentCatalog catalog, TimeProvider clock, AuditTrail audit, FreeTextProtector protector, ResponseRecording recording)
 {
     public async Task<(LinkState State, OpenCheckIn? CheckIn)> OpenAsync(string? token, CancellationToken ct = default)
     {
@@ -95,12 +95,8 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
                 response.Revise(answers, result, now);
                 audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "update", "InstrumentResponse", response.Id, open.Relationship.ClientId);
             }
-            response.AttachProtectedText(texts.Count > 0 ? protector.Protect(JsonSerializer.Serialize(texts)) : null);
-            if (response.IsRisk && !wasRisk)
-            {
-                var alert = await riskAlerts.RaiseAsync(open.Relationship, response, now, ct);
-                audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, "create", "ClinicalAlert", alert.Id, open.Relationship.ClientId);
-            }
+            await recording.StageAsync(open.Relationship, response, wasRisk, texts, now,
+                (action, type, id) => audit.ClientLink(open.Relationship.OrganisationId, checkIn.Id, action, type, id, open.Relationship.ClientId), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             open.Saved[d.Id] = response;
@@ -114,15 +110,7 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
             var closed = !await db.CheckIns.AnyAsync(c => c.Id == checkIn.Id && c.Status == CheckInStatus.Pending && c.ExpiresAt > now, ct);
             return new ScreenResult(!closed, closed, false, []);
         }
-        // The answers are safe; the other signals run on them now. A failure here must not lose or refuse them.
-        try
-        {
-            await signals.EvaluateAsync(checkIn.RelationshipId, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError("Signal evaluation failed for relationship {RelationshipId}: {ErrorType}", checkIn.RelationshipId, e.GetType().Name);
-        }
+        await recording.EvaluateSignalsAsync(checkIn.RelationshipId, ct);
         return new ScreenResult(true, false, open.Saved[d.Id].IsRisk, []);
     }
 

@@ -1,58 +1,61 @@
 using Attune.Data;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.Clients;
 
 /// <summary>
-/// Authorises every request under /clients/{id}, and for an alert (/alerts/{id}) its client's record, before any page
-/// code runs: a user who
-/// may not read the record gets 404 (the same answer as for a client that does not exist); one who may read but not
-/// change it gets 403 on any form they post.
+/// Hides client records before a clinician's page runs. It reads no URL: routing has matched a page whose route has a
+/// <c>ClientId</c> (or an <c>AlertId</c>, whose alert names the client), and the resource-based handler decides. One who
+/// may not read the record gets 404 on a post, the same answer as for a client that does not exist (a page answers a
+/// read with its own not-found page, which shows nothing of the client).
 /// </summary>
+/// <remarks>
+/// Every change is authorised again by its action (<see cref="Actions.RecordAuthorization"/>), which is where a refusal's
+/// words come from. What stays here besides hiding: a post by one who may read but not change the record gets 403,
+/// because the pages do not draw their forms for a read-only viewer, and a form that is not drawn could not reach its
+/// action to be refused there (Blazor would answer "no such form" with 400).
+/// </remarks>
 public sealed class ClientRecordGuard(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, IAuthorizationService authorization, AttuneDbContext db)
     {
-        var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        if (segments.Length >= 2 && segments[0] is "clients" or "alerts" && Guid.TryParse(segments[1], out var id)
-            && context.User.Identity?.IsAuthenticated == true)
+        if (context.User.Identity?.IsAuthenticated == true && IsClinicianPage(context.GetEndpoint()) && await RecordAsync(context, db) is { } record)
         {
-            // An alert that does not exist belongs to no one: the empty id, which no one may read.
-            var clientId = segments[0] == "clients" ? id
-                : await db.Alerts.Where(a => a.Id == id).Join(db.Relationships, a => a.RelationshipId, r => r.Id, (a, r) => r.ClientId).FirstOrDefaultAsync(context.RequestAborted);
-            var record = new ClientRecord(clientId);
             var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-            if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Read)).Succeeded)
+            if (!reading)
             {
-                if (reading)
+                if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Read)).Succeeded)
                 {
-                    // The page renders the not-found page itself, with its 404 and without the client's data.
-                    await next(context);
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 }
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
-            if (!reading && !(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Change)).Succeeded)
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
-        }
-        // A privacy request's page (/admin/privacy/{client}) acts only on a client of the admin's own clinic: anything
-        // posted about another clinic's client, or one that does not exist, is 404 before the page runs.
-        else if (segments.Length >= 3 && segments[0] == "admin" && segments[1] == "privacy" && Guid.TryParse(segments[2], out var privacyClient)
-            && context.User.Identity?.IsAuthenticated == true && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
-        {
-            var staff = await context.RequestServices.GetRequiredService<CurrentStaff>().GetAsync(context.RequestAborted);
-            if (!await db.Clients.AnyAsync(c => c.Id == privacyClient && c.OrganisationId == staff.OrganisationId, context.RequestAborted))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
+                if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Change)).Succeeded)
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return;
+                }
             }
         }
         await next(context);
+    }
+
+    /// <summary>A page for clinicians (and supervisors), as opposed to an admin's page about a client (privacy requests).</summary>
+    private static bool IsClinicianPage(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+        && endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == Policies.Clinician);
+
+    /// <summary>The record the matched route is about: its client, or the client of its alert (an unknown alert belongs to no one).</summary>
+    private static async Task<ClientRecord?> RecordAsync(HttpContext context, AttuneDbContext db)
+    {
+        var values = context.Request.RouteValues;
+        if (Guid.TryParse(values["ClientId"]?.ToString(), out var clientId))
+            return new ClientRecord(clientId);
+        if (Guid.TryParse(values["AlertId"]?.ToString(), out var alertId))
+            return new ClientRecord(await db.Alerts.Where(a => a.Id == alertId)
+                .Join(db.Relationships, a => a.RelationshipId, r => r.Id, (a, r) => r.ClientId).FirstOrDefaultAsync(context.RequestAborted));
+        return null;
     }
 }

@@ -19,3 +19,18 @@ public sealed class CrisisResource
     public string Detail { get; set; } = "";
     public string? Href { get; set; }
 }
+
+public static class CrisisSetup
+{
+    /// <summary>The clinic's crisis resources; a clinic's own list replaces the defaults rather than adding to them.</summary>
+    public static IServiceCollection AddCrisisResources(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<CrisisOptions>().Configure(o =>
+        {
+            var section = config.GetSection("Crisis");
+            if (section.GetSection("Resources").Exists()) o.Resources.Clear();
+            section.Bind(o);
+        });
+        return services;
+    }
+}

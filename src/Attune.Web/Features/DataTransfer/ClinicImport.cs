@@ -8,7 +8,7 @@ using Attune.Core.Relationships;
 using Attune.Core.Scoring;
 using Attune.Data;
 using Attune.Web.Features.Audit;
-using Attune.Web.Features.Forms;
+using Attune.Web.Forms;
 using Attune.Web.Features.Security;
 using CsvHelper;
 using CsvHelper.Configuration;

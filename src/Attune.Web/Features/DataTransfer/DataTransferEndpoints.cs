@@ -5,6 +5,11 @@ namespace Attune.Web.Features.DataTransfer;
 
 public static class DataTransferEndpoints
 {
+    /// <summary>The clinic's data as CSV: export and the checked, all-or-nothing import.</summary>
+    public static IServiceCollection AddDataTransfer(this IServiceCollection services) => services
+        .AddScoped<ClinicExport>()
+        .AddScoped<ClinicImport>();
+
     public const string ImportPath = "/admin/data/import";
     public const long ImportLimit = 10 * 1024 * 1024;
 

@@ -23,8 +23,7 @@ namespace Attune.Web.Features.Fhir;
 /// run through the same signals (a risk answer raises the urgent alert and notifies the clinician at once).
 /// </summary>
 public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff staff, CaseloadAccess access, InstrumentCatalog catalog,
-    TimeProvider clock, AuditTrail audit, FreeTextProtector protector, RiskAlerts riskAlerts, SignalEvaluator signals,
-    IOptions<CrisisOptions> crisis, ILogger<QuestionnaireResponseIntake> logger)
+    TimeProvider clock, AuditTrail audit, ResponseRecording recording, IOptions<CrisisOptions> crisis)
 {
     private const string Rule = "QuestionnaireResponse";
 
@@ -116,28 +115,16 @@ public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff
             return FhirOutcomes.Outcome(StatusCodes.Status422UnprocessableEntity, new OperationOutcome { Issue = problems });
 
         var response = new InstrumentResponse(relationship.Id, null, sessionId, answers, result, authored);
-        response.AttachProtectedText(texts.Count > 0 ? protector.Protect(JsonSerializer.Serialize(texts)) : null);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             db.Responses.Add(response);
             audit.Staff(user, "create", "InstrumentResponse", response.Id, relationship.ClientId);
-            if (response.IsRisk)
-            {
-                var alert = await riskAlerts.RaiseAsync(relationship, response, now, ct);
-                audit.Staff(user, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
-            }
+            await recording.StageAsync(relationship, response, wasRisk: false, texts, now,
+                (action, type, id) => audit.Staff(user, action, type, id, relationship.ClientId), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        // The answers are safe; the other signals run on them now. A failure here must not lose or refuse them.
-        try
-        {
-            await signals.EvaluateAsync(relationship.Id, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError("Signal evaluation failed for relationship {RelationshipId}: {ErrorType}", relationship.Id, e.GetType().Name);
-        }
+        await recording.EvaluateSignalsAsync(relationship.Id, ct);
 
         var created = FhirResources.Response(response, relationship.ClientId, definition, completed: true, texts, FhirResources.Relative);
         var version = FhirEndpoints.Stamp(created);

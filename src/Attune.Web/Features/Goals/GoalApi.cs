@@ -1,7 +1,8 @@
+using Attune.Core;
 using Attune.Core.Goals;
 using Attune.Data;
 using Attune.Web.Features.Audit;
-using Attune.Web.Features.Forms;
+using Attune.Web.Forms;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +34,7 @@ public static class GoalApi
         goals.MapPost("/", CreateAsync).WithName("ProposeGoal").RequireScope(Area, write: true)
             .AcceptsJson<NewGoalInput>()
             .WithSummary("Propose a goal or task")
-            .WithDescription($"`kind` is Goal or Task; `text` 1 to {GoalView.MaxLength} characters. The goal starts as Proposed: the client agrees, asks for a change or disagrees from their check-in link. Only the client's own clinician, in an open episode.");
+            .WithDescription($"`kind` is Goal or Task; `text` 1 to {TextLimits.Goal} characters. The goal starts as Proposed: the client agrees, asks for a change or disagrees from their check-in link. Only the client's own clinician, in an open episode.");
     }
 
     private static GoalDto ToDto(GoalView g, IEnumerable<GoalLevelRating> ratings) => new(
@@ -67,26 +68,15 @@ public static class GoalApi
     }
 
     private static async Task<Results<Created<GoalDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        Guid clientId, HttpRequest request, ApiCaller caller, AttuneDbContext db, AuditTrail audit, FreeTextProtector protector, ClinicClock clock, CancellationToken ct)
+        Guid clientId, HttpRequest request, GoalActions goals, FreeTextProtector protector, CancellationToken ct)
     {
-        if (await caller.EpisodeAsync(clientId, ct) is not { } episode)
-            return RestApi.NoSuchClient();
-        var user = await caller.UserAsync(ct);
-        if (!caller.CanChange(user, episode))
-            return RestApi.OnlyTheirClinician("proposes goals");
-        if (!episode.IsOpen)
-            return RestApi.Conflict("The client's episode is closed; goals are agreed in an open one.");
         var (input, invalid) = await RestApi.ReadAsync<NewGoalInput>(request, ct);
         if (invalid is not null) return invalid;
-        if (!FormChoice.TryParse<GoalKind>(input!.Kind, out var kind))
-            return RestApi.Invalid("kind", "Give the kind: Goal or Task.");
-        var text = input.Text?.Trim() ?? "";
-        if (text.Length is 0 or > GoalView.MaxLength)
-            return RestApi.Invalid("text", $"Write the goal in 1 to {GoalView.MaxLength} characters.");
-        var goal = new TreatmentGoal(episode.Id, kind, protector.Protect(text)!, clock.Now);
-        db.Goals.Add(goal);
-        audit.Staff(user, "create", "TreatmentGoal", goal.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"{RestApi.Prefix}/clients/{clientId}/goals/{goal.Id}", ToDto(GoalView.Read(goal, protector), []));
+        return RestApi.Answer(await goals.ProposeAsync(clientId, input!.Kind, input.Text, ct), g => ToDto(GoalView.Read(g, protector), [])).Result switch
+        {
+            Ok<GoalDto> ok => TypedResults.Created($"{RestApi.Prefix}/clients/{clientId}/goals/{ok.Value!.Id}", ok.Value),
+            ValidationProblem problem => problem,
+            var other => (ProblemHttpResult)other,
+        };
     }
 }

@@ -7,9 +7,6 @@ namespace Attune.Web.Features.Goals;
 /// <summary>A goal with its texts decrypted, for showing on a page.</summary>
 public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWords, IReadOnlyList<string>? Levels)
 {
-    public const int MaxLength = 1000;
-    public const int MaxLevelLength = 500;
-
     public static GoalView Read(TreatmentGoal goal, FreeTextProtector protector) =>
         new(goal, protector.Unprotect(goal.ProtectedText) ?? "", protector.Unprotect(goal.ProtectedClientWords),
             protector.Unprotect(goal.ProtectedScale) is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<string>>(json) : null);
@@ -45,4 +42,11 @@ public sealed record GoalView(TreatmentGoal Goal, string Text, string? ClientWor
     /// <summary>Reads a posted answer; unknown values (and "Proposed") are refused rather than bound to a default.</summary>
     public static bool TryAnswer(string? value, out GoalAgreement answer) =>
         Forms.FormChoice.TryParse(value, out answer) && answer != GoalAgreement.Proposed;
+}
+
+/// <summary>The read model of a relationship's goals, for the clinician's and the client's pages.</summary>
+public sealed class GoalQuery(Data.AttuneDbContext db, FreeTextProtector protector)
+{
+    public Task<(List<GoalView> Goals, List<GoalLevelRating> Ratings)> LoadAsync(Guid relationshipId, CancellationToken ct = default) =>
+        GoalView.LoadAsync(db, protector, relationshipId, ct);
 }

@@ -8,6 +8,10 @@ namespace Attune.Web.Features.Instruments;
 /// </summary>
 public static class InstrumentSetup
 {
+    /// <summary>The clinic's instruments: the built-in ones, the clinic's own definitions and licence files.</summary>
+    public static IServiceCollection AddInstruments(this IServiceCollection services, IConfiguration config, IHostEnvironment env) =>
+        services.AddSingleton(sp => LoadCatalog(config, env, sp.GetRequiredService<ILogger<InstrumentCatalog>>()));
+
     public static InstrumentCatalog LoadCatalog(IConfiguration config, IHostEnvironment env, ILogger logger)
     {
         var definitions = InstrumentCatalog.LoadBuiltIn().ToList();

@@ -38,8 +38,11 @@ public static class ApiAccess
                 o.SetAccessTokenLifetime(lifetime);
                 o.DisableTokenStorage();
                 o.UseDataProtection();
-                // Required by OpenIddict even though Data Protection, not these keys, protects the tokens.
-                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // Required by OpenIddict even though Data Protection, not these keys, protects the tokens. Made fresh at
+                // each start, and of kinds that take no time to make: ephemeral RSA keys held up the first request of every
+                // start by seconds of key generation.
+                o.AddEncryptionKey(new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+                o.AddSigningKey(new ECDsaSecurityKey(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)));
                 // Attune speaks plain HTTP behind the reverse proxy that terminates TLS (see the README).
                 o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
             })

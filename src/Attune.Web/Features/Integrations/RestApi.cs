@@ -73,6 +73,20 @@ public static class RestApi
     public static ProblemHttpResult Conflict(string why) =>
         TypedResults.Problem(why, statusCode: StatusCodes.Status409Conflict, title: "Not possible now");
 
+    /// <summary>
+    /// An action's result as the REST API answers it: 200 with the record, or the refusal as problem details (404, 403,
+    /// 409, or 400 naming the field).
+    /// </summary>
+    public static Results<Ok<TDto>, ValidationProblem, ProblemHttpResult> Answer<T, TDto>(Actions.ActionResult<T> result, Func<T, TDto> map) =>
+        result.Refusal switch
+        {
+            null => TypedResults.Ok(map(result.Value!)),
+            { Outcome: Actions.Outcome.Invalid, Field: var field } r => Invalid(field ?? "body", r.Message),
+            { Outcome: Actions.Outcome.NotFound } r => TypedResults.Problem(r.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+            { Outcome: Actions.Outcome.Forbidden } r => TypedResults.Problem(r.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed"),
+            var r => Conflict(r.Message),
+        };
+
     public static ValidationProblem Invalid(string field, string why) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [why] }, title: "The request is not valid");
 

@@ -17,7 +17,7 @@ public sealed record EpisodeView(TherapeuticRelationship Relationship, string Cl
 /// </summary>
 public sealed class LifecycleData(AttuneDbContext db, InstrumentCatalog catalog, FreeTextProtector protector, IConfiguration config)
 {
-    public const int MaxText = 8000;
+    public const int MaxText = Core.TextLimits.LifecycleText;
 
     /// <summary>
     /// Days without contact (an attended session or a completed check-in) after which Attune proposes an unplanned

@@ -2,7 +2,7 @@ using Attune.Core;
 using Attune.Core.Relationships;
 using Attune.Data;
 using Attune.Web.Features.Audit;
-using Attune.Web.Features.Forms;
+using Attune.Web.Forms;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +23,6 @@ public sealed record PhaseMoveInput(string? To, string? Reason);
 public static class PhaseApi
 {
     private const string Area = "phases";
-    private const int MaxReason = 500;
 
     public static void MapPhaseApi(this RouteGroupBuilder api)
     {
@@ -34,7 +33,7 @@ public static class PhaseApi
         phases.MapPost("/current/phase", MoveAsync).WithName("MovePhase").RequireScope(Area, write: true)
             .AcceptsJson<PhaseMoveInput>()
             .WithSummary("Move the open episode to another phase")
-            .WithDescription($"`to`: Intake, Working or Termination; `reason`: 1 to {MaxReason} characters, stored encrypted. Only the client's own clinician. " +
+            .WithDescription($"`to`: Intake, Working or Termination; `reason`: 1 to {TextLimits.PhaseReason} characters, stored encrypted. Only the client's own clinician. " +
                 "A relationship is closed by ending it in the web app, with the closing summary; that is not done here.");
     }
 
@@ -56,25 +55,10 @@ public static class PhaseApi
     }
 
     private static async Task<Results<Ok<EpisodeDto>, ValidationProblem, ProblemHttpResult>> MoveAsync(
-        Guid clientId, HttpRequest request, ApiCaller caller, AttuneDbContext db, AuditTrail audit, LifecycleData data, ClinicClock clock, CancellationToken ct)
+        Guid clientId, HttpRequest request, EpisodeActions phases, LifecycleData data, CancellationToken ct)
     {
-        if (await caller.EpisodeAsync(clientId, ct) is not { } episode)
-            return RestApi.NoSuchClient();
-        var user = await caller.UserAsync(ct);
-        if (!caller.CanChange(user, episode))
-            return RestApi.OnlyTheirClinician("moves the relationship between phases");
         var (input, invalid) = await RestApi.ReadAsync<PhaseMoveInput>(request, ct);
         if (invalid is not null) return invalid;
-        if (!FormChoice.TryParse<RelationshipPhase>(input!.To, out var to))
-            return RestApi.Invalid("to", $"Give the phase, one of: {RestApi.Choices<RelationshipPhase>()}.");
-        var reason = input.Reason?.Trim() ?? "";
-        if (reason.Length is 0 or > MaxReason)
-            return RestApi.Invalid("reason", $"Give the reason for the change in 1 to {MaxReason} characters.");
-        await db.Entry(episode).Collection(e => e.PhaseChanges).LoadAsync(ct);
-        try { episode.MoveTo(to, data.Protect(reason)!, clock.Now); }
-        catch (DomainRuleException e) { return RestApi.Conflict(e.Message); }
-        audit.Staff(user, "update", "TherapeuticRelationship", episode.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(episode, data));
+        return RestApi.Answer(await phases.MoveAsync(clientId, input!.To, input.Reason, ct), e => ToDto(e, data));
     }
 }

@@ -15,8 +15,8 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
         var mail = options.Value;
         if (string.IsNullOrWhiteSpace(mail.Smtp.Host) && !smsSenders.Any())
             return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, mail.PollSeconds)), clock);
-        do
+        var poll = TimeSpan.FromSeconds(Math.Max(1, mail.PollSeconds));
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -26,7 +26,16 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
             {
                 logger.LogWarning("Outbox pass failed: {ErrorType}", e.GetType().Name);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            // A fresh delay after each pass (as in PeriodicPass): a jump of the clock owes one pass, not one per poll missed.
+            try
+            {
+                await Task.Delay(poll, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Sends what is waiting; returns how many were sent.</summary>

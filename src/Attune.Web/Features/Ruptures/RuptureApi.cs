@@ -4,7 +4,7 @@ using Attune.Core.Relationships;
 using Attune.Core.Ruptures;
 using Attune.Data;
 using Attune.Web.Features.Audit;
-using Attune.Web.Features.Forms;
+using Attune.Web.Forms;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
@@ -29,7 +29,6 @@ public sealed record RuptureUpdateInput(string? Marker, IReadOnlyList<string>? S
 public static class RuptureApi
 {
     private const string Area = "ruptures";
-    private const int MaxNote = 2000;
 
     public static void MapRuptureApi(this RouteGroupBuilder api)
     {
@@ -43,7 +42,7 @@ public static class RuptureApi
             .WithSummary("Log a rupture")
             .WithDescription($"In the client's open episode, by their own clinician. `marker`: {RestApi.Choices<RuptureMarker>()}. `noticedBy`: {RestApi.Choices<NoticedBy>()}. " +
                 $"`strategies` (repair tried, any of): {RestApi.Choices<RepairStrategy>()}. `resolution`: {RestApi.Choices<RuptureResolution>()} (default Ongoing). " +
-                $"`note` up to {MaxNote} characters, stored encrypted. `sessionId` (optional): an attended session of the episode. `signalId` (optional): the signal that showed it.");
+                $"`note` up to {TextLimits.RuptureNote} characters, stored encrypted. `sessionId` (optional): an attended session of the episode. `signalId` (optional): the signal that showed it.");
         ruptures.MapPut("/{ruptureId:guid}", UpdateAsync).WithName("UpdateRupture").RequireScope(Area, write: true)
             .AcceptsJson<RuptureUpdateInput>()
             .WithSummary("Update a rupture: the repair tried and whether it resolved")
@@ -81,87 +80,25 @@ public static class RuptureApi
         return TypedResults.Ok(ToDto(rupture, protector));
     }
 
-    /// <summary>The parts of a rupture both logging and updating give, checked against their lists.</summary>
-    private static ValidationProblem? Check(string? markerText, IReadOnlyList<string>? strategyTexts, string? resolutionText, string? noteText,
-        out RuptureMarker marker, out List<RepairStrategy> strategies, out RuptureResolution resolution, out string? note)
-    {
-        note = noteText?.Trim();
-        strategies = [];
-        resolution = RuptureResolution.Ongoing;
-        if (!FormChoice.TryParse(markerText, out marker))
-            return RestApi.Invalid("marker", $"Give the marker, one of: {RestApi.Choices<RuptureMarker>()}.");
-        if (!FormChoice.TryParseAll(strategyTexts ?? [], out strategies))
-            return RestApi.Invalid("strategies", $"Each strategy is one of: {RestApi.Choices<RepairStrategy>()}.");
-        if (resolutionText is not null && !FormChoice.TryParse(resolutionText, out resolution))
-            return RestApi.Invalid("resolution", $"Give the resolution, one of: {RestApi.Choices<RuptureResolution>()}.");
-        if (note is { Length: > MaxNote })
-            return RestApi.Invalid("note", $"Keep the note to {MaxNote} characters.");
-        return null;
-    }
-
     private static async Task<Results<Created<RuptureDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        Guid clientId, HttpRequest request, ApiCaller caller, AttuneDbContext db, AuditTrail audit, FreeTextProtector protector,
-        ClinicClock clock, SignalEvaluator signals, CancellationToken ct)
+        Guid clientId, HttpRequest request, RuptureActions ruptures, FreeTextProtector protector, CancellationToken ct)
     {
-        if (await caller.EpisodeAsync(clientId, ct) is not { } episode)
-            return RestApi.NoSuchClient();
-        var user = await caller.UserAsync(ct);
-        if (!caller.CanChange(user, episode))
-            return RestApi.OnlyTheirClinician("logs a rupture");
-        if (!episode.IsOpen)
-            return RestApi.Conflict("The client's episode is closed; ruptures are logged in an open one.");
         var (input, invalid) = await RestApi.ReadAsync<NewRuptureInput>(request, ct);
         if (invalid is not null) return invalid;
-        if (Check(input!.Marker, input.Strategies, input.Resolution, input.Note, out var marker, out var strategies, out var resolution, out var note) is { } problem)
-            return problem;
-        if (!FormChoice.TryParse<NoticedBy>(input.NoticedBy, out var noticedBy))
-            return RestApi.Invalid("noticedBy", $"Say who noticed it, one of: {RestApi.Choices<NoticedBy>()}.");
-        TherapySession? session = null;
-        if (input.SessionId is { } sessionId)
+        var result = await ruptures.LogAsync(clientId, new RuptureInput(input!.Marker, input.Strategies, input.Resolution, input.Note, input.NoticedBy, input.SessionId?.ToString(), input.SignalId), ct);
+        return RestApi.Answer(result, r => ToDto(r, protector)).Result switch
         {
-            session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.RelationshipId == episode.Id && s.Attendance == SessionAttendance.Attended, ct);
-            if (session is null)
-                return RestApi.Invalid("sessionId", "Give an attended session of the client's current episode, or leave it out.");
-        }
-        if (input.SignalId is { } signalId && !await db.Alerts.AnyAsync(a => a.Id == signalId && a.RelationshipId == episode.Id, ct))
-            return RestApi.Invalid("signalId", "Give a signal of the client's current episode, or leave it out.");
-        var now = clock.Now;
-        RuptureRecord rupture;
-        try
-        {
-            rupture = new RuptureRecord(episode.Id, session?.Id, session?.StartsAt ?? now, marker, noticedBy, strategies, resolution, protector.Protect(note), input.SignalId, user.Id, now);
-        }
-        catch (DomainRuleException e) { return RestApi.Conflict(e.Message); }
-        db.Ruptures.Add(rupture);
-        audit.Staff(user, "create", "RuptureRecord", rupture.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        await signals.EvaluateAsync(episode.Id, ct);
-        return TypedResults.Created($"{RestApi.Prefix}/clients/{clientId}/ruptures/{rupture.Id}", ToDto(rupture, protector));
+            Ok<RuptureDto> ok => TypedResults.Created($"{RestApi.Prefix}/clients/{clientId}/ruptures/{ok.Value!.Id}", ok.Value),
+            ValidationProblem problem => problem,
+            var other => (ProblemHttpResult)other,
+        };
     }
 
     private static async Task<Results<Ok<RuptureDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid clientId, Guid ruptureId, HttpRequest request, ApiCaller caller, CaseloadAccess access, AttuneDbContext db, AuditTrail audit,
-        FreeTextProtector protector, ClinicClock clock, SignalEvaluator signals, CancellationToken ct)
+        Guid clientId, Guid ruptureId, HttpRequest request, RuptureActions ruptures, FreeTextProtector protector, CancellationToken ct)
     {
-        var user = await caller.UserAsync(ct);
-        var episode = await access.Relationships(user).AsNoTracking()
-            .Where(r => r.ClientId == clientId && db.Ruptures.Any(x => x.Id == ruptureId && x.RelationshipId == r.Id)).SingleOrDefaultAsync(ct);
-        if (episode is null)
-            return RestApi.NotFound("rupture");
-        if (!access.CanChange(user, episode))
-            return RestApi.OnlyTheirClinician("changes a rupture's record");
         var (input, invalid) = await RestApi.ReadAsync<RuptureUpdateInput>(request, ct);
         if (invalid is not null) return invalid;
-        if (input!.Resolution is null)
-            return RestApi.Invalid("resolution", $"Give the resolution, one of: {RestApi.Choices<RuptureResolution>()}.");
-        if (Check(input.Marker, input.Strategies, input.Resolution, input.Note, out var marker, out var strategies, out var resolution, out var note) is { } problem)
-            return problem;
-        var rupture = await db.Ruptures.SingleAsync(r => r.Id == ruptureId, ct);
-        try { rupture.Update(marker, strategies, resolution, protector.Protect(note), clock.Now); }
-        catch (DomainRuleException e) { return RestApi.Conflict(e.Message); }
-        audit.Staff(user, "update", "RuptureRecord", rupture.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        await signals.EvaluateAsync(episode.Id, ct);
-        return TypedResults.Ok(ToDto(rupture, protector));
+        return RestApi.Answer(await ruptures.UpdateAsync(clientId, ruptureId, new RuptureInput(input!.Marker, input.Strategies, input.Resolution, input.Note), ct), r => ToDto(r, protector));
     }
 }

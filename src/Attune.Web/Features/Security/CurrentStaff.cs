@@ -9,6 +9,9 @@ public sealed class CurrentStaff(IHttpContextAccessor http, AttuneDbContext db)
 {
     private StaffUser? _user;
 
+    /// <summary>Who is asking: the signed-in staff member, or the system acting for one through the API.</summary>
+    public ClaimsPrincipal Principal => http.HttpContext?.User ?? new ClaimsPrincipal(new ClaimsIdentity());
+
     public async Task<StaffUser> GetAsync(CancellationToken ct = default)
     {
         if (_user is not null) return _user;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Attune.Web.Features.Database;
+using Attune.Web.Database;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Attune.Web.Features.Security;

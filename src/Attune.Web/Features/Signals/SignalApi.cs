@@ -3,7 +3,7 @@ using Attune.Core.Clinic;
 using Attune.Core.Signals;
 using Attune.Data;
 using Attune.Web.Features.Audit;
-using Attune.Web.Features.Forms;
+using Attune.Web.Forms;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,11 +20,13 @@ public sealed record SignalDto(
 /// <summary>Resolving a signal: the action taken (one of <see cref="AlertAction"/>) and, optionally, a note.</summary>
 public sealed record ResolveSignalInput(string? Action, string? Note);
 
-/// <summary>Signals on the REST API: list a client's, acknowledge one, resolve one with the action taken.</summary>
+/// <summary>Snoozing a signal: how many days to hide it (one of <see cref="AlertActions.SnoozeChoices"/>).</summary>
+public sealed record SnoozeSignalInput(int? Days);
+
+/// <summary>Signals on the REST API: list a client's, acknowledge one, resolve one with the action taken, snooze one.</summary>
 public static class SignalApi
 {
     private const string Area = "signals";
-    private const int MaxNote = 2000;
 
     public static void MapSignalApi(this RouteGroupBuilder api)
     {
@@ -37,7 +39,11 @@ public static class SignalApi
         signals.MapPost("/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveSignal").RequireScope(Area, write: true)
             .AcceptsJson<ResolveSignalInput>()
             .WithSummary("Resolve a signal with the action taken")
-            .WithDescription($"`action` is one of: {RestApi.Choices<AlertAction>()}. A risk signal is resolved with an action (not NoActionNeeded); `Other` needs a note (up to {MaxNote} characters).");
+            .WithDescription($"`action` is one of: {RestApi.Choices<AlertAction>()}. A risk signal is resolved with an action (not NoActionNeeded); `Other` needs a note (up to {TextLimits.AlertNote} characters).");
+        signals.MapPost("/{alertId:guid}/snooze", SnoozeAsync).WithName("SnoozeSignal").RequireScope(Area, write: true)
+            .AcceptsJson<SnoozeSignalInput>()
+            .WithSummary("Snooze a signal")
+            .WithDescription($"Hides it from the caseload for `days` ({string.Join(", ", AlertActions.SnoozeChoices)}). A risk signal cannot be snoozed.");
     }
 
     private static SignalDto ToDto(ClinicalAlert a, FreeTextProtector protector) => new(
@@ -62,49 +68,23 @@ public static class SignalApi
         return TypedResults.Ok(alerts.Select(a => ToDto(a, protector)).ToList());
     }
 
-    private static async Task<Results<Ok<SignalDto>, ProblemHttpResult>> AcknowledgeAsync(
-        Guid clientId, Guid alertId, ApiCaller caller, CaseloadAccess access, AttuneDbContext db, AuditTrail audit, FreeTextProtector protector, ClinicClock clock, CancellationToken ct)
-    {
-        var (user, alert, problem) = await FindAsync(clientId, alertId, caller, access, db, ct);
-        if (problem is not null) return problem;
-        try { alert!.Acknowledge(user.Id, clock.Now); }
-        catch (DomainRuleException e) { return RestApi.Conflict(e.Message); }
-        audit.Staff(user, "update", "ClinicalAlert", alert.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(alert, protector));
-    }
+    private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> AcknowledgeAsync(
+        Guid clientId, Guid alertId, AlertActions alerts, FreeTextProtector protector, CancellationToken ct) =>
+        RestApi.Answer(await alerts.AcknowledgeAsync(alertId, clientId, ct), a => ToDto(a, protector));
 
     private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> ResolveAsync(
-        Guid clientId, Guid alertId, HttpRequest request, ApiCaller caller, CaseloadAccess access, AttuneDbContext db, AuditTrail audit,
-        FreeTextProtector protector, ClinicClock clock, CancellationToken ct)
+        Guid clientId, Guid alertId, HttpRequest request, AlertActions alerts, FreeTextProtector protector, CancellationToken ct)
     {
-        var (user, alert, problem) = await FindAsync(clientId, alertId, caller, access, db, ct);
-        if (problem is not null) return problem;
         var (input, invalid) = await RestApi.ReadAsync<ResolveSignalInput>(request, ct);
         if (invalid is not null) return invalid;
-        if (!FormChoice.TryParse<AlertAction>(input!.Action, out var action))
-            return RestApi.Invalid("action", $"Give the action taken, one of: {RestApi.Choices<AlertAction>()}.");
-        var note = input.Note?.Trim();
-        if (note is { Length: > MaxNote })
-            return RestApi.Invalid("note", $"Keep the note to {MaxNote} characters.");
-        try { alert!.Resolve(user.Id, action, protector.Protect(note), clock.Now); }
-        catch (DomainRuleException e) { return RestApi.Conflict(e.Message); }
-        audit.Staff(user, "update", "ClinicalAlert", alert.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(alert, protector));
+        return RestApi.Answer(await alerts.ResolveAsync(alertId, input!.Action, input.Note, clientId, ct), a => ToDto(a, protector));
     }
 
-    /// <summary>The alert, tracked, if it is on one of the client's episodes the user may see and the user may act on it.</summary>
-    private static async Task<(StaffUser User, ClinicalAlert? Alert, ProblemHttpResult? Problem)> FindAsync(
-        Guid clientId, Guid alertId, ApiCaller caller, CaseloadAccess access, AttuneDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> SnoozeAsync(
+        Guid clientId, Guid alertId, HttpRequest request, AlertActions alerts, FreeTextProtector protector, CancellationToken ct)
     {
-        var user = await caller.UserAsync(ct);
-        var episode = await access.Relationships(user).AsNoTracking()
-            .Where(r => r.ClientId == clientId && db.Alerts.Any(a => a.Id == alertId && a.RelationshipId == r.Id)).SingleOrDefaultAsync(ct);
-        if (episode is null)
-            return (user, null, RestApi.NotFound("signal"));
-        if (!access.CanChange(user, episode))
-            return (user, null, RestApi.OnlyTheirClinician("acts on a signal"));
-        return (user, await db.Alerts.SingleAsync(a => a.Id == alertId, ct), null);
+        var (input, invalid) = await RestApi.ReadAsync<SnoozeSignalInput>(request, ct);
+        if (invalid is not null) return invalid;
+        return RestApi.Answer(await alerts.SnoozeAsync(alertId, input!.Days?.ToString(System.Globalization.CultureInfo.InvariantCulture), clientId, ct), a => ToDto(a, protector));
     }
 }

@@ -1,0 +1,60 @@
+using Attune.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Database;
+
+/// <summary>Chooses SQLite or PostgreSQL by the setting Database:Provider, each with its own migrations assembly.</summary>
+public static class DatabaseSetup
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    public static IServiceCollection AddAttuneDatabase(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
+    {
+        var provider = (config["Database:Provider"] ?? Sqlite).Trim().ToLowerInvariant();
+        var connection = ConnectionString(config, env, provider);
+        services.AddDbContext<AttuneDbContext>(o => Configure(o, provider, connection));
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder o, string provider, string connection)
+    {
+        switch (provider)
+        {
+            case Sqlite:
+                o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite"));
+                break;
+            case Postgres:
+                o.UseNpgsql(connection, x => x.MigrationsAssembly("Attune.Data.Postgres"));
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider must be '{Sqlite}' or '{Postgres}', not '{provider}'.");
+        }
+    }
+
+    public static string ConnectionString(IConfiguration config, IHostEnvironment env, string provider)
+    {
+        var configured = config.GetConnectionString("Attune");
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        if (provider != Sqlite)
+            throw new InvalidOperationException("ConnectionStrings:Attune is required for PostgreSQL.");
+        var directory = Path.Combine(env.ContentRootPath, config["Database:DataDirectory"] ?? "data");
+        Directory.CreateDirectory(directory);
+        return $"Data Source={Path.Combine(directory, "attune.db")}";
+    }
+
+    /// <summary>Applies migrations; on SQLite also turns on WAL so a crash cannot lose acknowledged writes.</summary>
+    public static async Task MigrateAsync(AttuneDbContext db, CancellationToken ct = default)
+    {
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        if (applied.Count > 0 && !applied.Intersect(db.Database.GetMigrations()).Any())
+            throw new InvalidOperationException(
+                "This database was made by a development build of Attune from before its migrations were squashed into one (December 2026); " +
+                "no clinic ran such a build. Start from a new database: for the demo, delete the data folder (src/Attune.Web/data) and start again.");
+        await db.Database.MigrateAsync(ct);
+        await AuditChain.ChainEarlierEventsAsync(db, ct);
+    }
+}

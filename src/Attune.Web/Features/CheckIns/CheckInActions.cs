@@ -1,0 +1,56 @@
+using Attune.Core.CheckIns;
+using Attune.Core.Instruments;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.CheckIns;
+
+/// <summary>What a clinician asks for: the measures, the session it is about, and how the link reaches the client.</summary>
+public sealed record CheckInRequest(IReadOnlyList<string?> Instruments, string? SessionId, bool Email, bool Sms, bool Kiosk);
+
+/// <summary>Creating a check-in link for the client's current relationship, emailed or texted in the same transaction.</summary>
+public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization authorization, AuditTrail audit, ClinicClock clock, InstrumentCatalog catalog, CheckInDelivery delivery)
+{
+    public const string WhoMayCreate = "Only the client's own clinician sends check-in links.";
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromDays(7);
+
+    /// <param name="baseUrl">The address the link in an email or text points at.</param>
+    public async Task<ActionResult<CheckIn>> CreateAsync(Guid clientId, CheckInRequest request, string baseUrl, CancellationToken ct = default)
+    {
+        var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayCreate, ct);
+        if (refusal is not null)
+            return refusal;
+        // The session's own feedback first, while it is fresh; then the outcome measures.
+        var chosen = request.Instruments.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i!).Distinct()
+            .OrderBy(i => catalog.Find(i)?.Purpose != InstrumentPurpose.Alliance).ToList();
+        if (chosen.Count == 0)
+            return Refusal.Invalid("instruments", "Choose at least one measure.");
+        if (chosen.Any(i => catalog.Find(i) is not { ItemTextMissing: false }))
+            return Refusal.Invalid("instruments", "One of the chosen measures cannot be sent.");
+        var relationship = await db.Relationships.Include(r => r.Sessions).SingleAsync(r => r.Id == id, ct);
+        if (!relationship.IsOpen)
+            return Refusal.Conflict("This relationship is closed; re-engagement opens a new episode.");
+        Guid? sessionId = null;
+        if (!string.IsNullOrEmpty(request.SessionId))
+        {
+            if (!Guid.TryParse(request.SessionId, out var sid) || relationship.Sessions.All(s => s.Id != sid))
+                return Refusal.Invalid("sessionId", "That session is not part of this relationship.");
+            sessionId = sid;
+        }
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
+        var now = clock.Now;
+        var checkIn = new CheckIn(relationship.Id, sessionId, chosen, now, now.Add(LinkLifetime));
+        db.CheckIns.Add(checkIn);
+        audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
+        // A link for the device in the room is never sent anywhere.
+        if (request.Email && client.Email is not null && !request.Kiosk)
+            delivery.QueueEmail(checkIn, client, user.OrganisationId, baseUrl, reminder: false);
+        if (request.Sms && client.Phone is not null && !request.Kiosk)
+            delivery.QueueSms(checkIn, client, user.OrganisationId, baseUrl);
+        await db.SaveChangesAsync(ct);
+        return checkIn;
+    }
+}

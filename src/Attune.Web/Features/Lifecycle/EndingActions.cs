@@ -1,0 +1,137 @@
+using Attune.Core;
+using Attune.Core.CheckIns;
+using Attune.Core.Endings;
+using Attune.Core.Relationships;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.CheckIns;
+using Attune.Web.Forms;
+using Attune.Web.Features.Schedules;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Lifecycle;
+
+/// <summary>How the clinician ends a relationship: planned or not, why, the closing summary and the carry-forward plan.</summary>
+public sealed record EndingInput(string? Kind, string? Reason, string? Summary, string? Plan, bool FinalCheckIn);
+
+/// <summary>A referral to a colleague: the ending of this relationship and the hand-over that opens the next.</summary>
+public sealed record ReferralInput(string? To, string? Kind, string? Summary, string? Handover);
+
+/// <summary>Ending the client's open relationship, or referring the client on to a colleague in the clinic.</summary>
+public sealed class EndingActions(AttuneDbContext db, RecordAuthorization authorization, AuditTrail audit, FreeTextProtector protector, ClinicClock clock,
+    LifecycleData lifecycle, MeasurementScheduler scheduler, CheckInDelivery delivery)
+{
+    public const string WhoMayEnd = "Only the client's own clinician ends an open relationship.";
+    public const string WhoMayRefer = "Only the client's own clinician refers an open relationship on.";
+
+    /// <summary>The measures of a final check-in: the Connection Check and the outcome measure of the client's plan, as far as the clinic has them.</summary>
+    public async Task<List<string>> FinalInstrumentsAsync(TherapeuticRelationship relationship, CancellationToken ct = default)
+    {
+        var clinicPlan = await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.Measures).SingleAsync(ct);
+        var measures = clinicPlan.With(relationship.Measures);
+        return new[] { measures.ConnectionCheck ? Core.Progress.ClientProgress.ConnectionCheck : null, measures.OutcomeMeasure }
+            .OfType<string>().Where(scheduler.Available).ToList();
+    }
+
+    /// <param name="baseUrl">The address the final check-in's emailed link points at.</param>
+    public async Task<ActionResult<RelationshipEnding>> EndAsync(Guid clientId, EndingInput input, string baseUrl, CancellationToken ct = default)
+    {
+        var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayEnd, ct);
+        if (refusal is not null)
+            return refusal;
+        if (!FormChoice.TryParse<EndingKind>(input.Kind, out var kind))
+            return Refusal.Invalid("kind", "Choose whether the ending was planned.");
+        if (!FormChoice.TryParse<EndingReason>(input.Reason, out var reason))
+            return Refusal.Invalid("reason", "Choose the reason from the list.");
+        if (reason == EndingReason.ReferredOn)
+            return Refusal.Invalid("reason", "A referral is made on the referral page, so that the client's new clinician gets the hand-over.");
+        var (summary, summaryProblem) = TextLimits.Check(input.Summary, TextLimits.LifecycleText, required: true, "the closing summary");
+        if (summaryProblem is not null)
+            return Refusal.Invalid("summary", summaryProblem);
+        var (plan, planProblem) = TextLimits.Check(input.Plan, TextLimits.LifecycleText, required: false, "the carry-forward plan");
+        if (planProblem is not null)
+            return Refusal.Invalid("plan", planProblem);
+        var relationship = await db.Relationships.Include(r => r.Sessions).Include(r => r.PhaseChanges).AsSplitQuery().SingleAsync(r => r.Id == id, ct);
+        var finalInstruments = input.FinalCheckIn ? await FinalInstrumentsAsync(relationship, ct) : [];
+        if (input.FinalCheckIn && finalInstruments.Count == 0)
+            return Refusal.Invalid("final", "No measure is available for a final check-in.");
+        var now = clock.Now;
+        RelationshipEnding ending;
+        try
+        {
+            ending = relationship.End(kind, reason, protector.Protect(summary)!, protector.Protect(plan), now);
+        }
+        catch (DomainRuleException e)
+        {
+            return Refusal.From(e);
+        }
+        db.Endings.Add(ending);
+        audit.Staff(user, "create", "RelationshipEnding", ending.Id, clientId);
+        audit.Staff(user, "update", "TherapeuticRelationship", relationship.Id, clientId);
+        if (input.FinalCheckIn)
+        {
+            var checkIn = new CheckIn(relationship.Id, null, finalInstruments, now, now.AddDays(lifecycle.FinalCheckInDays));
+            db.CheckIns.Add(checkIn);
+            ending.OfferFinalCheckIn(checkIn.Id);
+            audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
+            var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
+            if (client.Email is not null)
+                delivery.QueueEmail(checkIn, client, relationship.OrganisationId, baseUrl, reminder: false);
+        }
+        return await SaveOnceAsync(ending, ct);
+    }
+
+    public async Task<ActionResult<RelationshipEnding>> ReferAsync(Guid clientId, ReferralInput input, CancellationToken ct = default)
+    {
+        var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayRefer, ct);
+        if (refusal is not null)
+            return refusal;
+        var relationship = await db.Relationships.Include(r => r.Sessions).Include(r => r.PhaseChanges).AsSplitQuery().SingleAsync(r => r.Id == id, ct);
+        if (!Guid.TryParse(input.To, out var to)
+            || !await db.Clinicians.AnyAsync(c => c.Id == to && c.OrganisationId == relationship.OrganisationId && c.Id != relationship.ClinicianId, ct))
+            return Refusal.Invalid("to", "Choose a colleague in your clinic.");
+        if (!FormChoice.TryParse<EndingKind>(input.Kind, out var kind))
+            return Refusal.Invalid("kind", "Choose whether the referral was agreed with the client.");
+        var (handover, handoverProblem) = TextLimits.Check(input.Handover, TextLimits.LifecycleText, required: true, "the hand-over note");
+        if (handoverProblem is not null)
+            return Refusal.Invalid("handover", handoverProblem);
+        var (summary, summaryProblem) = TextLimits.Check(input.Summary, TextLimits.LifecycleText, required: true, "the closing summary");
+        if (summaryProblem is not null)
+            return Refusal.Invalid("summary", summaryProblem);
+        if (await db.Relationships.AnyAsync(r => r.ClientId == clientId && r.Id != id && r.ClosedAt == null, ct))
+            return Refusal.Conflict("The client already has another open relationship in the clinic.");
+        RelationshipEnding ending;
+        TherapeuticRelationship next;
+        try
+        {
+            (ending, next) = relationship.ReferTo(to, kind, protector.Protect(summary)!, protector.Protect(handover)!, clock.Now);
+        }
+        catch (DomainRuleException e)
+        {
+            return Refusal.From(e);
+        }
+        db.Relationships.Add(next);
+        db.Endings.Add(ending);
+        audit.Staff(user, "create", "RelationshipEnding", ending.Id, clientId);
+        audit.Staff(user, "update", "TherapeuticRelationship", relationship.Id, clientId);
+        audit.Staff(user, "create", "TherapeuticRelationship", next.Id, clientId);
+        return await SaveOnceAsync(ending, ct);
+    }
+
+    /// <summary>One ending per relationship: two at the same moment, and the second is asked to look.</summary>
+    private async Task<ActionResult<RelationshipEnding>> SaveOnceAsync(RelationshipEnding ending, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return ending;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Refusal.Conflict("This relationship was ended elsewhere at the same moment; reload to see how.");
+        }
+    }
+}

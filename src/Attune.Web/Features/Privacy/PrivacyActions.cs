@@ -1,0 +1,71 @@
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Privacy;
+
+/// <summary>
+/// A client's privacy requests, answered by an admin of the client's clinic: a copy of the whole record (audited as an
+/// export), and erasure.
+/// </summary>
+public sealed class PrivacyActions(AttuneDbContext db, CurrentStaff staff, IAuthorizationService authorization, AuditTrail audit, FreeTextProtector protector)
+{
+    /// <summary>The whole record, for a readable copy or a FHIR Bundle; the export is audited.</summary>
+    public async Task<ActionResult<ClientRecordCopy>> ExportAsync(Guid clientId, CancellationToken ct = default)
+    {
+        var (admin, refusal) = await AuthorizeAsync(clientId, ct);
+        if (refusal is not null)
+            return refusal;
+        var copy = await ClientRecordCopy.LoadAsync(db, protector, admin.OrganisationId, clientId, ct);
+        if (copy is null)
+            return Refusal.NotFound("client");
+        audit.Staff(admin, "export", "Client", clientId, clientId);
+        await db.SaveChangesAsync(ct);
+        return copy;
+    }
+
+    /// <summary>
+    /// Erases one client: the client row and everything that hangs off it (episodes, sessions, check-ins, responses,
+    /// scores, goals, alerts, notes, reflections, ruptures, intake, endings, break-glass grants) and the messages Attune
+    /// queued to the client's address, in one transaction with the audit event that records it. The audit trail is not
+    /// touched: its events hold ids and never content, so the chain still verifies and still shows who did what, when.
+    /// </summary>
+    /// <param name="confirmName">The client's name typed by the admin, as a check that this is the client meant.</param>
+    public async Task<ActionResult<Guid>> EraseAsync(Guid clientId, string? confirmName, CancellationToken ct = default)
+    {
+        var (admin, refusal) = await AuthorizeAsync(clientId, ct);
+        if (refusal is not null)
+            return refusal;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var client = await db.Clients.SingleOrDefaultAsync(c => c.Id == clientId && c.OrganisationId == admin.OrganisationId, ct);
+        if (client is null)
+            return Refusal.NotFound("client");
+        if (!string.Equals((confirmName ?? "").Trim(), client.DisplayName, StringComparison.Ordinal))
+            return Refusal.Invalid("confirm", "The name typed does not match, so nothing was erased.");
+        var relationships = db.Relationships.Where(r => r.ClientId == clientId);
+        var ids = await relationships.Select(r => r.Id).ToListAsync(ct);
+        // Episodes point at each other (referral, re-engagement) with restricting keys: unhook them first; the rest of
+        // the record goes with its episode by the database's cascading keys.
+        await relationships.ExecuteUpdateAsync(s => s.SetProperty(r => r.PreviousRelationshipId, (Guid?)null), ct);
+        await db.Endings.Where(e => ids.Contains(e.RelationshipId)).ExecuteUpdateAsync(s => s.SetProperty(e => e.ReferredToRelationshipId, (Guid?)null), ct);
+        await relationships.ExecuteDeleteAsync(ct);
+        var addresses = new[] { client.Email, client.Phone }.OfType<string>().ToList();
+        if (addresses.Count > 0)
+            await db.Outbox.Where(m => m.OrganisationId == admin.OrganisationId && addresses.Contains(m.To)).ExecuteDeleteAsync(ct);
+        await db.Clients.Where(c => c.Id == clientId).ExecuteDeleteAsync(ct);
+        audit.Staff(admin, "erase", "Client", clientId, clientId);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return clientId;
+    }
+
+    private async Task<(StaffUser Admin, Refusal? Refusal)> AuthorizeAsync(Guid clientId, CancellationToken ct)
+    {
+        var admin = await staff.GetAsync(ct);
+        var allowed = await authorization.AuthorizeAsync(staff.Principal, new ClientRecord(clientId), ClientRecordOperations.PrivacyRequest);
+        return (admin, allowed.Succeeded ? null : Refusal.NotFound("client"));
+    }
+}

@@ -1,0 +1,68 @@
+using Attune.Core;
+using Attune.Core.Signals;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Forms;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Signals;
+
+/// <summary>
+/// Acting on an alert (acknowledge, resolve with the action taken, snooze): the one way to do it, called by the
+/// client's page, the alert's page and the REST API alike. Only the clinician of the alert's episode acts on it.
+/// </summary>
+public sealed class AlertActions(AttuneDbContext db, RecordAuthorization authorization, AuditTrail audit, FreeTextProtector protector, ClinicClock clock)
+{
+    public const string WhoMayAct = "Only the client's own clinician acts on an alert.";
+
+    /// <summary>The snooze lengths offered, in days.</summary>
+    public static readonly int[] SnoozeChoices = [1, 3, 7, 14, ClinicalAlert.MaxSnoozeDays];
+
+    /// <param name="clientId">When the caller names the client (as the REST path does), an alert of another client is not found.</param>
+    public Task<ActionResult<ClinicalAlert>> AcknowledgeAsync(Guid alertId, Guid? clientId = null, CancellationToken ct = default) =>
+        ChangeAsync(alertId, clientId, (alert, user) => alert.Acknowledge(user.Id, clock.Now), ct);
+
+    public Task<ActionResult<ClinicalAlert>> ResolveAsync(Guid alertId, string? action, string? note, Guid? clientId = null, CancellationToken ct = default)
+    {
+        if (!FormChoice.TryParse<AlertAction>(action, out var chosen))
+            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("action", $"Choose the action taken, one of: {string.Join(", ", Enum.GetNames<AlertAction>())}."));
+        var (text, problem) = TextLimits.Check(note, TextLimits.AlertNote, required: false, "the note");
+        if (problem is not null)
+            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("note", problem));
+        return ChangeAsync(alertId, clientId, (alert, user) => alert.Resolve(user.Id, chosen, protector.Protect(text), clock.Now), ct);
+    }
+
+    public Task<ActionResult<ClinicalAlert>> SnoozeAsync(Guid alertId, string? days, Guid? clientId = null, CancellationToken ct = default)
+    {
+        if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || !SnoozeChoices.Contains(count))
+            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("days", $"Choose how long to snooze: {string.Join(", ", SnoozeChoices)} days."));
+        return ChangeAsync(alertId, clientId, (alert, _) => alert.Snooze(clock.Now.AddDays(count), clock.Now), ct);
+    }
+
+    private async Task<ActionResult<ClinicalAlert>> ChangeAsync(Guid alertId, Guid? clientId, Action<ClinicalAlert, StaffUser> change, CancellationToken ct)
+    {
+        var owner = await db.Alerts.Where(a => a.Id == alertId)
+            .Join(db.Relationships, a => a.RelationshipId, r => r.Id, (a, r) => new { r.ClientId, EpisodeId = r.Id })
+            .SingleOrDefaultAsync(ct);
+        if (owner is null || (clientId is { } named && named != owner.ClientId))
+            return Refusal.NotFound("alert");
+        var (user, refusal) = await authorization.ToChangeAsync(new ClientRecord(owner.ClientId, owner.EpisodeId), "alert", WhoMayAct, ct);
+        if (refusal is not null)
+            return refusal;
+        var alert = await db.Alerts.SingleAsync(a => a.Id == alertId, ct);
+        try
+        {
+            change(alert, user);
+        }
+        catch (DomainRuleException e)
+        {
+            // The alert's own rules check before they change anything: a refusal leaves it as stored.
+            return Refusal.From(e);
+        }
+        audit.Staff(user, "update", "ClinicalAlert", alert.Id, owner.ClientId);
+        await db.SaveChangesAsync(ct);
+        return alert;
+    }
+}
