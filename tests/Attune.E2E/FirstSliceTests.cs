@@ -25,6 +25,11 @@ public class FirstSliceTests
         await Expect(staff).ToHaveURLAsync(new Regex("/login"));
         await Browser.AssertAccessibleAsync(staff, "the login page");
         await Browser.ScreenshotAsync(staff, "01-login");
+        // The checker itself: the same page with an image that has no text alternative fails it.
+        await staff.EvaluateAsync("() => { const i = document.createElement('img'); i.id = 'axe-probe'; i.src = 'data:,'; document.querySelector('main').appendChild(i); }");
+        var caught = await Assert.ThrowsAnyAsync<Exception>(() => Browser.AssertAccessibleAsync(staff, "the login page with an unlabelled image"));
+        Assert.Contains("image-alt", caught.Message);
+        await staff.EvaluateAsync("() => document.getElementById('axe-probe').remove()");
         await staff.GetByLabel("Email").FillAsync("clinician@riverside.example");
         await staff.GetByLabel("Password").FillAsync("demo-clinician-2026");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
