@@ -22,7 +22,7 @@ namespace Attune.Web.Features.Fhir;
 /// scored on arrival exactly as a check-in screen is, stored in the client's open episode with the acting clinician, and
 /// run through the same signals (a risk answer raises the urgent alert and notifies the clinician at once).
 /// </summary>
-public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff staff, CaseloadAccess access, InstrumentCatalog catalog,
+public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff staff, Actions.RecordAuthorization authorization, InstrumentCatalog catalog,
     TimeProvider clock, AuditTrail audit, ResponseRecording recording, IOptions<CrisisOptions> crisis)
 {
     private const string Rule = "QuestionnaireResponse";
@@ -73,9 +73,15 @@ public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff
             Problem($"{definition.ShortName}'s licensed item text is not installed at this clinic, so it cannot be recorded here.", $"{Rule}.questionnaire");
 
         // The subject must be a client in the acting clinician's own open episode: only the treating clinician records.
+        // Asked as every action asks (the resource-based handler); FHIR answers any refusal of the subject alike, 422.
         var clientId = FhirQuery.ReferenceId(qr.Subject?.Reference, "Patient");
-        var relationship = clientId is null || user.ClinicianId is not { } me ? null
-            : await access.CurrentFirst(user, clientId.Value).Where(r => r.ClosedAt == null && r.ClinicianId == me).FirstOrDefaultAsync(ct);
+        Core.Relationships.TherapeuticRelationship? relationship = null;
+        if (clientId is { } subject)
+        {
+            var (_, episodeId, refusal) = await authorization.CurrentEpisodeToChangeAsync(subject, "Only the client's own clinician records their answers.", ct);
+            if (refusal is null)
+                relationship = await db.Relationships.AsNoTracking().SingleOrDefaultAsync(r => r.Id == episodeId && r.ClosedAt == null, ct);
+        }
         if (relationship is null)
             Problem("subject must be Patient/{id} of a client in an open episode of care with the clinician this system acts as.", $"{Rule}.subject");
 

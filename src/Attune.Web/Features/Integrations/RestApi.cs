@@ -137,6 +137,4 @@ public sealed class ApiCaller(CurrentStaff staff, CaseloadAccess access)
             .Where(r => r.ClientId == clientId && r.OrganisationId == user.OrganisationId && visible.Contains(r.ClientId))
             .OrderBy(r => r.OpenedAt).ToListAsync(ct);
     }
-
-    public bool CanChange(StaffUser user, TherapeuticRelationship r) => access.CanChange(user, r);
 }

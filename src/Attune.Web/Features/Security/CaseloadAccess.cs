@@ -54,8 +54,4 @@ public sealed class CaseloadAccess(AttuneDbContext db)
         var session = relationship?.Sessions.SingleOrDefault(s => s.Id == sessionId && s.Attendance == SessionAttendance.Attended);
         return relationship is null || session is null ? null : (relationship, session);
     }
-
-    /// <summary>Only the relationship's own clinician changes it; a supervisor reads.</summary>
-    public bool CanChange(StaffUser user, TherapeuticRelationship r) =>
-        user.ClinicianId == r.ClinicianId && user.OrganisationId == r.OrganisationId;
 }
