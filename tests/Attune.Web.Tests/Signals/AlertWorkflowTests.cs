@@ -109,7 +109,7 @@ public class AlertWorkflowTests
         Assert.Contains("Alliance drop", await supervisor.Http.GetStringAsync($"/alerts/{drop.Id}", ct));
         Assert.DoesNotContain("Resolve with the action taken", await supervisor.Http.GetStringAsync($"/alerts/{drop.Id}", ct));
         var forbidden = await supervisor.PostFormAsync($"/alerts/{drop.Id}", "resolve", new() { ["action"] = "NoActionNeeded" });
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode); // refused by the client-record authorisation before any page code runs
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode); // refused by the alert's action, through the client-record authorisation
         Assert.Equal(AlertStatus.Open, (await AlertAsync(app, drop.Id)).Status);
         await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         var other = await StaffClient.SignInAsync(app, "other@elsewhere.example", "other-clinic-password");

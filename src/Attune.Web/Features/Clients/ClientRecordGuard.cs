@@ -7,16 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Clients;
 
 /// <summary>
-/// Hides client records before a clinician's page runs. It reads no URL: routing has matched a page whose route has a
-/// <c>ClientId</c> (or an <c>AlertId</c>, whose alert names the client), and the resource-based handler decides. One who
-/// may not read the record gets 404 on a post, the same answer as for a client that does not exist (a page answers a
-/// read with its own not-found page, which shows nothing of the client).
+/// Only hides: a post to a clinician's page about a client record the caller may not read is answered 404 before the
+/// page runs, the same answer as for a client that does not exist (a page answers a read with its own not-found page,
+/// which shows nothing of the client). It reads no URL: routing has matched a page whose route has a <c>ClientId</c> (or
+/// an <c>AlertId</c>, whose alert names the client), and the resource-based handler decides.
 /// </summary>
 /// <remarks>
-/// Every change is authorised again by its action (<see cref="Actions.RecordAuthorization"/>), which is where a refusal's
-/// words come from. What stays here besides hiding: a post by one who may read but not change the record gets 403,
-/// because the pages do not draw their forms for a read-only viewer, and a form that is not drawn could not reach its
-/// action to be refused there (Blazor would answer "no such form" with 400).
+/// Whether the caller may change the record is not decided here but by each action (<see cref="Actions.RecordAuthorization"/>):
+/// on a post the pages draw every form, a read-only viewer's too, so that the post reaches its action and is refused there.
 /// </remarks>
 public sealed class ClientRecordGuard(RequestDelegate next)
 {
@@ -25,18 +23,10 @@ public sealed class ClientRecordGuard(RequestDelegate next)
         if (context.User.Identity?.IsAuthenticated == true && IsClinicianPage(context.GetEndpoint()) && await RecordAsync(context, db) is { } record)
         {
             var reading = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-            if (!reading)
+            if (!reading && !(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Read)).Succeeded)
             {
-                if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Read)).Succeeded)
-                {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                }
-                if (!(await authorization.AuthorizeAsync(context.User, record, ClientRecordOperations.Change)).Succeeded)
-                {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return;
-                }
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
             }
         }
         await next(context);

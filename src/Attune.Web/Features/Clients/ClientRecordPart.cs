@@ -14,6 +14,9 @@ public abstract class ClientRecordPart : ComponentBase
     [CascadingParameter] protected HttpContext HttpContext { get; set; } = null!;
     [Inject] protected NavigationManager Nav { get; set; } = null!;
 
+    /// <summary>On a post every form is drawn, so that the post reaches its action and is refused there, in its words.</summary>
+    protected bool Posting => HttpMethods.IsPost(HttpContext.Request.Method);
+
     protected string? Error { get; private set; }
     protected Refusal? Refusal { get; private set; }
 

@@ -97,7 +97,8 @@ public sealed class ClientRecordQuery(AttuneDbContext db, CaseloadAccess access,
             Reflections = await db.Reflections.Where(r => r.RelationshipId == id).ToDictionaryAsync(r => r.SessionId, r => r.Connected, ct),
             NotedSessions = (await db.Notes.Where(n => n.RelationshipId == id).Select(n => n.SessionId).ToListAsync(ct)).ToHashSet(),
             ClinicPlan = await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.Measures).SingleAsync(ct),
-            ProgressUrl = new Uri(baseUri, progressLinks.PathForRelationship(id)).ToString(),
+            // A live link: only for the client's own clinician, like the pending check-in links.
+            ProgressUrl = isOwn ? new Uri(baseUri, progressLinks.PathForRelationship(id)).ToString() : "",
         });
     }
 }

@@ -38,29 +38,41 @@ public sealed class GoalActions(AttuneDbContext db, RecordAuthorization authoriz
 
     public Task<ActionResult<TreatmentGoal>> ReviseAsync(Guid clientId, Guid goalId, string? text, CancellationToken ct = default)
     {
-        var (words, problem) = TextLimits.Check(text, TextLimits.Goal, required: true, "the goal");
-        return problem is not null
-            ? Task.FromResult<ActionResult<TreatmentGoal>>(Refusal.Invalid("text", problem))
-            : ChangeAsync(clientId, goalId, "update", goal => { goal.Revise(protector.Protect(words)!, clock.Now); return ("TreatmentGoal", goal.Id); }, ct);
+        string? words = null;
+        Refusal? Check()
+        {
+            (words, var problem) = TextLimits.Check(text, TextLimits.Goal, required: true, "the goal");
+            return problem is null ? null : Refusal.Invalid("text", problem);
+        }
+        return ChangeAsync(clientId, goalId, "update", Check, goal => { goal.Revise(protector.Protect(words)!, clock.Now); return ("TreatmentGoal", goal.Id); }, ct);
     }
 
     /// <summary>The five level descriptions (−2 … +2) and the goal's weight, for Goal Attainment Scaling.</summary>
     public Task<ActionResult<TreatmentGoal>> SetScaleAsync(Guid clientId, Guid goalId, IReadOnlyList<string?> levels, string? weight, CancellationToken ct = default)
     {
-        var checkedLevels = levels.Select(l => TextLimits.Check(l, TextLimits.GoalLevel, required: true, "each level")).ToList();
-        if (checkedLevels.Count != 5 || checkedLevels.Any(l => l.Problem is not null))
-            return Task.FromResult<ActionResult<TreatmentGoal>>(Refusal.Invalid("levels", $"Describe all five levels, each in 1 to {TextLimits.GoalLevel} characters."));
-        if (!double.TryParse(weight, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-            return Task.FromResult<ActionResult<TreatmentGoal>>(Refusal.Invalid("weight", $"Give the weight as a number from {GoalAttainment.MinWeight} to {GoalAttainment.MaxWeight}."));
-        var texts = checkedLevels.Select(l => l.Text!).ToList();
-        return ChangeAsync(clientId, goalId, "update", goal => { goal.SetScale(GoalView.ProtectLevels(texts, protector), value); return ("TreatmentGoal", goal.Id); }, ct);
+        List<string> texts = [];
+        var value = 0d;
+        Refusal? Check()
+        {
+            var checkedLevels = levels.Select(l => TextLimits.Check(l, TextLimits.GoalLevel, required: true, "each level")).ToList();
+            if (checkedLevels.Count != 5 || checkedLevels.Any(l => l.Problem is not null))
+                return Refusal.Invalid("levels", $"Describe all five levels, each in 1 to {TextLimits.GoalLevel} characters.");
+            if (!double.TryParse(weight, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
+                return Refusal.Invalid("weight", $"Give the weight as a number from {GoalAttainment.MinWeight} to {GoalAttainment.MaxWeight}.");
+            texts = checkedLevels.Select(l => l.Text!).ToList();
+            return null;
+        }
+        return ChangeAsync(clientId, goalId, "update", Check, goal => { goal.SetScale(GoalView.ProtectLevels(texts, protector), value); return ("TreatmentGoal", goal.Id); }, ct);
     }
 
     public Task<ActionResult<TreatmentGoal>> RateAsync(Guid clientId, Guid goalId, string? level, CancellationToken ct = default)
     {
-        if (!int.TryParse(level, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
-            return Task.FromResult<ActionResult<TreatmentGoal>>(Refusal.Invalid("level", "Choose a level from −2 to +2."));
-        return ChangeAsync(clientId, goalId, "create", goal =>
+        var value = 0;
+        Refusal? Check() =>
+            int.TryParse(level, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value)
+                ? null
+                : Refusal.Invalid("level", "Choose a level from −2 to +2.");
+        return ChangeAsync(clientId, goalId, "create", Check, goal =>
         {
             var rating = goal.Rate(value, clock.Now);
             db.GoalRatings.Add(rating);
@@ -107,7 +119,8 @@ public sealed class GoalActions(AttuneDbContext db, RecordAuthorization authoriz
     }
 
     /// <param name="change">Changes the goal and names what it changed or made, for the audit trail.</param>
-    private async Task<ActionResult<TreatmentGoal>> ChangeAsync(Guid clientId, Guid goalId, string auditAction, Func<TreatmentGoal, (string EntityType, Guid EntityId)> change, CancellationToken ct)
+    /// <param name="check">Checks what was sent, after the caller is authorized and before the goal's own rules.</param>
+    private async Task<ActionResult<TreatmentGoal>> ChangeAsync(Guid clientId, Guid goalId, string auditAction, Func<Refusal?> check, Func<TreatmentGoal, (string EntityType, Guid EntityId)> change, CancellationToken ct)
     {
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayChange, ct);
         if (refusal is not null)
@@ -116,6 +129,8 @@ public sealed class GoalActions(AttuneDbContext db, RecordAuthorization authoriz
         var goal = await db.Goals.SingleOrDefaultAsync(g => g.Id == goalId && g.RelationshipId == id, ct);
         if (goal is null)
             return Refusal.NotFound("goal");
+        if (check() is { } invalid)
+            return invalid;
         (string EntityType, Guid EntityId) changed;
         try
         {

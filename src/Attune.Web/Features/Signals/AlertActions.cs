@@ -22,26 +22,34 @@ public sealed class AlertActions(AttuneDbContext db, RecordAuthorization authori
 
     /// <param name="clientId">When the caller names the client (as the REST path does), an alert of another client is not found.</param>
     public Task<ActionResult<ClinicalAlert>> AcknowledgeAsync(Guid alertId, Guid? clientId = null, CancellationToken ct = default) =>
-        ChangeAsync(alertId, clientId, (alert, user) => alert.Acknowledge(user.Id, clock.Now), ct);
+        ChangeAsync(alertId, clientId, () => null, (alert, user) => alert.Acknowledge(user.Id, clock.Now), ct);
 
     public Task<ActionResult<ClinicalAlert>> ResolveAsync(Guid alertId, string? action, string? note, Guid? clientId = null, CancellationToken ct = default)
     {
-        if (!FormChoice.TryParse<AlertAction>(action, out var chosen))
-            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("action", $"Choose the action taken, one of: {string.Join(", ", Enum.GetNames<AlertAction>())}."));
-        var (text, problem) = TextLimits.Check(note, TextLimits.AlertNote, required: false, "the note");
-        if (problem is not null)
-            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("note", problem));
-        return ChangeAsync(alertId, clientId, (alert, user) => alert.Resolve(user.Id, chosen, protector.Protect(text), clock.Now), ct);
+        var chosen = default(AlertAction);
+        string? text = null;
+        Refusal? Check()
+        {
+            if (!FormChoice.TryParse(action, out chosen))
+                return Refusal.Invalid("action", $"Choose the action taken, one of: {string.Join(", ", Enum.GetNames<AlertAction>())}.");
+            (text, var problem) = TextLimits.Check(note, TextLimits.AlertNote, required: false, "the note");
+            return problem is null ? null : Refusal.Invalid("note", problem);
+        }
+        return ChangeAsync(alertId, clientId, Check, (alert, user) => alert.Resolve(user.Id, chosen, protector.Protect(text), clock.Now), ct);
     }
 
     public Task<ActionResult<ClinicalAlert>> SnoozeAsync(Guid alertId, string? days, Guid? clientId = null, CancellationToken ct = default)
     {
-        if (!int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || !SnoozeChoices.Contains(count))
-            return Task.FromResult<ActionResult<ClinicalAlert>>(Refusal.Invalid("days", $"Choose how long to snooze: {string.Join(", ", SnoozeChoices)} days."));
-        return ChangeAsync(alertId, clientId, (alert, _) => alert.Snooze(clock.Now.AddDays(count), clock.Now), ct);
+        var count = 0;
+        Refusal? Check() =>
+            int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) && SnoozeChoices.Contains(count)
+                ? null
+                : Refusal.Invalid("days", $"Choose how long to snooze: {string.Join(", ", SnoozeChoices)} days.");
+        return ChangeAsync(alertId, clientId, Check, (alert, _) => alert.Snooze(clock.Now.AddDays(count), clock.Now), ct);
     }
 
-    private async Task<ActionResult<ClinicalAlert>> ChangeAsync(Guid alertId, Guid? clientId, Action<ClinicalAlert, StaffUser> change, CancellationToken ct)
+    /// <summary>Finds the alert, authorizes, then checks what was sent (<paramref name="check"/>), then lets the alert's own rules decide.</summary>
+    private async Task<ActionResult<ClinicalAlert>> ChangeAsync(Guid alertId, Guid? clientId, Func<Refusal?> check, Action<ClinicalAlert, StaffUser> change, CancellationToken ct)
     {
         var owner = await db.Alerts.Where(a => a.Id == alertId)
             .Join(db.Relationships, a => a.RelationshipId, r => r.Id, (a, r) => new { r.ClientId, EpisodeId = r.Id })
@@ -51,6 +59,8 @@ public sealed class AlertActions(AttuneDbContext db, RecordAuthorization authori
         var (user, refusal) = await authorization.ToChangeAsync(new ClientRecord(owner.ClientId, owner.EpisodeId), "alert", WhoMayAct, ct);
         if (refusal is not null)
             return refusal;
+        if (check() is { } invalid)
+            return invalid;
         var alert = await db.Alerts.SingleAsync(a => a.Id == alertId, ct);
         try
         {
