@@ -7,5 +7,6 @@ public static class SignalsSetup
         .AddScoped<SignalEvaluator>()
         .AddScoped<ExpectedResponses>()
         .AddScoped<AlertActions>()
+        .AddScoped<AlertQuery>()
         .AddScoped<SignalSettingsActions>();
 }

@@ -1,0 +1,31 @@
+using Attune.Core.Relationships;
+using Attune.Core.Signals;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Signals;
+
+/// <summary>An alert as its page shows it: the alert, its episode, the client's name, the clinic's risk protocol and what was done.</summary>
+public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, string ClientName, string RiskProtocol, string? ActionNote, bool CanChange);
+
+/// <summary>The read model of the alert page; null when the alert is not there or not the caller's to see (alike).</summary>
+public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, RecordAuthorization authorization, FreeTextProtector protector)
+{
+    public async Task<AlertView?> LoadAsync(StaffUser user, Guid alertId, CancellationToken ct = default)
+    {
+        var relationships = access.Relationships(user);
+        var alert = await db.Alerts.AsNoTracking().Where(a => relationships.Any(r => r.Id == a.RelationshipId)).SingleOrDefaultAsync(a => a.Id == alertId, ct);
+        if (alert is null)
+            return null;
+        var relationship = await relationships.AsNoTracking().SingleAsync(r => r.Id == alert.RelationshipId, ct);
+        return new AlertView(
+            alert,
+            relationship,
+            await db.Clients.Where(c => c.Id == relationship.ClientId).Select(c => c.DisplayName).SingleAsync(ct),
+            await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.RiskProtocol).SingleAsync(ct) ?? "",
+            protector.Unprotect(alert.ProtectedActionNote),
+            await authorization.CanChangeAsync(new ClientRecord(relationship.ClientId, relationship.Id)));
+    }
+}
