@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Attune.Data;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Actions;
 
@@ -30,8 +31,7 @@ public sealed class RecordAuthorization(IAuthorizationService authorization, Cur
     public async Task<(StaffUser User, Guid EpisodeId, Refusal? Refusal)> CurrentEpisodeToChangeAsync(Guid clientId, string whoMayChange, CancellationToken ct = default)
     {
         var user = await staff.GetAsync(ct);
-        var episodeId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-            access.CurrentFirst(user, clientId).Select(r => (Guid?)r.Id), ct);
+        var episodeId = await access.CurrentFirst(user, clientId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
         if (episodeId is not { } id)
             return (user, Guid.Empty, Refusal.NotFound("client"));
         var (_, refusal) = await ToChangeAsync(new ClientRecord(clientId, id), "client", whoMayChange, ct);
@@ -41,9 +41,9 @@ public sealed class RecordAuthorization(IAuthorizationService authorization, Cur
     /// <summary>The episode of an attended session of the client, when the caller may change that episode.</summary>
     public async Task<(StaffUser User, Guid EpisodeId, Refusal? Refusal)> AttendedSessionToChangeAsync(Guid clientId, Guid sessionId, string whoMayChange, CancellationToken ct = default)
     {
-        var episodeId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
-            db.Sessions.Where(s => s.Id == sessionId && s.Attendance == Core.Relationships.SessionAttendance.Attended)
-                .Join(db.Relationships.Where(r => r.ClientId == clientId), s => s.RelationshipId, r => r.Id, (s, r) => (Guid?)r.Id), ct);
+        var episodeId = await db.Sessions.Where(s => s.Id == sessionId && s.Attendance == Core.Relationships.SessionAttendance.Attended)
+            .Join(db.Relationships.Where(r => r.ClientId == clientId), s => s.RelationshipId, r => r.Id, (s, r) => (Guid?)r.Id)
+            .SingleOrDefaultAsync(ct);
         if (episodeId is not { } id)
             return (await staff.GetAsync(ct), Guid.Empty, Refusal.NotFound("session"));
         var (user, refusal) = await ToChangeAsync(new ClientRecord(clientId, id), "session", whoMayChange, ct);

@@ -17,8 +17,7 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
     public const string WhoMayCreate = "Only the client's own clinician sends check-in links.";
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromDays(7);
 
-    /// <param name="baseUrl">The address the link in an email or text points at.</param>
-    public async Task<ActionResult<CheckIn>> CreateAsync(Guid clientId, CheckInRequest request, string baseUrl, CancellationToken ct = default)
+    public async Task<ActionResult<CheckIn>> CreateAsync(Guid clientId, CheckInRequest request, CancellationToken ct = default)
     {
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayCreate, ct);
         if (refusal is not null)
@@ -47,9 +46,9 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
         audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
         // A link for the device in the room is never sent anywhere.
         if (request.Email && client.Email is not null && !request.Kiosk)
-            delivery.QueueEmail(checkIn, client, user.OrganisationId, baseUrl, reminder: false);
+            delivery.QueueEmail(checkIn, client, user.OrganisationId, reminder: false);
         if (request.Sms && client.Phone is not null && !request.Kiosk)
-            delivery.QueueSms(checkIn, client, user.OrganisationId, baseUrl);
+            delivery.QueueSms(checkIn, client, user.OrganisationId);
         await db.SaveChangesAsync(ct);
         return checkIn;
     }

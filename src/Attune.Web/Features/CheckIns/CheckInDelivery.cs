@@ -13,11 +13,11 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
 {
     public TimeSpan ReminderAfter => TimeSpan.FromHours(Math.Max(1, config.GetValue("CheckIns:ReminderAfterHours", 48)));
 
-    /// <summary>The address links point at when there is no request to take it from (reminders).</summary>
+    /// <summary>The address every link sent to a client points at: the configured public URL, never the request's host.</summary>
     public string PublicUrl => (config["PublicUrl"] ?? config["urls"]?.Split(';')[0] ?? AttuneHost.DefaultUrl).TrimEnd('/');
 
     /// <summary>Adds a text message with the link to the unit of work; the caller saves it with the check-in.</summary>
-    public void QueueSms(CheckIn checkIn, Client client, Guid organisationId, string baseUrl)
+    public void QueueSms(CheckIn checkIn, Client client, Guid organisationId)
     {
         if (client.Phone is null)
             throw new InvalidOperationException("The client has no phone number.");
@@ -27,25 +27,25 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
             Channel = "sms",
             To = client.Phone,
             Subject = "Check-in link",
-            Body = $"Your therapist has asked for a short check-in (about a minute): {LinkUrl(checkIn, baseUrl)}",
+            Body = $"Your therapist has asked for a short check-in (about a minute): {LinkUrl(checkIn)}",
             CreatedAt = clock.GetUtcNow(),
         });
         checkIn.MarkSentToClient(clock.GetUtcNow());
     }
 
-    private string LinkUrl(CheckIn checkIn, string baseUrl) =>
-        $"{baseUrl.TrimEnd('/')}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
+    private string LinkUrl(CheckIn checkIn) =>
+        $"{PublicUrl}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
 
     /// <summary>The clinic's crisis resources as plain text, as every client page shows them.</summary>
     private string CrisisLines() =>
         crisis.Value.Heading + ":\n" + string.Join("\n", crisis.Value.Resources.Select(r => $"- {r.Name}: {r.Detail}"));
 
     /// <summary>Adds the email to the unit of work; the caller saves it with the check-in.</summary>
-    public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, string baseUrl, bool reminder)
+    public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, bool reminder)
     {
         if (client.Email is null)
             throw new InvalidOperationException("The client has no email address.");
-        var url = LinkUrl(checkIn, baseUrl);
+        var url = LinkUrl(checkIn);
         var expires = checkIn.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
         db.Outbox.Add(new OutboxMessage
         {
@@ -75,7 +75,7 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
                                 where r.Id == checkIn.RelationshipId
                                 select new { Client = c, r.OrganisationId }).SingleAsync(ct);
             if (target.Client.Email is null) continue;
-            QueueEmail(checkIn, target.Client, target.OrganisationId, PublicUrl, reminder: true);
+            QueueEmail(checkIn, target.Client, target.OrganisationId, reminder: true);
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.CheckIns;
 
 /// <summary>The urgent alert a risk answer raises, however the answers arrived (a check-in link or the FHIR API).</summary>
-public sealed class RiskAlerts(AttuneDbContext db, InstrumentCatalog catalog, IHttpContextAccessor http)
+public sealed class RiskAlerts(AttuneDbContext db, InstrumentCatalog catalog, CheckInDelivery delivery)
 {
     /// <summary>
     /// An urgent alert, and an email and a text message to the clinician (to the addresses on their staff account),
@@ -20,8 +20,8 @@ public sealed class RiskAlerts(AttuneDbContext db, InstrumentCatalog catalog, IH
         var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, RiskRule.For(response, catalog.Find), now);
         db.Alerts.Add(alert);
         var staff = await db.Users.Where(u => u.ClinicianId == relationship.ClinicianId).Select(u => new { u.Email, u.PhoneNumber }).ToListAsync(ct);
-        var request = http.HttpContext?.Request;
-        var url = request is null ? $"/clients/{relationship.ClientId}" : $"{request.Scheme}://{request.Host}{request.PathBase}/clients/{relationship.ClientId}";
+        // From the configured public URL, never the request's host (a link sent to a person).
+        var url = $"{delivery.PublicUrl}/clients/{relationship.ClientId}";
         foreach (var to in staff.Select(s => s.Email).OfType<string>())
             db.Outbox.Add(new OutboxMessage
             {

@@ -35,8 +35,7 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
             .OfType<string>().Where(scheduler.Available).ToList();
     }
 
-    /// <param name="baseUrl">The address the final check-in's emailed link points at.</param>
-    public async Task<ActionResult<RelationshipEnding>> EndAsync(Guid clientId, EndingInput input, string baseUrl, CancellationToken ct = default)
+    public async Task<ActionResult<RelationshipEnding>> EndAsync(Guid clientId, EndingInput input, CancellationToken ct = default)
     {
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayEnd, ct);
         if (refusal is not null)
@@ -78,7 +77,7 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
             audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
             var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
             if (client.Email is not null)
-                delivery.QueueEmail(checkIn, client, relationship.OrganisationId, baseUrl, reminder: false);
+                delivery.QueueEmail(checkIn, client, relationship.OrganisationId, reminder: false);
         }
         return await SaveOnceAsync(ending, ct);
     }

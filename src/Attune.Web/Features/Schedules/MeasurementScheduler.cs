@@ -60,9 +60,9 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
                 db.CheckIns.Add(checkIn);
                 audit.System(relationship.OrganisationId, "create", "CheckIn", checkIn.Id, client.Id);
                 if (client.Email is not null)
-                    delivery.QueueEmail(checkIn, client, relationship.OrganisationId, delivery.PublicUrl, reminder: false);
+                    delivery.QueueEmail(checkIn, client, relationship.OrganisationId, reminder: false);
                 else if (client.Phone is not null)
-                    delivery.QueueSms(checkIn, client, relationship.OrganisationId, delivery.PublicUrl);
+                    delivery.QueueSms(checkIn, client, relationship.OrganisationId);
             }
             try
             {
