@@ -33,6 +33,12 @@ public static class TextLimits
     /// <summary>A clinician's reflection on a session.</summary>
     public const int Reflection = 2000;
 
+    /// <summary>Why an admin opened a client's session notes under break-glass access (at least <see cref="BreakGlassReasonMin"/>).</summary>
+    public const int BreakGlassReason = 1000;
+
+    /// <summary>The shortest break-glass reason: a sentence, not a word.</summary>
+    public const int BreakGlassReasonMin = 20;
+
     /// <summary>
     /// Checks a required or optional text: trimmed, then within the limit. Returns the trimmed text (null for an empty
     /// optional one), or the message that says what is wrong.

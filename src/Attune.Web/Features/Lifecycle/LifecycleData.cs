@@ -2,7 +2,10 @@ using Attune.Core.Endings;
 using Attune.Core.Goals;
 using Attune.Core.Instruments;
 using Attune.Core.Relationships;
+using Attune.Core.CheckIns;
+using Attune.Core.Clinic;
 using Attune.Data;
+using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,11 +14,14 @@ namespace Attune.Web.Features.Lifecycle;
 /// <summary>One episode of a client's care, for the list of episodes on the client's pages.</summary>
 public sealed record EpisodeView(TherapeuticRelationship Relationship, string ClinicianName, RelationshipEnding? Ending);
 
+/// <summary>An intake record with its free text (when read) and the client's latest fit-check answer.</summary>
+public sealed record IntakeView(IntakeRecord? Record, FitCheckResult? Fit, string? Concerns, string? ImpressionNote, string? FitDiscussion);
+
 /// <summary>
 /// What the lifecycle pages read: a relationship's closing facts, the client's episodes (history stays visible across
 /// re-engagement and referral), and when the last contact was. Settings under "Lifecycle".
 /// </summary>
-public sealed class LifecycleData(AttuneDbContext db, InstrumentCatalog catalog, FreeTextProtector protector, IConfiguration config)
+public sealed class LifecycleData(AttuneDbContext db, InstrumentCatalog catalog, FreeTextProtector protector, AuditTrail audit, IConfiguration config)
 {
     public const int MaxText = Core.TextLimits.LifecycleText;
 
@@ -60,6 +66,29 @@ public sealed class LifecycleData(AttuneDbContext db, InstrumentCatalog catalog,
     }
 
     public string? Read(string? protectedText) => protector.Unprotect(protectedText);
+
+    /// <summary>The client's name as the pages show it (the caller has already been allowed to see the client).</summary>
+    public Task<string> ClientNameAsync(Guid clientId, CancellationToken ct = default) =>
+        db.Clients.Where(c => c.Id == clientId).Select(c => c.DisplayName).SingleAsync(ct);
+
+    /// <summary>The clinicians of the organisation a client can be referred to: everyone but the current clinician.</summary>
+    public Task<List<Clinician>> ColleaguesAsync(Guid organisationId, Guid currentClinicianId, CancellationToken ct = default) =>
+        db.Clinicians.AsNoTracking().Where(c => c.OrganisationId == organisationId && c.Id != currentClinicianId).OrderBy(c => c.DisplayName).ToListAsync(ct);
+
+    /// <summary>
+    /// The relationship's intake record and the client's latest fit check; with <paramref name="readText"/>, the
+    /// record's free text decrypted, and the read audited.
+    /// </summary>
+    public async Task<IntakeView> IntakeAsync(StaffUser user, TherapeuticRelationship r, bool readText, CancellationToken ct = default)
+    {
+        var record = await db.Intakes.AsNoTracking().SingleOrDefaultAsync(i => i.RelationshipId == r.Id, ct);
+        var fit = FitCheck.Latest(await db.Responses.Where(x => x.RelationshipId == r.Id && x.Instrument == FitCheck.InstrumentId).AsNoTracking().ToListAsync(ct));
+        if (record is null || !readText)
+            return new IntakeView(record, fit, null, null, null);
+        var view = new IntakeView(record, fit, Read(record.ProtectedConcerns), Read(record.ProtectedImpressionNote), Read(record.ProtectedFitDiscussion));
+        await audit.ReadAsync(user, "IntakeRecord", record.Id, r.ClientId, ct);
+        return view;
+    }
 
     public string? Protect(string? text) => protector.Protect(text);
 }

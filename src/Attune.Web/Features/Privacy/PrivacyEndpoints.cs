@@ -5,7 +5,7 @@ namespace Attune.Web.Features.Privacy;
 public static class PrivacyEndpoints
 {
     /// <summary>Answering privacy requests.</summary>
-    public static IServiceCollection AddPrivacy(this IServiceCollection services) => services.AddScoped<PrivacyActions>();
+    public static IServiceCollection AddPrivacy(this IServiceCollection services) => services.AddScoped<PrivacyActions>().AddScoped<PrivacyQuery>();
 
     public static void MapPrivacyEndpoints(this IEndpointRouteBuilder app)
     {

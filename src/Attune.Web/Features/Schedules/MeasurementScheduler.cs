@@ -26,11 +26,12 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
     public bool Available(string instrument) => catalog.Find(instrument) is { ItemTextMissing: false };
 
     /// <summary>The plan in force for one relationship: the clinic's default with the relationship's own choices over it.</summary>
-    public async Task<MeasurementPlan> PlanForAsync(TherapeuticRelationship relationship, CancellationToken ct = default)
-    {
-        var clinic = await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.Measures).SingleAsync(ct);
-        return clinic.With(relationship.Measures);
-    }
+    public async Task<MeasurementPlan> PlanForAsync(TherapeuticRelationship relationship, CancellationToken ct = default) =>
+        (await ClinicPlanAsync(relationship.OrganisationId, ct)).With(relationship.Measures);
+
+    /// <summary>The clinic's default plan.</summary>
+    public Task<MeasurementPlan> ClinicPlanAsync(Guid organisationId, CancellationToken ct = default) =>
+        db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Measures).SingleAsync(ct);
 
     /// <summary>Makes every due check-in (for one relationship, or all); returns how many were made.</summary>
     public async Task<int> RunAsync(Guid? relationshipId = null, CancellationToken ct = default)

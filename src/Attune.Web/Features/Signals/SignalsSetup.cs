@@ -8,5 +8,6 @@ public static class SignalsSetup
         .AddScoped<ExpectedResponses>()
         .AddScoped<AlertActions>()
         .AddScoped<AlertQuery>()
-        .AddScoped<SignalSettingsActions>();
+        .AddScoped<SignalSettingsActions>()
+        .AddScoped<SignalReportQuery>();
 }
