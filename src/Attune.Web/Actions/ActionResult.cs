@@ -14,13 +14,23 @@ public enum Outcome
     Conflict,
 }
 
+/// <summary>One thing wrong with what was sent: the field, and what is wrong with it.</summary>
+public sealed record FieldProblem(string Field, string Message);
+
 /// <summary>Why an action changed nothing, in words safe to show the person who asked (no clinical text).</summary>
 public sealed record Refusal(Outcome Outcome, string Message, string? Field = null)
 {
+    /// <summary>For an invalid input, everything wrong with it (the first is <see cref="Field"/> and <see cref="Message"/>).</summary>
+    public IReadOnlyList<FieldProblem> Problems { get; private init; } = Field is null ? [] : [new FieldProblem(Field, Message)];
+
     public static Refusal NotFound(string what) => new(Outcome.NotFound, $"There is no such {what}, or it is not yours to see.");
     public static Refusal Forbidden(string message) => new(Outcome.Forbidden, message);
     public static Refusal Invalid(string field, string message) => new(Outcome.Invalid, message, field);
     public static Refusal Conflict(string reason) => new(Outcome.Conflict, reason);
+
+    /// <summary>An input with several things wrong, told all at once (for a system sending a whole resource).</summary>
+    public static Refusal Invalid(IReadOnlyList<FieldProblem> problems) =>
+        new(Outcome.Invalid, problems[0].Message, problems[0].Field) { Problems = problems };
 
     /// <summary>A domain rule said no: about a field it names, the input is invalid; otherwise the record's state conflicts.</summary>
     public static Refusal From(Core.DomainRuleException e) => e.Field is { } field ? Invalid(field, e.Message) : Conflict(e.Message);

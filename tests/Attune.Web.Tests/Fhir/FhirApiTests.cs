@@ -192,6 +192,12 @@ public class FhirApiTests
         Assert.Contains(unknown.Issue, i => i.Expression.Contains("QuestionnaireResponse.questionnaire"));
         var stranger = await Refused(HttpStatusCode.UnprocessableEntity, ApiSystem.Phq9(Guid.NewGuid(), scale, 1, 1, 1, 1, 1, 1, 1, 1, 0));
         Assert.Contains(stranger.Issue, i => i.Expression.Contains("QuestionnaireResponse.subject"));
+        // Everything the action finds wrong comes back at once, each issue at its place in the resource.
+        var several = await Refused(HttpStatusCode.UnprocessableEntity, ApiSystem.Phq9(alex, scale, 1, 1, 1, 1, 1, 1, 1, 1, 0)
+            .Replace("\"status\":\"completed\"", "\"status\":\"in-progress\",\"authored\":\"2999-01-01T00:00:00Z\",\"encounter\":{\"reference\":\"Encounter/" + Guid.NewGuid() + "\"}"));
+        Assert.Equal(["QuestionnaireResponse.status", "QuestionnaireResponse.encounter", "QuestionnaireResponse.authored"],
+            several.Issue.Select(i => i.Expression.Single()).ToArray());
+        Assert.All(several.Issue, i => Assert.Equal(OperationOutcome.IssueType.Processing, i.Code));
         await using (var db = app.CreateDbContext())
             Assert.Equal(responsesBefore, await db.Responses.CountAsync(ct));
 

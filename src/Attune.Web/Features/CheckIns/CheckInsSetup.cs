@@ -7,6 +7,7 @@ public static class CheckInsSetup
         .AddSingleton<CheckInLinks>()
         .AddScoped<CheckInActions>()
         .AddScoped<CheckInSubmission>()
+        .AddScoped<ReceivedResponseActions>()
         .AddScoped<RiskAlerts>()
         .AddScoped<ResponseRecording>()
         .AddScoped<CheckInDelivery>()

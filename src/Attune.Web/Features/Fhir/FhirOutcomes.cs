@@ -23,6 +23,27 @@ public static class FhirOutcomes
     public static IResult NotFound(string type, string id) =>
         Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"{type}/{id} is not known, or is not yours to see.");
 
+    /// <summary>
+    /// An action's refusal, mapped once for FHIR: not found 404, forbidden 403, conflict 409, and an invalid input 422
+    /// with one issue per problem, each pointing at its place in the resource (<paramref name="expression"/> maps the
+    /// action's field names to FHIRPath).
+    /// </summary>
+    public static IResult Refused(Actions.Refusal refusal, Func<string, string> expression) => refusal.Outcome switch
+    {
+        Actions.Outcome.NotFound => Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, refusal.Message),
+        Actions.Outcome.Forbidden => Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, refusal.Message),
+        Actions.Outcome.Conflict => Error(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict, refusal.Message),
+        _ => Outcome(StatusCodes.Status422UnprocessableEntity, new OperationOutcome
+        {
+            Issue = (refusal.Problems.Count > 0 ? refusal.Problems : [new Actions.FieldProblem("", refusal.Message)])
+                .Select(p => new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Processing, Diagnostics = p.Message,
+                    Expression = p.Field == "" ? [] : [expression(p.Field)],
+                }).ToList(),
+        }),
+    };
+
     public static IResult Invalid(string diagnostics, params string[] expressions) =>
         Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, diagnostics, expressions);
 

@@ -4,28 +4,31 @@ using Attune.Core.CheckIns;
 using Attune.Core.Fhir;
 using Attune.Core.Instruments;
 using Attune.Core.Scoring;
-using Attune.Data;
-using Attune.Web.Features.Audit;
+using Attune.Web.Actions;
 using Attune.Web.Features.CheckIns;
 using Attune.Web.Features.Crisis;
-using Attune.Web.Features.Security;
-using Attune.Web.Features.Signals;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Attune.Web.Features.Fhir;
 
 /// <summary>
-/// <c>POST /fhir/QuestionnaireResponse</c>: a completed measure from another system (a kiosk, a patient portal, an EHR),
-/// scored on arrival exactly as a check-in screen is, stored in the client's open episode with the acting clinician, and
-/// run through the same signals (a risk answer raises the urgent alert and notifies the clinician at once).
+/// <c>POST /fhir/QuestionnaireResponse</c>: a completed measure from another system (a kiosk, a patient portal, an EHR).
+/// This channel reads the resource into Attune's answers and writes the created resource back; recording it (who may,
+/// scoring, storing, signals) is <see cref="ReceivedResponseActions"/>. Refusals come back as an OperationOutcome.
 /// </summary>
-public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff staff, Actions.RecordAuthorization authorization, InstrumentCatalog catalog,
-    TimeProvider clock, AuditTrail audit, ResponseRecording recording, IOptions<CrisisOptions> crisis)
+public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions, InstrumentCatalog catalog, IOptions<CrisisOptions> crisis)
 {
     private const string Rule = "QuestionnaireResponse";
+
+    /// <summary>Where in the resource each of the action's fields is, as a FHIRPath expression.</summary>
+    private static string Expression(string field) => field switch
+    {
+        "item" => $"{Rule}.item",
+        _ when field.StartsWith("item:", StringComparison.Ordinal) => $"{Rule}.repeat(item).where(linkId='{field[5..]}')",
+        _ => $"{Rule}.{field}",
+    };
 
     public async Task<IResult> CreateAsync(HttpContext http, CancellationToken ct)
     {
@@ -57,82 +60,39 @@ public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff
             return FhirOutcomes.Invalid("The body is not a FHIR R4 resource in JSON: " + Shorten(e.Message));
         }
 
-        var user = await staff.GetAsync(ct);
-        var problems = new List<OperationOutcome.IssueComponent>();
-        void Problem(string text, string expression) => problems.Add(new OperationOutcome.IssueComponent
-        {
-            Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Processing, Diagnostics = text, Expression = [expression],
-        });
-
-        if (qr.Status != QuestionnaireResponse.QuestionnaireResponseStatus.Completed)
-            Problem("Attune stores completed responses: status must be 'completed'.", $"{Rule}.status");
+        // What the resource says, read into Attune's terms; what it asks of the record is the action's to check.
+        var problems = new List<FieldProblem>();
         var definition = Instrument(qr.Questionnaire);
         if (definition is null)
-            Problem("questionnaire must name one of Attune's Questionnaires (its url, urn:attune:questionnaire:{id}, or Questionnaire/{id}); see GET /fhir/Questionnaire.", $"{Rule}.questionnaire");
-        else if (definition.ItemTextMissing)
-            Problem($"{definition.ShortName}'s licensed item text is not installed at this clinic, so it cannot be recorded here.", $"{Rule}.questionnaire");
-
-        // The subject must be a client in the acting clinician's own open episode: only the treating clinician records.
-        // Asked as every action asks (the resource-based handler); FHIR answers any refusal of the subject alike, 422.
+            problems.Add(new("questionnaire", "questionnaire must name one of Attune's Questionnaires (its url, urn:attune:questionnaire:{id}, or Questionnaire/{id}); see GET /fhir/Questionnaire."));
         var clientId = FhirQuery.ReferenceId(qr.Subject?.Reference, "Patient");
-        Core.Relationships.TherapeuticRelationship? relationship = null;
-        if (clientId is { } subject)
-        {
-            var (_, episodeId, refusal) = await authorization.CurrentEpisodeToChangeAsync(subject, "Only the client's own clinician records their answers.", ct);
-            if (refusal is null)
-                relationship = await db.Relationships.AsNoTracking().SingleOrDefaultAsync(r => r.Id == episodeId && r.ClosedAt == null, ct);
-        }
-        if (relationship is null)
-            Problem("subject must be Patient/{id} of a client in an open episode of care with the clinician this system acts as.", $"{Rule}.subject");
-
+        if (clientId is null)
+            problems.Add(new("subject", "subject must be Patient/{id} of a client in an open episode of care with the clinician this system acts as."));
         Guid? sessionId = null;
-        if (qr.Encounter?.Reference is { } encounterRef && relationship is not null)
-        {
-            sessionId = FhirQuery.ReferenceId(encounterRef, "Encounter");
-            if (sessionId is null || !await db.Sessions.AnyAsync(s => s.Id == sessionId && s.RelationshipId == relationship.Id, ct))
-                Problem("encounter must be Encounter/{id} of a session in the client's open episode.", $"{Rule}.encounter");
-        }
-
-        var now = clock.GetUtcNow();
-        var authored = now;
+        if (qr.Encounter?.Reference is { } encounterRef && (sessionId = FhirQuery.ReferenceId(encounterRef, "Encounter")) is null)
+            problems.Add(new("encounter", "encounter must be Encounter/{id} of a session in the client's open episode."));
+        DateTimeOffset? authored = null;
         if (qr.AuthoredElement is { } authoredElement)
         {
             if (authoredElement.TryToDateTimeOffset(out var at) && authoredElement.Value?.Contains('T') == true)
-                authored = at.ToUniversalTime();
+                authored = at;
             else
-                Problem("authored must be a date and time with a time zone.", $"{Rule}.authored");
-            if (authored > now.AddMinutes(5))
-                Problem("authored cannot be in the future.", $"{Rule}.authored");
+                problems.Add(new("authored", "authored must be a date and time with a time zone."));
         }
-
         var answers = new Dictionary<string, decimal?>();
         var texts = new Dictionary<string, string>();
         if (definition is not null)
-            ReadAnswers(definition, qr.Item, "QuestionnaireResponse", answers, texts, Problem);
-        ScoreResult? result = null;
-        if (definition is not null && problems.Count == 0)
-        {
-            var outcome = InstrumentScorer.Score(definition, answers);
-            foreach (var error in outcome.Errors)
-                Problem(error.Message, error.ItemId is null ? $"{Rule}.item" : $"{Rule}.repeat(item).where(linkId='{error.ItemId}')");
-            result = outcome.Result;
-        }
-        if (problems.Count > 0 || result is null || relationship is null)
-            return FhirOutcomes.Outcome(StatusCodes.Status422UnprocessableEntity, new OperationOutcome { Issue = problems });
+            ReadAnswers(definition, qr.Item, answers, texts, problems);
+        if (problems.Count > 0)
+            return FhirOutcomes.Refused(Refusal.Invalid(problems), Expression);
 
-        var response = new InstrumentResponse(relationship.Id, null, sessionId, answers, result, authored);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            db.Responses.Add(response);
-            audit.Staff(user, "create", "InstrumentResponse", response.Id, relationship.ClientId);
-            await recording.StageAsync(relationship, response, wasRisk: false, texts, now,
-                (action, type, id) => audit.Staff(user, action, type, id, relationship.ClientId), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        await recording.EvaluateSignalsAsync(relationship.Id, ct);
+        var recorded = await actions.RecordAsync(new ReceivedResponse(clientId!.Value, definition!,
+            qr.Status == QuestionnaireResponse.QuestionnaireResponseStatus.Completed, sessionId, authored, answers, texts), ct);
+        if (recorded.Refusal is { } refused)
+            return FhirOutcomes.Refused(refused, Expression);
+        var response = recorded.Value!;
 
-        var created = FhirResources.Response(response, relationship.ClientId, definition, completed: true, texts, FhirResources.Relative);
+        var created = FhirResources.Response(response, clientId.Value, definition, completed: true, texts, FhirResources.Relative);
         var version = FhirEndpoints.Stamp(created);
         var location = $"{FhirEndpoints.BaseUrl(http.Request)}/QuestionnaireResponse/{created.Id}/_history/{version}";
         http.Response.Headers.Location = location;
@@ -178,14 +138,15 @@ public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff
     }
 
     /// <summary>Every answered item, nested or not (the stem group is optional), turned into Attune's numeric answers and texts.</summary>
-    private static void ReadAnswers(InstrumentDefinition d, IEnumerable<QuestionnaireResponse.ItemComponent> items, string path,
-        Dictionary<string, decimal?> answers, Dictionary<string, string> texts, Action<string, string> problem)
+    private static void ReadAnswers(InstrumentDefinition d, IEnumerable<QuestionnaireResponse.ItemComponent> items,
+        Dictionary<string, decimal?> answers, Dictionary<string, string> texts, List<FieldProblem> problems)
     {
         foreach (var item in items)
         {
-            var at = $"{Rule}.repeat(item).where(linkId='{item.LinkId}')";
+            var at = $"item:{item.LinkId}";
+            void problem(string text, string field) => problems.Add(new FieldProblem(field, text));
             if (item.Item.Count > 0)
-                ReadAnswers(d, item.Item, path, answers, texts, problem);
+                ReadAnswers(d, item.Item, answers, texts, problems);
             if (item.Answer.Count == 0)
                 continue;
             var definitionItem = item.LinkId is null ? null : d.FindItem(item.LinkId);
@@ -203,9 +164,7 @@ public sealed class QuestionnaireResponseIntake(AttuneDbContext db, CurrentStaff
             switch (definitionItem.Kind, value)
             {
                 case (ItemKind.Text, FhirString text):
-                    if ((text.Value?.Length ?? 0) > (definitionItem.MaxLength ?? 2000))
-                        problem($"Keep this answer to {definitionItem.MaxLength ?? 2000} characters.", at);
-                    else if (!string.IsNullOrWhiteSpace(text.Value))
+                    if (!string.IsNullOrWhiteSpace(text.Value))
                         texts[definitionItem.Id] = text.Value!.Trim();
                     break;
                 case (ItemKind.Choice, Coding coding):

@@ -81,7 +81,10 @@ public static class RestApi
         result.Refusal switch
         {
             null => TypedResults.Ok(map(result.Value!)),
-            { Outcome: Actions.Outcome.Invalid, Field: var field } r => Invalid(field ?? "body", r.Message),
+            { Outcome: Actions.Outcome.Invalid } r => TypedResults.ValidationProblem(
+                r.Problems.Count == 0 ? new Dictionary<string, string[]> { ["body"] = [r.Message] }
+                    : r.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+                title: "The request is not valid"),
             { Outcome: Actions.Outcome.NotFound } r => TypedResults.Problem(r.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
             { Outcome: Actions.Outcome.Forbidden } r => TypedResults.Problem(r.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed"),
             var r => Conflict(r.Message),
