@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Attune.Core.CheckIns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Attune.Web.Time;
 
 namespace Attune.Web.Tests.Infrastructure;
 
@@ -38,7 +39,7 @@ public static partial class Slice
     /// <summary>Records an attended session that started two hours ago (so it has ended) and returns its id.</summary>
     public static async Task<Guid> RecordEndedSessionAsync(AttuneFactory app, StaffClient staff, Guid clientId)
     {
-        var local = app.Services.GetRequiredService<Attune.Web.Features.Security.ClinicClock>().ToLocal(app.Clock.GetUtcNow().AddHours(-2));
+        var local = app.Services.GetRequiredService<Attune.Web.Time.ClinicClock>().ToLocal(app.Clock.GetUtcNow().AddHours(-2));
         await RecordSessionAsync(staff, clientId, local.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
         await using var db = app.CreateDbContext();
         return await db.Sessions.Where(s => db.Relationships.Any(r => r.Id == s.RelationshipId && r.ClientId == clientId))

@@ -8,6 +8,7 @@ using Attune.Web.Actions;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.Schedules;
 using Attune.Web.Features.Security;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Clients;
 

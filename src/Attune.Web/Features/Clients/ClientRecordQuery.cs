@@ -13,6 +13,7 @@ using Attune.Web.Features.Lifecycle;
 using Attune.Web.Features.Progress;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Clients;
 

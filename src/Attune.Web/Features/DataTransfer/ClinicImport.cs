@@ -13,6 +13,7 @@ using Attune.Web.Features.Security;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.DataTransfer;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Attune.Web.Features.Security;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.DataTransfer;
 

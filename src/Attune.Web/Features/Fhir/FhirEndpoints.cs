@@ -3,6 +3,7 @@ using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Security;
 using Hl7.Fhir.Model;
 using OpenIddict.Abstractions;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Fhir;
 

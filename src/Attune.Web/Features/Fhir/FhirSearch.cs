@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.WebUtilities;
 using Expr = System.Linq.Expressions.Expression;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Fhir;
 

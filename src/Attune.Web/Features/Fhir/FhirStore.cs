@@ -7,6 +7,7 @@ using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Fhir;
 

@@ -10,6 +10,7 @@ using Attune.Web.Forms;
 using Attune.Web.Features.Schedules;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Lifecycle;
 

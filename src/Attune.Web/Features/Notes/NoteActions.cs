@@ -5,6 +5,7 @@ using Attune.Web.Actions;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Notes;
 

@@ -7,6 +7,7 @@ using Attune.Web.Forms;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Reflections;
 

@@ -1,5 +1,6 @@
 using Attune.Web.Actions;
 using Microsoft.AspNetCore.Authorization;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Security;
 

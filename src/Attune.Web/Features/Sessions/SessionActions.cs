@@ -8,6 +8,7 @@ using Attune.Web.Features.Schedules;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Sessions;
 

@@ -6,6 +6,7 @@ using Attune.Web.Features.Audit;
 using Attune.Web.Forms;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Signals;
 

@@ -3,6 +3,7 @@ using Attune.Data;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
+using Attune.Web.Time;
 
 namespace Attune.Web.Features.Signals;
 

@@ -1,4 +1,4 @@
-namespace Attune.Web.Features.Security;
+namespace Attune.Web.Time;
 
 /// <summary>The clinic's wall clock: times are stored in UTC and shown and entered in the clinic's time zone (Clinic:TimeZone).</summary>
 public sealed class ClinicClock
