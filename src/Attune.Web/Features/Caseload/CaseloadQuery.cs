@@ -4,6 +4,7 @@ using Attune.Core.Instruments;
 using Attune.Core.Relationships;
 using Attune.Core.Signals;
 using Attune.Data;
+using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
 using Microsoft.EntityFrameworkCore;
@@ -40,14 +41,22 @@ public sealed record CaseloadRow(
 /// The caseload in a fixed number of queries, whatever its size: relationships with sessions, then scores, alerts,
 /// check-ins and goals for all of them at once (only the columns needed), joined in memory.
 /// </summary>
-public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, InstrumentCatalog catalog, ClinicClock clock, ExpectedResponses expected)
+public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, InstrumentCatalog catalog, ClinicClock clock, ExpectedResponses expected, AuditTrail audit)
 {
     /// <summary>Check-ins that expired unanswered in this window count as not completed; older ones are history.</summary>
     public static readonly TimeSpan MissedWithin = TimeSpan.FromDays(30);
 
+    /// <summary>The caller's open caseload (none for staff who are not clinicians); the view is audited.</summary>
     public async Task<IReadOnlyList<CaseloadRow>> ForAsync(StaffUser user, CancellationToken ct = default)
     {
-        if (user.ClinicianId is null) return [];
+        var rows = user.ClinicianId is null ? [] : await RowsAsync(user, ct);
+        audit.Staff(user, "read", "Caseload", null);
+        await db.SaveChangesAsync(ct);
+        return rows;
+    }
+
+    private async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)
+    {
         var now = clock.Now;
         var recent = now - MissedWithin;
         var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
