@@ -39,11 +39,15 @@ fi
 export ATTUNE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Pooling=false"
 export ATTUNE_CHROMIUM=${ATTUNE_CHROMIUM:-$(command -v chromium)}
 
-# 3. Build once, then run each suite.
+# 3. Build once, then run each suite (each step says how long it took, to keep the whole run under 7 minutes).
+step=$SECONDS
+took() { echo "   ($((SECONDS - step)) s)"; step=$SECONDS; }
+echo "== build"
 if ! dotnet build Attune.slnx -c Release --nologo -v q >"$results/build.log" 2>&1; then
   grep -E "error|Error" "$results/build.log" | sort -u | head -n 40
   echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1
 fi
+took
 
 passed=0; failed=0; skipped=0
 for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; do
@@ -60,6 +64,7 @@ for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; 
     echo "   $name did not report a result (see .test-results/$name.log)"; failed=$((failed + 1)); continue
   fi
   passed=$((passed + ${s:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${k:-0}))
+  took
 done
 
 # 4. Interop: real FHIR clients (fhir-kit-client, the FHIR R4 JSON schema, NLM's FHIRPath) against the built server.
@@ -78,6 +83,7 @@ else
     passed=$((passed + $(n pass))); failed=$((failed + $(n fail) + $(n cancelled))); skipped=$((skipped + $(n skipped)))
   fi
 fi
+took
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
