@@ -59,6 +59,7 @@ public static class AccountSetup
             o.Events.OnRedirectToAccessDenied = c => Challenge(c, StatusCodes.Status403Forbidden);
         });
         services.AddScoped<StaffInvitations>();
+        services.AddScoped<SecondFactorActions>();
         // Invitation (set-password) links last a week.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromDays(7));
         return services;
