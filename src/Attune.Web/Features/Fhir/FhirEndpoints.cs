@@ -31,7 +31,9 @@ public static class FhirEndpoints
         }
         fhir.MapPost("/QuestionnaireResponse", (HttpContext http, QuestionnaireResponseIntake intake, CancellationToken ct) => intake.CreateAsync(http, ct))
             .AddEndpointFilter(Scope("QuestionnaireResponse", write: true)).WithName("FhirQuestionnaireResponseCreate");
-        fhir.MapFallback("{**rest}", Unsupported).WithName("FhirUnsupported");
+        // A fallback (any method, tried last), written as Map with the last order: with the request delegate generator,
+        // MapFallback(pattern, handler) came out as the route {*path:nonfile} (EndpointAccessTests saw it).
+        fhir.Map("{**rest}", Unsupported).WithOrder(int.MaxValue).WithName("FhirUnsupported");
     }
 
     /// <summary>Anything else under /fhir: 404 for a type Attune does not serve, 405 for an interaction it does not offer.</summary>
