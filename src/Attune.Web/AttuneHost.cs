@@ -132,9 +132,11 @@ public static class AttuneHost
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'";
             await next();
         });
+        // Limits first: OpenIddict checks a system's client secret inside authentication, so a limiter after it would
+        // never see a guess at /connect/token. The limits are per address and read no identity.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSecondFactorGate();
-        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseMiddleware<Features.Clients.ClientRecordGuard>();

@@ -10,7 +10,7 @@ public class RateLimitTests
     {
         await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string>
         {
-            ["RateLimits:ClientLinksPerMinute"] = "5", ["RateLimits:SignInPerMinute"] = "3",
+            ["RateLimits:ClientLinksPerMinute"] = "5", ["RateLimits:SignInPerMinute"] = "3", ["RateLimits:TokenRequestsPerMinute"] = "4",
         });
         var ct = TestContext.Current.CancellationToken;
         var client = StaffClient.Anonymous(app);
@@ -30,6 +30,15 @@ public class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/login", ct)).StatusCode);
         var code = await client.PostAsync("/login/code", new FormUrlEncodedContent([new("Input.Code", "123456")]), ct);
         Assert.Equal(HttpStatusCode.TooManyRequests, code.StatusCode);
+        // Guessing a system's client secret: OpenIddict rejects the credentials during authentication, so the limit must
+        // come first, or every wrong guess is a 401 and none a 429.
+        var registered = await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, Attune.Web.Features.Integrations.ApiScopes.AllFhirRead);
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+            guesses.Add((await ApiSystem.TokenResponseAsync(client, registered.Client.ClientId, $"wrong-secret-{i}")).StatusCode);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], guesses);
+        // The right secret from the same address waits too: the limit is per address, not per guess.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await ApiSystem.TokenResponseAsync(client, registered.Client.ClientId, registered.Secret)).StatusCode);
         // Other pages are not limited by this.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", ct)).StatusCode);
     }
