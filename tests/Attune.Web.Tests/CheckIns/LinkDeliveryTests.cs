@@ -10,6 +10,23 @@ namespace Attune.Web.Tests.CheckIns;
 public class LinkDeliveryTests
 {
     [Theory, AllDatabases]
+    public async Task Links_shown_to_copy_for_the_client_start_with_the_clinics_public_address_never_the_requests_host(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string> { ["PublicUrl"] = "https://attune.clinic.example/" });
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Host Header");
+        await Slice.CreateCheckInAsync(staff, clientId, "connection-check");
+        // A request that names another host, as an attacker (or a misconfigured proxy) would.
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/clients/{clientId}");
+        request.Headers.Host = "attacker.example";
+        var page = WebUtility.HtmlDecode(await (await staff.Http.SendAsync(request, ct)).Content.ReadAsStringAsync(ct));
+        Assert.Contains("https://attune.clinic.example/c/", page);
+        Assert.Contains("https://attune.clinic.example/p/", page);
+        Assert.DoesNotContain("attacker.example", page);
+    }
+
+    [Theory, AllDatabases]
     public async Task The_link_is_emailed_to_the_client_with_one_reminder(string provider)
     {
         await using var app = await AttuneFactory.StartAsync(provider);

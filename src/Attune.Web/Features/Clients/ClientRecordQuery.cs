@@ -58,11 +58,12 @@ public sealed class ClientRecordView
 /// both with the same not-found page.
 /// </summary>
 public sealed class ClientRecordQuery(AttuneDbContext db, CaseloadAccess access, RecordAuthorization authorization, LifecycleData lifecycle,
-    FreeTextProtector protector, InstrumentCatalog catalog, CheckInLinks links, ProgressLinks progressLinks, ClinicClock clock)
+    FreeTextProtector protector, InstrumentCatalog catalog, CheckInLinks links, ProgressLinks progressLinks, ClinicClock clock, CheckInDelivery delivery)
 {
-    /// <param name="baseUri">The address the page was asked at, for the links it shows (to copy, not sent).</param>
-    public async Task<(Client? Client, ClientRecordView? View)> LoadAsync(StaffUser user, Guid clientId, Uri baseUri, CancellationToken ct = default)
+    /// <remarks>The links it shows the clinician to copy go to the client, so they start with the clinic's public address, never the request's.</remarks>
+    public async Task<(Client? Client, ClientRecordView? View)> LoadAsync(StaffUser user, Guid clientId, CancellationToken ct = default)
     {
+        var baseUri = new Uri(delivery.PublicUrl + "/");
         var client = await access.Clients(user).AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientId, ct);
         if (client is null)
             return (null, null);
