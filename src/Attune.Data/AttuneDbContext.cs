@@ -200,6 +200,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             // Two reminder passes at once (two nodes, or a pass and a retry) cannot both send one.
             e.Property(x => x.ReminderSentAt).IsConcurrencyToken();
+            e.Property(x => x.LinkVersion).IsConcurrencyToken();
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => x.RelationshipId);
@@ -301,7 +302,10 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Subject).HasMaxLength(200);
             e.Property(x => x.Body).HasMaxLength(4000);
             e.Property(x => x.LastError).HasMaxLength(200);
+            e.Property(x => x.Kind).HasMaxLength(40);
+            e.Property(x => x.ClaimedBy).HasMaxLength(100);
             e.HasIndex(x => x.SentAt);
+            e.HasIndex(x => x.ClientId);
         });
 
         b.Entity<StaffUser>(e =>

@@ -54,7 +54,23 @@ public sealed class CheckIn
     /// <summary>When the client last saved a screen of answers; the check-in is sent when they confirm the review.</summary>
     public DateTimeOffset? LastSavedAt { get; private set; }
 
+    /// <summary>
+    /// Which link opens the check-in: the link carries the version it was made for, and sending the link again makes a
+    /// new one, so a link copied from an earlier message no longer opens it.
+    /// </summary>
+    public int LinkVersion { get; private set; }
+
     public void MarkSentToClient(DateTimeOffset at) => SentToClientAt ??= at;
+
+    /// <summary>A new link for a check-in still open: the one sent before stops working, and the reminder clock restarts.</summary>
+    public void ReplaceLink(DateTimeOffset at)
+    {
+        if (!IsOpenAt(at))
+            throw new DomainRuleException("This check-in is no longer open; create a new one.");
+        LinkVersion++;
+        SentToClientAt = at;
+        ReminderSentAt = null;
+    }
 
     /// <summary>One screen of answers saved. Refused once the check-in is sent or has expired.</summary>
     public void RecordProgress(DateTimeOffset at)

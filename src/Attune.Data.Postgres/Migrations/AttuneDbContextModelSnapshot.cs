@@ -49,6 +49,10 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("LastSavedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("LinkVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("uuid");
 
@@ -950,8 +954,23 @@ namespace Attune.Data.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(200)
@@ -974,6 +993,8 @@ namespace Attune.Data.Postgres.Migrations
                         .HasColumnType("character varying(254)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("SentAt");
 

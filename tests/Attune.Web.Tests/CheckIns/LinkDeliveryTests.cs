@@ -26,6 +26,76 @@ public class LinkDeliveryTests
         Assert.DoesNotContain("attacker.example", page);
     }
 
+    /// <summary>
+    /// The attack of issue 17: an admin copied a client's live link from the outbox and answered as the client. Now no page
+    /// shows a link once it is sent, the text of a message is gone once it is sent, and "send again" voids the old link.
+    /// </summary>
+    [Fact]
+    public async Task A_sent_link_is_shown_on_no_page_its_text_is_dropped_once_sent_and_sending_again_voids_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var app = await AttuneFactory.StartAsync("sqlite", new Dictionary<string, string>
+        {
+            ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "none", ["Mail:PollSeconds"] = "3600",
+        });
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Kit Outbox", email: "kit@client.example");
+        var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        var posted = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin", new() { ["CheckInInput.Email"] = "true" },
+            [new("CheckInInput.Instruments", "phq-9")]);
+        page = await Slice.FollowAsync(staff, posted);
+        string Token(string body) => Regex.Match(body, @"/c/([^\s""<]+)").Groups[1].Value;
+        string first;
+        await using (var db = app.CreateDbContext())
+            first = Token((await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "kit@client.example", ct)).Body);
+        Assert.NotEmpty(first);
+
+        // The clinician's page says the link went to the client, and does not show it.
+        Assert.DoesNotContain(first, page);
+        Assert.Contains("Send again with a new link", page);
+        // The admin's outbox shows to whom and what, never the message.
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        var outbox = WebUtility.HtmlDecode(await admin.Http.GetStringAsync("/outbox", ct));
+        Assert.Contains("kit@client.example", outbox);
+        Assert.Contains("check-in link", outbox);
+        Assert.DoesNotContain(first, outbox);
+        Assert.DoesNotContain("/c/", outbox);
+        Assert.DoesNotContain("takes about a minute", outbox);
+        // Nor does a clinician's (in any environment: the page asks for the admin role, nothing else).
+        Assert.NotEqual(HttpStatusCode.OK, (await staff.Http.GetAsync("/outbox", ct)).StatusCode);
+
+        // Sent: the message's text, with its link, is gone from the database.
+        Assert.Equal(1, await app.Services.GetRequiredService<Attune.Web.Features.Notifications.OutboxDispatcher>().SendPendingAsync(ct));
+        for (var i = 0; i < 50 && !smtp.Received.Contains(first, StringComparison.Ordinal); i++)
+            await Task.Delay(100, ct);
+        Assert.Contains(first, smtp.Received);
+        await using (var db = app.CreateDbContext())
+            Assert.Equal("", (await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "kit@client.example", ct)).Body);
+        Assert.Equal(HttpStatusCode.OK, (await StaffClient.Anonymous(app).GetAsync($"/c/{first}", ct)).StatusCode);
+
+        // Send again: a new link in a new message; the first opens nothing and says nothing about the answers.
+        var again = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "send-again",
+            new() { ["SendAgainId"] = (await Slice.SingleCheckInAsync(app, clientId)).Id.ToString() });
+        Assert.Contains("Sent again with a new link", await Slice.FollowAsync(staff, again));
+        string second;
+        await using (var db = app.CreateDbContext())
+            second = Token((await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "kit@client.example" && m.SentAt == null, ct)).Body);
+        Assert.NotEqual(first, second);
+        var old = await StaffClient.Anonymous(app).GetAsync($"/c/{first}", ct);
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("This link has been replaced", await old.Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.Gone, (await Slice.SubmitAsync(app, $"/c/{first}", Slice.Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, $"/c/{second}", Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 0))).StatusCode);
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.Contains(await db.AuditEvents.AsNoTracking().ToListAsync(ct), e => e.Action == "send-again" && e.EntityType == "CheckIn");
+            var checkInId = (await Slice.SingleCheckInAsync(app, clientId)).Id;
+            Assert.Equal(8m, (await db.Responses.AsNoTracking().SingleAsync(r => r.CheckInId == checkInId, ct)).Score);
+        }
+    }
+
     [Theory, AllDatabases]
     public async Task The_link_is_emailed_to_the_client_with_one_reminder(string provider)
     {

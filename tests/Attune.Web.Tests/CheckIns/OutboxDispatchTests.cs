@@ -63,4 +63,46 @@ public class OutboxDispatchTests
         Assert.NotNull(message.LastError);
         Assert.Equal(1, await db.Alerts.CountAsync(a => a.Urgent, ct)); // the alert itself is safe in the database
     }
+
+    /// <summary>
+    /// Issue 17: two instances on one database sent every email twice. Now each pass claims its messages with a
+    /// conditional update first; two instances sending at the same moment deliver each message exactly once.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task Two_instances_on_one_database_send_each_message_once(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var smtp = await SmtpSink.StartAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "none", ["Mail:PollSeconds"] = "3600",
+        };
+        await using var one = await AttuneFactory.StartAsync(provider, settings);
+        await using var two = one.StartAnotherInstance();
+        var ids = Enumerable.Range(0, 35).Select(_ => Guid.NewGuid()).ToList();
+        await using (var db = one.CreateDbContext())
+        {
+            var organisation = await db.Organisations.Select(o => o.Id).FirstAsync(ct);
+            var at = one.Clock.GetUtcNow();
+            db.Outbox.AddRange(ids.Select((id, i) => new Attune.Data.OutboxMessage
+            {
+                Id = id, OrganisationId = organisation, To = $"staff{i}@riverside.example", Subject = "Notice", Body = "Sign in to Attune.", CreatedAt = at.AddSeconds(i),
+            }));
+            await db.SaveChangesAsync(ct);
+        }
+
+        var senders = new[] { one, two, one, two }.Select(app => app.Services.GetRequiredService<OutboxDispatcher>()).ToList();
+        var counts = await Task.WhenAll(senders.Select(s => Task.Run(() => s.SendPendingAsync(ct), ct)));
+        Assert.Equal(35, counts.Sum());
+        Assert.Equal(0, await senders[0].SendPendingAsync(ct) + await senders[1].SendPendingAsync(ct));
+
+        for (var i = 0; i < 100 && ids.Any(id => !smtp.Received.Contains($"{id:N}@attune", StringComparison.Ordinal)); i++)
+            await Task.Delay(100, ct);
+        var received = smtp.Received;
+        foreach (var id in ids)
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(received, $"Message-I[dD]: <{id:N}@attune>"));
+        await using (var db = one.CreateDbContext())
+            Assert.Equal(35, await db.Outbox.CountAsync(m => m.SentAt != null && m.Body == "" && m.ClaimedBy == null, ct));
+    }
 }

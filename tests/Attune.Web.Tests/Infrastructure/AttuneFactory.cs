@@ -72,6 +72,17 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>
+    /// Another instance of Attune on this test's database, as a clinic runs two behind a load balancer; its own settings,
+    /// its own clock. Disposing it leaves the database to this one.
+    /// </summary>
+    public AttuneFactory StartAnotherInstance(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var other = new AttuneFactory(_provider, _connection, _sqliteDirectory) { _keepDatabase = true, _settings = settings ?? _settings };
+        _ = other.Services;
+        return other;
+    }
+
     /// <summary>The PostgreSQL server test.sh starts, as a connection string without a database.</summary>
     public static string PostgresServer()
     {

@@ -20,6 +20,7 @@ public sealed class StaffInvitations(UserManager<StaffUser> users, AttuneDbConte
         db.Outbox.Add(new OutboxMessage
         {
             OrganisationId = user.OrganisationId,
+            Kind = OutboxKinds.StaffInvitation,
             To = user.Email!,
             Subject = "Your Attune account",
             Body = $"{clinicName} has made you an account on Attune, the clinic's measurement-based care system.\n\n" +

@@ -1,3 +1,4 @@
+using Attune.Core;
 using Attune.Core.CheckIns;
 using Attune.Core.Instruments;
 using Attune.Data;
@@ -51,6 +52,45 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
         if (request.Sms && client.Phone is not null && !request.Kiosk)
             delivery.QueueSms(checkIn, client, user.OrganisationId);
         await db.SaveChangesAsync(ct);
+        return checkIn;
+    }
+
+    /// <summary>
+    /// Sends a waiting check-in to the client again, by email (else by text), with a new link: the link sent before
+    /// stops working, so a copy of an old message opens nothing.
+    /// </summary>
+    public async Task<ActionResult<CheckIn>> SendAgainAsync(Guid clientId, string? checkInId, CancellationToken ct = default)
+    {
+        var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayCreate, ct);
+        if (refusal is not null)
+            return refusal;
+        if (!Guid.TryParse(checkInId, out var cid)
+            || await db.CheckIns.SingleOrDefaultAsync(c => c.Id == cid && c.RelationshipId == id, ct) is not { } checkIn)
+            return Refusal.NotFound("check-in for this client");
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
+        if (client.Email is null && client.Phone is null)
+            return Refusal.Conflict("The client has no email address or phone number to send the link to.");
+        try
+        {
+            checkIn.ReplaceLink(clock.Now);
+        }
+        catch (DomainRuleException e)
+        {
+            return Refusal.From(e);
+        }
+        audit.Staff(user, "send-again", "CheckIn", checkIn.Id, clientId);
+        if (client.Email is not null)
+            delivery.QueueEmail(checkIn, client, user.OrganisationId, reminder: false);
+        else
+            delivery.QueueSms(checkIn, client, user.OrganisationId);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Refusal.Conflict("The check-in changed while you were sending it (the client may have just answered); reload the page.");
+        }
         return checkIn;
     }
 }

@@ -25,6 +25,8 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
         {
             OrganisationId = organisationId,
             Channel = "sms",
+            Kind = OutboxKinds.CheckInLink,
+            ClientId = client.Id,
             To = client.Phone,
             Subject = "Check-in link",
             Body = $"Your therapist has asked for a short check-in (about a minute): {LinkUrl(checkIn)}",
@@ -34,7 +36,7 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
     }
 
     private string LinkUrl(CheckIn checkIn) =>
-        $"{PublicUrl}{links.PathFor(links.CreateToken(checkIn.Id, checkIn.ExpiresAt))}";
+        $"{PublicUrl}{links.PathFor(checkIn)}";
 
     /// <summary>The clinic's crisis resources as plain text, as every client page shows them.</summary>
     private string CrisisLines() =>
@@ -50,6 +52,8 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
         db.Outbox.Add(new OutboxMessage
         {
             OrganisationId = organisationId,
+            Kind = reminder ? OutboxKinds.CheckInReminder : OutboxKinds.CheckInLink,
+            ClientId = client.Id,
             To = client.Email,
             Subject = reminder ? "Reminder: your check-in" : "Your check-in",
             Body = (reminder ? "A gentle reminder: your" : "Your") +

@@ -23,7 +23,7 @@ public sealed record OpenCheckIn(CheckIn CheckIn, TherapeuticRelationship Relati
     public bool Risk => Saved.Values.Any(r => r.IsRisk);
 }
 
-public enum LinkState { Open, Invalid, Expired, Used }
+public enum LinkState { Open, Invalid, Expired, Used, Replaced }
 
 public sealed record ScreenResult(bool Accepted, bool Closed, bool Risk, IReadOnlyList<AnswerError> Errors);
 
@@ -40,6 +40,9 @@ public sealed class CheckInSubmission(AttuneDbContext db, CheckInLinks links, In
         var checkIn = await db.CheckIns.SingleOrDefaultAsync(c => c.Id == link.Id, ct);
         if (checkIn is null)
             return (LinkState.Invalid, null);
+        // A link sent again is a new link: the one before it opens nothing, and says nothing about the answers.
+        if (link.Version != checkIn.LinkVersion)
+            return (LinkState.Replaced, null);
         if (checkIn.Status == CheckInStatus.Completed)
             return (LinkState.Used, null);
         var now = clock.GetUtcNow();

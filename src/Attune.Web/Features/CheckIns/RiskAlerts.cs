@@ -26,6 +26,8 @@ public sealed class RiskAlerts(AttuneDbContext db, InstrumentCatalog catalog, Ch
             db.Outbox.Add(new OutboxMessage
             {
                 OrganisationId = relationship.OrganisationId,
+                Kind = OutboxKinds.RiskAlert,
+                ClientId = relationship.ClientId,
                 To = to,
                 Subject = "Attune: urgent alert for one of your clients",
                 Body = $"Answers from one of your clients have raised an urgent alert that needs your attention today.\n\nSign in to see it: {url}\n\nThis email holds no clinical details.",
@@ -36,6 +38,8 @@ public sealed class RiskAlerts(AttuneDbContext db, InstrumentCatalog catalog, Ch
             {
                 OrganisationId = relationship.OrganisationId,
                 Channel = "sms",
+                Kind = OutboxKinds.RiskAlert,
+                ClientId = relationship.ClientId,
                 To = to,
                 Subject = "Urgent alert",
                 Body = $"Attune: an urgent alert for one of your clients needs your attention today. Sign in: {url}",

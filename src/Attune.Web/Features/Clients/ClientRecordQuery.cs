@@ -43,7 +43,8 @@ public sealed class ClientRecordView
     public FitCheckResult? Fit => FitCheck.Latest(Responses);
     public bool FitCheckDue => FitCheck.IsDue(Relationship, Responses);
     /// <summary>Open links waiting for the client, newest first, with their address: shown only to the client's own clinician.</summary>
-    public required IReadOnlyList<(CheckIn CheckIn, string Url)> Pending { get; init; }
+    /// <summary>Open check-ins; the link only for one that was never sent (to hand over): a sent link is the client's alone.</summary>
+    public required IReadOnlyList<(CheckIn CheckIn, string? Url)> Pending { get; init; }
     public required IReadOnlyList<CheckIn> Scheduled { get; init; }
     public required IReadOnlyDictionary<Guid, int> Reflections { get; init; }
     public required IReadOnlySet<Guid> NotedSessions { get; init; }
@@ -78,7 +79,7 @@ public sealed class ClientRecordQuery(AttuneDbContext db, CaseloadAccess access,
         var isOwn = await authorization.CanChangeAsync(new ClientRecord(clientId, id));
         var pending = !isOwn ? [] : (await db.CheckIns.Where(c => c.RelationshipId == id && c.Status == CheckInStatus.Pending).AsNoTracking().ToListAsync(ct))
             .Where(c => c.IsOpenAt(now)).OrderByDescending(c => c.CreatedAt)
-            .Select(c => (c, new Uri(baseUri, links.PathFor(links.CreateToken(c.Id, c.ExpiresAt))).ToString())).ToList();
+            .Select(c => (c, c.SentToClientAt is null ? new Uri(baseUri, links.PathFor(c)).ToString() : null)).ToList();
         return (client, new ClientRecordView
         {
             Client = client,

@@ -49,7 +49,7 @@ public sealed class BreakGlassActions(AttuneDbContext db, CurrentStaff staff, Au
         foreach (var email in emails)
             db.Outbox.Add(new OutboxMessage
             {
-                OrganisationId = user.OrganisationId, To = email, CreatedAt = now,
+                OrganisationId = user.OrganisationId, To = email, CreatedAt = now, Kind = OutboxKinds.BreakGlass, ClientId = clientId,
                 Subject = "Break-glass access to session notes",
                 Body = $"{user.DisplayName} opened the session notes of one of your clients under break-glass access on {clock.Format(now)}. The reason and every read are recorded in Attune's audit trail; ask your clinic admin if you have questions.",
             });

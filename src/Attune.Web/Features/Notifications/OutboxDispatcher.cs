@@ -7,9 +7,43 @@ using MimeKit;
 
 namespace Attune.Web.Features.Notifications;
 
-/// <summary>Sends the outbox over SMTP (MailKit) when a mail server is configured. Logs message ids only.</summary>
+/// <summary>
+/// Sends the outbox over SMTP (MailKit) when a mail server is configured, and texts through the <see cref="ISmsSender"/>.
+/// Several instances may share one database: each pass first claims the messages it will send with one conditional
+/// UPDATE (only rows unclaimed or whose claim has lapsed), so a message is sent by one instance once. Logs message ids only.
+/// </summary>
 public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IEnumerable<ISmsSender> smsSenders) : BackgroundService
 {
+    /// <summary>How long a claim holds: an instance that dies mid-pass leaves its messages to another after this.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private const int Batch = 50;
+    /// <summary>Who claims: the machine and process (for whoever reads the table), and a fresh id per pass.</summary>
+    private static string NewClaim() =>
+        $"{(Environment.MachineName.Length > 40 ? Environment.MachineName[..40] : Environment.MachineName)}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Claims up to <see cref="Batch"/> waiting messages of a channel for this pass, oldest first, and loads them. The
+    /// claim is one UPDATE whose WHERE repeats "not sent, not claimed (or the claim lapsed)": of two instances racing for
+    /// a row, the database lets one update it, and the other's WHERE no longer matches.
+    /// </summary>
+    private async Task<List<OutboxMessage>> ClaimAsync(AttuneDbContext db, string channel, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var max = options.Value.MaxAttempts;
+        var candidates = (await db.Outbox.Where(m => m.SentAt == null && m.Attempts < max && m.Channel == channel && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+                .Select(m => new { m.Id, m.CreatedAt }).ToListAsync(ct))
+            .OrderBy(m => m.CreatedAt).Take(Batch).Select(m => m.Id).ToList();
+        if (candidates.Count == 0)
+            return [];
+        var pass = NewClaim();
+        var until = now + Lease;
+        await db.Outbox
+            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedBy, pass).SetProperty(m => m.ClaimedUntil, until), ct);
+        return (await db.Outbox.Where(m => m.ClaimedBy == pass).ToListAsync(ct)).OrderBy(m => m.CreatedAt).ToList();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var mail = options.Value;
@@ -47,14 +81,14 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
             return 0;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
-        var pending = await db.Outbox.Where(m => m.SentAt == null && m.Attempts < options.Value.MaxAttempts && m.Channel == "sms").Take(50).ToListAsync(ct);
+        var pending = await ClaimAsync(db, "sms", ct);
         var sent = 0;
         foreach (var message in pending)
         {
             try
             {
                 await sms.SendAsync(message.To, message.Body, ct);
-                message.SentAt = clock.GetUtcNow();
+                message.MarkSent(clock.GetUtcNow());
                 sent++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -73,8 +107,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
             return 0;
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
-        var pending = (await db.Outbox.Where(m => m.SentAt == null && m.Attempts < mail.MaxAttempts && m.Channel == "email").ToListAsync(ct))
-            .OrderBy(m => m.CreatedAt).Take(50).ToList();
+        var pending = await ClaimAsync(db, "email", ct);
         if (pending.Count == 0)
             return 0;
 
@@ -97,7 +130,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
                     mime.Body = new TextPart("plain") { Text = message.Body };
                     mime.MessageId = $"{message.Id:N}@attune";
                     await smtp.SendAsync(mime, ct);
-                    message.SentAt = clock.GetUtcNow();
+                    message.MarkSent(clock.GetUtcNow());
                     sent++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -124,6 +157,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IOptions<MailO
     private void Fail(OutboxMessage message, Exception e)
     {
         message.Attempts++;
+        // Free for the next pass (of any instance).
+        message.ClaimedBy = null;
+        message.ClaimedUntil = null;
         message.LastError = e.GetType().Name;
         logger.LogWarning("Outbox message {MessageId} not sent ({ErrorType}), attempt {Attempt}", message.Id, e.GetType().Name, message.Attempts);
     }

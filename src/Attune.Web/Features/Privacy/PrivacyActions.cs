@@ -52,9 +52,9 @@ public sealed class PrivacyActions(AttuneDbContext db, CurrentStaff staff, IAuth
         await relationships.ExecuteUpdateAsync(s => s.SetProperty(r => r.PreviousRelationshipId, (Guid?)null), ct);
         await db.Endings.Where(e => ids.Contains(e.RelationshipId)).ExecuteUpdateAsync(s => s.SetProperty(e => e.ReferredToRelationshipId, (Guid?)null), ct);
         await relationships.ExecuteDeleteAsync(ct);
+        // Every message to or about the client: check-in emails hold the client's address, and a link until sent.
         var addresses = new[] { client.Email, client.Phone }.OfType<string>().ToList();
-        if (addresses.Count > 0)
-            await db.Outbox.Where(m => m.OrganisationId == admin.OrganisationId && addresses.Contains(m.To)).ExecuteDeleteAsync(ct);
+        await db.Outbox.Where(m => m.OrganisationId == admin.OrganisationId && (m.ClientId == clientId || addresses.Contains(m.To))).ExecuteDeleteAsync(ct);
         await db.Clients.Where(c => c.Id == clientId).ExecuteDeleteAsync(ct);
         audit.Staff(admin, "erase", "Client", clientId, clientId);
         await db.SaveChangesAsync(ct);
