@@ -22,7 +22,8 @@ public static class DatabaseSetup
         switch (provider)
         {
             case Sqlite:
-                o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite"));
+                o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite"))
+                    .AddInterceptors(DeletedData.SecureDelete.Instance);
                 break;
             case Postgres:
                 o.UseNpgsql(connection, x => x.MigrationsAssembly("Attune.Data.Postgres"));
@@ -40,15 +41,27 @@ public static class DatabaseSetup
         if (provider != Sqlite)
             throw new InvalidOperationException("ConnectionStrings:Attune is required for PostgreSQL.");
         var directory = Path.Combine(env.ContentRootPath, config["Database:DataDirectory"] ?? "data");
-        Directory.CreateDirectory(directory);
+        PrivateFiles.EnsureFolder(directory);
         return $"Data Source={Path.Combine(directory, "attune.db")}";
     }
 
-    /// <summary>Applies migrations; on SQLite also turns on WAL so a crash cannot lose acknowledged writes.</summary>
+    /// <summary>
+    /// Applies migrations; on SQLite first makes the database file private (0600, which its -wal and -shm files then
+    /// take) and turns on WAL so a crash cannot lose acknowledged writes.
+    /// </summary>
     public static async Task MigrateAsync(AttuneDbContext db, CancellationToken ct = default)
     {
         if (db.Database.IsSqlite())
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            if (!string.IsNullOrEmpty(file) && file != ":memory:" && !file.StartsWith("file:", StringComparison.Ordinal))
+            {
+                PrivateFiles.Ensure(Path.GetFullPath(file));
+                foreach (var suffix in new[] { "-wal", "-shm" })
+                    PrivateFiles.Restrict(Path.GetFullPath(file) + suffix);
+            }
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
         var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
         if (applied.Count > 0 && !applied.Intersect(db.Database.GetMigrations()).Any())
             throw new InvalidOperationException(

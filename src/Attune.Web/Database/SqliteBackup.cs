@@ -28,6 +28,8 @@ public static class SqliteBackup
         // Written beside the target and renamed only once checked, so a half-written file never looks like a backup.
         var partial = target + ".partial";
         File.Delete(partial);
+        // VACUUM INTO fills an empty file: made first, private, so the copy is never readable by others.
+        PrivateFiles.Ensure(partial);
         await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
         {
             await connection.OpenAsync(ct);
@@ -71,6 +73,7 @@ public static class SqliteBackup
                     File.Move(target + suffix, setAside + suffix);
         }
         File.Copy(from, target);
+        PrivateFiles.Restrict(target);
         return report with { File = target, SetAside = setAside };
     }
 

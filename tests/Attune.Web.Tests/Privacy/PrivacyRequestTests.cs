@@ -150,12 +150,79 @@ public class PrivacyRequestTests
         }
         var (exit, output, _) = await CommandLine.RunAsync(["audit", "verify", .. app.DatabaseArguments]);
         Assert.True(exit == 0, output);
+        if (provider == "postgres")
+        {
+            // The erasure's tables were vacuumed after it, so their dead rows are pruned from the pages.
+            await using var db = app.CreateDbContext();
+            var vacuumed = await db.Database.SqlQueryRaw<DateTime?>("SELECT last_vacuum AS \"Value\" FROM pg_stat_user_tables WHERE relname = 'Clients'").SingleAsync(ct);
+            Assert.NotNull(vacuumed);
+        }
 
         // The client is gone from every page.
         Assert.Equal(HttpStatusCode.NotFound, (await staff.Http.GetAsync($"/clients/{clientId}", ct)).StatusCode);
         Assert.DoesNotContain("Erin Erase", await staff.Http.GetStringAsync("/", ct));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync(path, ct)).StatusCode);
         Assert.Contains("Kim Kept", await staff.Http.GetStringAsync("/", ct));
+    }
+
+    /// <summary>
+    /// Issue 17: after "Erase" and a checkpoint, grep still found the client's name, email, phone, the check-in email
+    /// with its link and the PHQ-9 answers in the SQLite file. Now every value stored about the client is first found in
+    /// the database file or its log, and after the erasure in neither.
+    /// </summary>
+    [Fact]
+    public async Task Erasure_leaves_no_value_stored_about_the_client_in_the_database_file_or_its_log()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Zephyrine Quill", email: "zephyrine.quill@example.org", phone: "+15550107733");
+        var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin", new() { ["CheckInInput.Email"] = "true" },
+            [new("CheckInInput.Instruments", "connection-check"), new("CheckInInput.Instruments", "phq-9")]));
+        var values = new List<string> { "Zephyrine Quill", "zephyrine.quill@example.org", "+15550107733" };
+        string file;
+        await using (var db = app.CreateDbContext())
+        {
+            file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var body = (await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "zephyrine.quill@example.org", ct)).Body;
+            var link = System.Text.RegularExpressions.Regex.Match(body, @"/c/\S+").Value;
+            values.Add(link);
+            Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, new(Slice.ConnectionCheck(note: "Quillfeather-words-only-here")) { ["connection-check/heard"] = "3", ["connection-check/seen"] = "9", ["connection-check/room"] = "4", ["phq-9/1"] = "2", ["phq-9/2"] = "1", ["phq-9/3"] = "1", ["phq-9/4"] = "0", ["phq-9/5"] = "0", ["phq-9/6"] = "1", ["phq-9/7"] = "0", ["phq-9/8"] = "0", ["phq-9/9"] = "3" })).StatusCode);
+        }
+        await using (var db = app.CreateDbContext())
+        {
+            // What the database holds about the client, as stored: the answers as their JSON text, the sealed free text.
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT r.\"Answers\", coalesce(r.\"ProtectedText\", '') FROM \"Responses\" r JOIN \"Relationships\" e ON e.\"Id\" = r.\"RelationshipId\" WHERE e.\"ClientId\" = $id";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "$id";
+            parameter.Value = clientId.ToString().ToUpperInvariant();
+            command.Parameters.Add(parameter);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                values.AddRange(new[] { reader.GetString(0), reader.GetString(1) }.Where(v => v.Length > 0));
+            Assert.Contains(values, v => v.Contains("\"9\":3", StringComparison.Ordinal)); // item 9 answered "nearly every day"
+            Assert.True(await db.Alerts.AnyAsync(a => a.Urgent, ct));
+        }
+        Assert.True(values.Count >= 7, string.Join(" | ", values));
+
+        byte[] Files() => [.. File.ReadAllBytes(file), .. File.Exists(file + "-wal") ? File.ReadAllBytes(file + "-wal") : []];
+        bool Held(byte[] bytes, string value) => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(value)) >= 0;
+        var before = Files();
+        Assert.All(values, v => Assert.True(Held(before, v), $"not in the files before erasure: {v}"));
+
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        var erased = await admin.PostFormAsync($"/admin/privacy/{clientId}", "erase", new() { ["Confirm"] = "Zephyrine Quill" });
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+
+        var after = Files();
+        Assert.All(values, v => Assert.False(Held(after, v), $"still in the files after erasure: {v}"));
+        // The database is whole, and its audit trail verifies.
+        await using (var db = app.CreateDbContext())
+            Assert.True((await AuditChain.VerifyAsync(db, ct: ct)).Intact);
     }
 
     /// <summary>Rows held on the client, table by table, found through the client's episodes.</summary>

@@ -1,5 +1,6 @@
 using Attune.Data;
 using Attune.Web.Actions;
+using Attune.Web.Database;
 using Attune.Web.Features.Audit;
 using Attune.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -30,7 +31,8 @@ public sealed class PrivacyActions(AttuneDbContext db, CurrentStaff staff, IAuth
     /// <summary>
     /// Erases one client: the client row and everything that hangs off it (episodes, sessions, check-ins, responses,
     /// scores, goals, alerts, notes, reflections, ruptures, intake, endings, break-glass grants) and the messages Attune
-    /// queued to the client's address, in one transaction with the audit event that records it. The audit trail is not
+    /// queued to the client's address, in one transaction with the audit event that records it, then scrubbed from the
+    /// database files (<see cref="DeletedData.ScrubAsync"/>). The audit trail is not
     /// touched: its events hold ids and never content, so the chain still verifies and still shows who did what, when.
     /// </summary>
     /// <param name="confirmName">The client's name typed by the admin, as a check that this is the client meant.</param>
@@ -59,6 +61,8 @@ public sealed class PrivacyActions(AttuneDbContext db, CurrentStaff staff, IAuth
         audit.Staff(admin, "erase", "Client", clientId, clientId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // Erased from the files too: no page of the database or its log still holds what was deleted.
+        await DeletedData.ScrubAsync(db, CancellationToken.None);
         return clientId;
     }
 
