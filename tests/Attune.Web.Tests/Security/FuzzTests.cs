@@ -221,6 +221,75 @@ public partial class FuzzTests
         return root.ToJsonString();
     }
 
+    /// <summary>
+    /// The edges random junk rarely hits (issue 17 found <c>date=ge2026-01-01T10:00+23:99</c> answering 500): offsets past
+    /// ±14:00 or with 99 minutes, days and times out of range, ranges that run past year 9999 or before year 1,
+    /// numbers past int, negative or with exponents, and tokens that are all separators. Each answers 200 or 400 with an
+    /// OperationOutcome (FHIR) or problem details (REST), never a 500.
+    /// </summary>
+    [Fact]
+    public async Task Dates_numbers_and_tokens_at_their_edges_get_a_clear_answer_never_a_500()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var fhir = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, ApiScopes.AllFhirRead));
+        var dates = new[]
+        {
+            "ge2026-01-01T10:00%2B23:99", "ge2026-01-01T10:00%2B15:00", "ge2026-01-01T10:00-14:01", "eq2026-01-01T10:00%2B14:00", "eq2026-01-01T10:00-00:60",
+            "eq9999", "eq9999-12", "eq9999-12-31", "eq9999-12-31T23:59:59.9999999%2B14:00", "le0001-01-01T00:00-14:00", "eq0001-01-01T00:00%2B14:00", "eq0000",
+            "eq2026-13-01", "eq2026-02-30", "eq2026-01-01T24:00", "eq2026-01-01T10:60", "eq2026-01-01T10:00:60", "eq2026-01-01T10:00:00.12345678",
+            "xx2026", "ge", "", "eq2026-01-01T10:00Z", "eq2026-1-1",
+        };
+        var numbers = new[] { "99999999999999999999", "2147483648", "-1", "1e3", "0x10", "+5", " 5", "٣", "0" };
+        var tokens = new[] { "|", "||", "http://loinc.org|", "|44249-1", "Patient/", "Patient/x/_history/", $"Patient/{Guid.Empty}/_history/1", "%00", "%FF", new string('a', 5000) };
+        var paths = new List<string>();
+        foreach (var type in new[] { "Observation", "QuestionnaireResponse", "Encounter", "EpisodeOfCare" })
+        {
+            paths.AddRange(dates.Select(d => $"/fhir/{type}?date={d}"));
+            paths.AddRange(numbers.SelectMany(n => new[] { $"/fhir/{type}?_count={Uri.EscapeDataString(n)}", $"/fhir/{type}?_offset={Uri.EscapeDataString(n)}" }));
+            paths.AddRange(tokens.SelectMany(t => new[] { $"/fhir/{type}?patient={t}", $"/fhir/{type}?code={t}", $"/fhir/{type}?_id={t}", $"/fhir/{type}?status={t}" }));
+        }
+        paths.AddRange(dates.Select(d => $"/fhir/QuestionnaireResponse?authored={d}"));
+        foreach (var path in paths)
+        {
+            var response = await fhir.GetAsync(path, ct);
+            var status = (int)response.StatusCode;
+            Assert.True(status is 200 or 400, $"GET {path} answered {status}");
+            Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (status == 400)
+                Assert.NotEmpty(FhirJson.Deserialize<OperationOutcome>(body).Issue);
+        }
+        // The one issue 17 found is refused by name.
+        var refused = await fhir.GetAsync("/fhir/Observation?date=ge2026-01-01T10:00%2B23:99", ct);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("is not a FHIR date", await refused.Content.ReadAsStringAsync(ct));
+
+        // REST: numbers past int and of the wrong kind in a body, and ids that are not ids.
+        var rest = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, ApiScopes.RestRead("signals"), ApiScopes.RestWrite("signals")));
+        Guid alex, alert;
+        await using (var db = app.CreateDbContext())
+        {
+            alex = await db.Clients.Where(c => c.DisplayName == "Alex M.").Select(c => c.Id).SingleAsync(ct);
+            alert = await db.Alerts.Where(a => db.Relationships.Any(r => r.Id == a.RelationshipId && r.ClientId == alex)).Select(a => a.Id).FirstAsync(ct);
+        }
+        foreach (var days in new[] { "99999999999999999999", "2147483648", "-2147483649", "1e400", "1.5", "null", "[]", "{}", "true", "-1", "0", "36500000" })
+        {
+            var before = await ClinicalState.FingerprintAsync(app);
+            var response = await rest.PostAsync($"/api/v1/clients/{alex}/signals/{alert}/snooze", new StringContent($"{{\"days\":{days}}}", Encoding.UTF8, "application/json"), ct);
+            var status = (int)response.StatusCode;
+            Assert.True(status is 400 or 422, $"snooze {days} answered {status}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(before, await ClinicalState.FingerprintAsync(app));
+        }
+        foreach (var id in new[] { "not-a-guid", "00000000-0000-0000-0000-000000000000", new string('f', 2000) })
+        {
+            var response = await rest.GetAsync($"/api/v1/clients/{id}/signals", ct);
+            // No route matches an id that is not one; outside a matched API endpoint the system's token is not read (401).
+            Assert.True((int)response.StatusCode is 400 or 401 or 404, $"signals of {id[..Math.Min(40, id.Length)]} answered {(int)response.StatusCode}");
+        }
+    }
+
     [Theory, AllDatabases]
     public async Task A_system_sending_junk_to_the_REST_API_gets_a_problem_never_a_500(string provider)
     {

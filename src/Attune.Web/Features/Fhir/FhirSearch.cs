@@ -152,14 +152,26 @@ public sealed partial class FhirQuery
             local = local.AddTicks((long)(fraction * TimeSpan.TicksPerSecond));
             var at = !m.Groups[9].Success ? clock.FromLocal(local)
                 : m.Groups[9].Value == "Z" ? new DateTimeOffset(local, TimeSpan.Zero)
-                : new DateTimeOffset(local, TimeSpan.Parse(m.Groups[9].Value.TrimStart('+'), CultureInfo.InvariantCulture) * (m.Groups[9].Value[0] == '-' ? -1 : 1));
+                : ZoneOffset(m.Groups[9].Value) is { } offset ? new DateTimeOffset(local, offset) : (DateTimeOffset?)null;
+            if (at is null) return null;
             var precision = m.Groups[8].Success ? TimeSpan.FromTicks(1) : m.Groups[7].Success ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1);
-            return new FhirDateRange(prefix, at.ToUniversalTime(), at.ToUniversalTime() + precision);
+            return new FhirDateRange(prefix, at.Value.ToUniversalTime(), at.Value.ToUniversalTime() + precision);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (ArgumentException)
         {
+            // A day or time out of range (2026-02-30, 25:00), or a date whose range runs past year 9999.
             return null;
         }
+    }
+
+    /// <summary>A zone offset of ±hh:mm with real minutes, within the ±14:00 a DateTimeOffset can hold; else null.</summary>
+    private static TimeSpan? ZoneOffset(string value)
+    {
+        var hours = int.Parse(value.AsSpan(1, 2), CultureInfo.InvariantCulture);
+        var minutes = int.Parse(value.AsSpan(4, 2), CultureInfo.InvariantCulture);
+        if (minutes > 59 || hours * 60 + minutes > 14 * 60) return null;
+        var offset = new TimeSpan(hours, minutes, 0);
+        return value[0] == '-' ? -offset : offset;
     }
 
     private int? Number(Microsoft.Extensions.Primitives.StringValues values, string name, int min, int max)
