@@ -13,8 +13,9 @@ namespace Attune.Data;
 /// and a unique index on the place so that a fork fails rather than saves.
 /// </summary>
 /// <remarks>
-/// Anyone who can write to the database could rebuild the whole chain after an edit; that is caught by comparing
-/// the head (place and hash) with one recorded elsewhere earlier (<c>attune audit verify --expect</c>).
+/// Anyone who can write to the database could rebuild the whole chain after an edit; that is caught by comparing the
+/// chain with heads recorded outside the database earlier: the signed checkpoints Attune writes
+/// (<c>AuditCheckpoints</c> in the web app) and any head written down (<c>attune audit verify --expect</c>).
 /// </remarks>
 public static class AuditChain
 {
@@ -50,24 +51,17 @@ public static class AuditChain
         }
     }
 
-    /// <summary>
-    /// Chains the events written before the chain existed, once: only while no event has a place yet. After that, an
-    /// event without a place is an insertion that verification reports.
-    /// </summary>
-    public static async Task<int> ChainEarlierEventsAsync(AttuneDbContext db, CancellationToken ct = default)
-    {
-        if (await db.AuditEvents.AnyAsync(e => e.Sequence != null, ct) || !await db.AuditEvents.AnyAsync(ct))
-            return 0;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var earlier = await db.AuditEvents.Where(e => e.Sequence == null).OrderBy(e => e.Id).ToListAsync(ct);
-        await LinkAsync(db, earlier, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return earlier.Count;
-    }
-
     /// <summary>Walks the whole chain in order and reports every place where it does not hold.</summary>
-    public static async Task<AuditVerification> VerifyAsync(AttuneDbContext db, AuditAnchor? expect = null, CancellationToken ct = default)
+    public static Task<AuditVerification> VerifyAsync(AttuneDbContext db, AuditAnchor? expect = null, CancellationToken ct = default) =>
+        VerifyAsync(db, expect is null ? [] : [expect], from: null, ct);
+
+    /// <summary>
+    /// Walks the chain in order and reports every place where it does not hold, and every anchor (a place and hash
+    /// recorded outside the database earlier: a signed checkpoint, a head written down) that the trail no longer has.
+    /// With <paramref name="from"/> the walk starts at that anchor, trusted once it matches, instead of at event 1.
+    /// Events without a place are always an error: nothing ever gives places to events already saved.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(AttuneDbContext db, IReadOnlyCollection<AuditAnchor> anchors, AuditAnchor? from, CancellationToken ct = default)
     {
         var problems = new List<AuditProblem>();
         void Report(AuditProblem p)
@@ -75,11 +69,15 @@ public static class AuditChain
             if (problems.Count < MaxProblems) problems.Add(p);
         }
 
-        long expected = 1, count = 0;
+        var expectedAt = anchors.GroupBy(a => a.Sequence).ToDictionary(g => g.Key, g => g.Select(a => a.Hash.ToLowerInvariant()).Distinct().ToList());
+        var seen = new HashSet<long>();
+        long expected = from?.Sequence ?? 1, count = 0;
         var previous = Genesis;
         AuditAnchor? head = null;
-        var anchorSeen = false;
-        await foreach (var e in db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        var events = db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null);
+        if (from is not null)
+            events = events.Where(e => e.Sequence >= from.Sequence);
+        await foreach (var e in events.OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             count++;
             var sequence = e.Sequence!.Value;
@@ -90,6 +88,13 @@ public static class AuditChain
                 // Resynchronise on the event found, so one deletion is reported once.
                 previous = e.Hash ?? previous;
             }
+            else if (from is not null && sequence == from.Sequence)
+            {
+                // The starting point is trusted as recorded, not recomputed: it must be the event recorded.
+                if (!string.Equals(e.Hash, from.Hash, StringComparison.OrdinalIgnoreCase))
+                    Report(new AuditProblem(sequence, $"Event {sequence} is not the one recorded earlier: the trail was rewritten from there or before."));
+                previous = from.Hash;
+            }
             else if (e.Hash != HashOf(e, previous))
             {
                 Report(new AuditProblem(sequence, $"Event {sequence} does not match its hash: it, or the event before it, was changed."));
@@ -99,20 +104,25 @@ public static class AuditChain
             {
                 previous = e.Hash;
             }
-            if (expect is { } a && a.Sequence == sequence)
+            if (expectedAt.TryGetValue(sequence, out var recorded))
             {
-                anchorSeen = true;
-                if (!string.Equals(a.Hash, e.Hash, StringComparison.OrdinalIgnoreCase))
+                seen.Add(sequence);
+                if (!recorded.Contains(e.Hash?.ToLowerInvariant() ?? ""))
                     Report(new AuditProblem(sequence, $"Event {sequence} is not the one recorded earlier: the trail was rewritten from there or before."));
             }
             expected = sequence + 1;
             head = new AuditAnchor(sequence, e.Hash ?? "");
         }
+        if (from is not null && count == 0)
+            Report(new AuditProblem(from.Sequence, $"Event {from.Sequence}, recorded earlier, is no longer in the trail: events were deleted from the end."));
         var outside = await db.AuditEvents.CountAsync(e => e.Sequence == null, ct);
         if (outside > 0)
-            Report(new AuditProblem(null, $"{outside} event(s) are outside the chain: inserted without going through Attune."));
-        if (expect is { } anchor && !anchorSeen)
-            Report(new AuditProblem(anchor.Sequence, $"Event {anchor.Sequence}, recorded earlier, is no longer in the trail: events were deleted from the end."));
+            Report(new AuditProblem(null, $"{outside} event(s) are outside the chain: inserted without going through Attune, or taken out of it."));
+        foreach (var missing in expectedAt.Keys.Where(k => !seen.Contains(k) && (from is null || k >= from.Sequence)).Order())
+        {
+            Report(new AuditProblem(missing, $"Event {missing}, recorded earlier, is no longer in the trail: events were deleted from the end."));
+            break; // the first is enough: the rest went with it
+        }
         return new AuditVerification(problems.Count == 0, count, head, problems);
     }
 }
@@ -136,4 +146,8 @@ public sealed record AuditAnchor(long Sequence, string Hash)
 
 public sealed record AuditProblem(long? Sequence, string Message);
 
-public sealed record AuditVerification(bool Intact, long Events, AuditAnchor? Head, IReadOnlyList<AuditProblem> Problems);
+public sealed record AuditVerification(bool Intact, long Events, AuditAnchor? Head, IReadOnlyList<AuditProblem> Problems)
+{
+    /// <summary>The latest signed checkpoint the trail was checked against, when there was one.</summary>
+    public AuditAnchor? Checkpoint { get; init; }
+}

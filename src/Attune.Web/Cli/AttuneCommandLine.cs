@@ -6,6 +6,7 @@ using Attune.Core.Fhir;
 using Attune.Core.Instruments;
 using Attune.Core.Scoring;
 using Attune.Data;
+using Attune.Web.Features.Audit;
 using Attune.Web.Database;
 using Attune.Web.Features.Demo;
 using Attune.Web.Features.Instruments;
@@ -187,7 +188,7 @@ public static class AttuneCommandLine
         });
 
         var expect = new Option<string?>("--expect") { Description = "A head printed by an earlier verify (place:hash); fails if that event is gone or different" };
-        var verify = new Command("verify", "Check the audit trail's hash chain: exit 0 when intact, 1 when any event was changed, deleted or inserted") { expect };
+        var verify = new Command("verify", "Check the audit trail's hash chain against its signed checkpoints: exit 0 when intact, 1 when any event was changed, deleted or inserted") { expect };
         verify.TreatUnmatchedTokensAsErrors = false;
         verify.SetAction(async (p, ct) =>
         {
@@ -195,8 +196,9 @@ public static class AttuneCommandLine
             if (p.GetValue(expect) is { } text && !AuditAnchor.TryParse(text, out anchor))
                 throw new CommandLineInputException("--expect must be a place and a hash as verify prints them, for example 1234:9f86d08…(64 hex digits).");
             await using var db = OpenDatabase(p.UnmatchedTokens);
-            var result = await AuditChain.VerifyAsync(db, anchor, ct);
-            Write(stdout, new { result.Intact, result.Events, head = result.Head?.ToString(), problems = result.Problems.Select(x => x.Message) });
+            var checkpoints = Checkpoints(p.UnmatchedTokens);
+            var result = await checkpoints.VerifyAsync(db, anchor, ct);
+            Write(stdout, new { result.Intact, result.Events, head = result.Head?.ToString(), checkpoint = result.Checkpoint?.ToString(), checkpointFile = checkpoints.FilePath, problems = result.Problems.Select(x => x.Message) });
             return result.Intact ? 0 : 1;
         });
         var audit = new Command("audit", "The audit trail") { verify };
@@ -212,12 +214,13 @@ public static class AttuneCommandLine
         });
 
         var from = new Option<string>("--from") { Required = true, Description = "A backup file written by 'attune backup'" };
-        var restore = new Command("restore", "Replace the SQLite database with a checked backup; stop Attune first. The current files are kept beside it") { from };
+        var acceptOlder = new Option<bool>("--accept-older") { Description = "Restore a backup that ends before the latest signed audit checkpoint (the events after it are lost); recorded in the trail and the checkpoint file" };
+        var restore = new Command("restore", "Replace the SQLite database with a checked backup; stop Attune first. The current files are kept beside it") { from, acceptOlder };
         restore.TreatUnmatchedTokensAsErrors = false;
         restore.SetAction(async (p, ct) =>
         {
             var connection = SqliteConnection(p.UnmatchedTokens);
-            var report = await Guard(() => SqliteBackup.RestoreAsync(p.GetValue(from)!, connection, TimeProvider.System, ct));
+            var report = await Guard(() => SqliteBackup.RestoreAsync(p.GetValue(from)!, connection, TimeProvider.System, Checkpoints(p.UnmatchedTokens), p.GetValue(acceptOlder), ct));
             Write(stdout, report);
             await stderr.WriteLineAsync("Restored. Start Attune as usual; it applies any newer migrations on start.");
             return 0;
@@ -288,6 +291,13 @@ public static class AttuneCommandLine
         var builder = Settings(settings);
         builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
         return builder.Build().Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
+    }
+
+    /// <summary>The signed checkpoints of the audit trail, found by the same settings as the web app (Audit:CheckpointFile, …).</summary>
+    private static AuditCheckpoints Checkpoints(IReadOnlyList<string> settings)
+    {
+        var builder = Settings(settings);
+        return AuditCheckpoints.FromConfiguration(builder.Configuration, builder.Environment);
     }
 
     private static string SqliteConnection(IReadOnlyList<string> settings)

@@ -51,8 +51,13 @@ public static class SqliteBackup
         }
     }
 
-    /// <summary>Replaces the database with a checked backup. Attune must be stopped: a running server keeps the old file open.</summary>
-    public static async Task<Report> RestoreAsync(string backup, string connectionString, TimeProvider clock, CancellationToken ct = default)
+    /// <summary>
+    /// Replaces the database with a checked backup. Attune must be stopped: a running server keeps the old file open.
+    /// The backup's audit trail must agree with every signed checkpoint up to its own end; a backup that ends before the
+    /// latest checkpoint (it would lose the events after it) is refused unless <paramref name="acceptOlder"/>, and then
+    /// the restore is recorded twice: as a signed "restore" line in the checkpoint file, and as an event in the trail.
+    /// </summary>
+    public static async Task<Report> RestoreAsync(string backup, string connectionString, TimeProvider clock, Features.Audit.AuditCheckpoints checkpoints, bool acceptOlder, CancellationToken ct = default)
     {
         var from = Path.GetFullPath(backup);
         if (!File.Exists(from))
@@ -60,6 +65,20 @@ public static class SqliteBackup
         var report = await CheckAsync(from, ct);
         if (!report.AuditIntact)
             throw new BackupException("The backup's audit trail does not verify (run 'attune audit verify' on it); it was changed after it was taken. Nothing was restored.");
+        var head = AuditAnchor.TryParse(report.AuditHead, out var h) ? h : null;
+        var (inForce, _) = checkpoints.Read();
+        var latest = inForce.LastOrDefault();
+        await using (var db = Open(from))
+        {
+            var upToHead = inForce.Select(c => c.Anchor).Where(a => head is not null && a.Sequence <= head.Sequence).ToList();
+            var against = await AuditChain.VerifyAsync(db, upToHead, from: null, ct);
+            if (!against.Intact)
+                throw new BackupException($"The backup's audit trail does not agree with the signed checkpoints in {checkpoints.FilePath}: it is not a copy of this clinic's trail as it was. Nothing was restored.");
+        }
+        var older = latest is not null && (head is null || head.Sequence < latest.Sequence);
+        if (older && !acceptOlder)
+            throw new BackupException($"The backup ends at audit event {head?.Sequence ?? 0}, but the trail was signed at event {latest!.Sequence} on {latest.At:yyyy-MM-dd HH:mm} UTC: restoring it loses every event after the backup. " +
+                                      "If that is what you mean (the newer data is lost), run restore again with --accept-older; the restore is recorded. Nothing was restored.");
 
         var target = DataFile(connectionString);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -74,7 +93,27 @@ public static class SqliteBackup
         }
         File.Copy(from, target);
         PrivateFiles.Restrict(target);
+        if (older && head is not null)
+        {
+            // The checkpoints start again from the restored head, and the trail says who chose to go back, and to where.
+            checkpoints.Append(Features.Audit.AuditCheckpoint.Restore, head, clock.GetUtcNow());
+            await using var db = Open(target, readOnly: false);
+            var organisation = await db.Organisations.Select(o => o.Id).FirstOrDefaultAsync(ct);
+            db.AuditEvents.Add(new AuditEvent
+            {
+                At = clock.GetUtcNow(), OrganisationId = organisation, ActorKind = "system", Action = "restore-older", EntityType = "AuditTrail", RemoteAddress = "attune restore",
+            });
+            await db.SaveChangesAsync(ct);
+        }
         return report with { File = target, SetAside = setAside };
+    }
+
+    private static AttuneDbContext Open(string file, bool readOnly = true)
+    {
+        var connection = new SqliteConnectionStringBuilder { DataSource = file, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        var options = new DbContextOptionsBuilder<AttuneDbContext>();
+        DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, connection);
+        return new AttuneDbContext(options.Options);
     }
 
     /// <summary>SQLite's integrity check, the migrations table, and the audit chain of a copy, opened read-only.</summary>

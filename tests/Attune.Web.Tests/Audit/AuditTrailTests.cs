@@ -3,6 +3,7 @@ using System.Text.Json;
 using Attune.Data;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attune.Web.Tests.Audit;
 
@@ -70,7 +71,8 @@ public class AuditTrailTests
         var inserted = await VerifyAsync(app);
         Assert.Contains("1 event(s) are outside the chain", inserted.Out);
 
-        // …and cuts the latest events off the end, which only the head recorded earlier shows.
+        // …and cuts the latest events off the end, after the last signed checkpoint, which only the head recorded
+        // earlier shows.
         await using (var db = app.CreateDbContext())
             await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEvents" WHERE "Sequence" >= {count - 1}""", ct);
         var truncated = await VerifyAsync(app, "--expect", head);
@@ -80,6 +82,83 @@ public class AuditTrailTests
         var badAnchor = await VerifyAsync(app, "--expect", "3:not-a-hash");
         Assert.Equal(2, badAnchor.Exit);
         Assert.Contains("--expect must be", badAnchor.Err);
+    }
+
+    /// <summary>
+    /// Issue 17: someone who can write the database deleted events, edited one, emptied every place and hash, and let
+    /// Attune re-chain the lot at its next start; or re-hashed the chain themselves; or cut events off its end. Each is
+    /// now caught by the signed checkpoints Attune keeps outside the database, without a head written down.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task Signed_checkpoints_outside_the_database_catch_a_laundered_a_rehashed_and_a_cut_trail(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Anchored Person");
+        for (var i = 0; i < 4; i++)
+            await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        // A checkpoint of the head now (Attune writes one at start, every ten minutes and at shutdown).
+        await app.Services.GetRequiredService<Attune.Web.Features.Audit.AuditCheckpointWriter>().WriteAsync(ct);
+        var intact = await VerifyAsync(app);
+        Assert.True(intact.Exit == 0, intact.Out);
+        var head = JsonDocument.Parse(intact.Out).RootElement.GetProperty("head").GetString()!;
+        Assert.Equal(head, JsonDocument.Parse(intact.Out).RootElement.GetProperty("checkpoint").GetString());
+        var count = long.Parse(head.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var file = await File.ReadAllTextAsync(app.AuditCheckpointFile, ct);
+        Assert.Contains($"\"sequence\":{count}", file);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(app.AuditCheckpointFile));
+
+        // 1. Cut the last two events off the end: no --expect needed any more.
+        await using (var db = app.CreateDbContext())
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditEvents" WHERE "Sequence" >= {count - 1}""", ct);
+        var cut = await VerifyAsync(app);
+        Assert.Equal(1, cut.Exit);
+        Assert.Contains($"Event {count}, recorded earlier, is no longer in the trail", cut.Out);
+
+        // 2. Re-hash: edit an event and recompute every hash after it, as anyone who has read AuditChain can.
+        await using (var db = app.CreateDbContext())
+        {
+            // Straight to the table, as an attacker would (Attune's own context refuses to change an audit event).
+            var events = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).ToListAsync(ct);
+            events[2].Action = "create";
+            var previous = AuditChain.Genesis;
+            foreach (var e in events)
+            {
+                var hash = previous = AuditChain.HashOf(e, previous);
+                await db.AuditEvents.Where(x => x.Id == e.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Action, e.Action).SetProperty(x => x.Hash, hash), ct);
+            }
+        }
+        var rehashed = await VerifyAsync(app);
+        Assert.Equal(1, rehashed.Exit);
+        Assert.Contains("is not the one recorded earlier: the trail was rewritten", rehashed.Out);
+
+        // 3. Launder: take every event out of the chain and start Attune again, which once re-chained them all.
+        await using (var db = app.CreateDbContext())
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Sequence" = NULL, "Hash" = NULL""", ct);
+        await using (var restarted = app.StartAnotherInstance())
+        {
+            await using var db = restarted.CreateDbContext();
+            Assert.Equal(0, await db.AuditEvents.CountAsync(e => e.Sequence != null, ct));
+        }
+        var laundered = await VerifyAsync(app);
+        Assert.Equal(1, laundered.Exit);
+        Assert.Contains("are outside the chain", laundered.Out);
+        Assert.Contains("recorded earlier, is no longer in the trail", laundered.Out);
+        // Attune signs nothing it has not verified: the file has no checkpoint of the laundered trail.
+        Assert.Equal(file, await File.ReadAllTextAsync(app.AuditCheckpointFile, ct));
+
+        // 4. A checkpoint line forged into the file (no key) is reported, not believed.
+        await File.AppendAllTextAsync(app.AuditCheckpointFile, $$"""{"kind":"restore","sequence":1,"hash":"{{new string('a', 64)}}","at":"2026-11-02T09:00:00+00:00","signature":"AAAA"}""" + "\n", ct);
+        var forged = await VerifyAsync(app);
+        Assert.Equal(1, forged.Exit);
+        Assert.Contains("audit key: the file was changed", forged.Out);
+
+        // 5. Delete the checkpoint file itself.
+        File.Delete(app.AuditCheckpointFile);
+        var gone = await VerifyAsync(app);
+        Assert.Equal(1, gone.Exit);
+        Assert.Contains("There is no checkpoint file", gone.Out);
     }
 
     [Theory, AllDatabases]

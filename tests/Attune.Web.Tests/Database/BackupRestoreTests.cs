@@ -61,8 +61,18 @@ public class BackupRestoreTests
             Assert.Contains("not a readable SQLite database", refused.Err);
             Assert.Equal(fingerprint, await FingerprintAsync(Path.Combine(dir, "attune.db")));
 
-            var restored = await CommandLine.RunAsync("restore", "--from", backupFile, $"--ConnectionStrings:Attune={connection}");
-            Assert.Equal(0, restored.Exit);
+            // The backup ends before the trail's last signed checkpoint (Attune wrote one when it stopped, after "After
+            // Backup" was added): restoring it loses events, so it is refused unless asked for, and then recorded.
+            var older = await CommandLine.RunAsync("restore", "--from", backupFile, $"--ConnectionStrings:Attune={connection}");
+            Assert.Equal(2, older.Exit);
+            Assert.Contains("--accept-older", older.Err);
+            Assert.Equal(fingerprint, await FingerprintAsync(Path.Combine(dir, "attune.db")));
+            var restored = await CommandLine.RunAsync("restore", "--from", backupFile, "--accept-older", $"--ConnectionStrings:Attune={connection}");
+            Assert.True(restored.Exit == 0, restored.Err);
+            var checkpoints = await File.ReadAllLinesAsync(Path.Combine(dir, Attune.Web.Features.Audit.AuditCheckpoints.FileName), ct);
+            Assert.StartsWith("{\"kind\":\"restore\"", checkpoints[^1]);
+            var verifiedAfterRestore = await CommandLine.RunAsync("audit", "verify", $"--ConnectionStrings:Attune={connection}");
+            Assert.True(verifiedAfterRestore.Exit == 0, verifiedAfterRestore.Out);
             var setAside = JsonDocument.Parse(restored.Out).RootElement.GetProperty("setAside").GetString()!;
             Assert.True(File.Exists(setAside), "the replaced database is kept");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "attune.db")));
@@ -78,6 +88,7 @@ public class BackupRestoreTests
                 var verified = await AuditChain.VerifyAsync(db, AuditAnchor.TryParse(head, out var anchor) ? anchor : null, ct);
                 Assert.True(verified.Intact, string.Join("; ", verified.Problems.Select(p => p.Message)));
                 Assert.True(verified.Head!.Sequence > anchor!.Sequence);
+                Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "restore-older" && e.Sequence == anchor.Sequence + 1, ct));
             }
         }
         finally

@@ -27,17 +27,26 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
     private Action<IServiceCollection>? _services;
 
-    private AttuneFactory(string provider, string connection, string? sqliteDirectory)
+    private AttuneFactory(string provider, string connection, string? sqliteDirectory, string? auditFolder = null)
     {
         _provider = provider;
         _connection = connection;
         _sqliteDirectory = sqliteDirectory;
+        // The audit trail's signed checkpoints and their key, outside the database: beside the SQLite file, or in a
+        // folder of this test's own for a PostgreSQL database (the app's default folder would be shared by every test).
+        _auditFolder = auditFolder ?? sqliteDirectory ?? Directory.CreateTempSubdirectory("attune-audit-").FullName;
     }
+
+    private readonly string _auditFolder;
+
+    public string AuditCheckpointFile => Path.Combine(_auditFolder, "attune-audit-checkpoints.jsonl");
+    private string AuditSigningKey => Path.Combine(_auditFolder, "attune-audit-signing-key.pem");
 
     public string Provider => _provider;
 
     /// <summary>The settings a command-line verb needs to reach this test's database.</summary>
-    public string[] DatabaseArguments => [$"--Database:Provider={_provider}", $"--ConnectionStrings:Attune={_connection}", "--Demo:Seed=false"];
+    public string[] DatabaseArguments => [$"--Database:Provider={_provider}", $"--ConnectionStrings:Attune={_connection}", "--Demo:Seed=false",
+        $"--Audit:CheckpointFile={AuditCheckpointFile}", $"--Audit:SigningKeyPath={AuditSigningKey}"];
 
     /// <summary>
     /// Settings that change what the database holds at start (its key ring, its instruments, where it is): a test that
@@ -78,7 +87,7 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
     /// </summary>
     public AttuneFactory StartAnotherInstance(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var other = new AttuneFactory(_provider, _connection, _sqliteDirectory) { _keepDatabase = true, _settings = settings ?? _settings };
+        var other = new AttuneFactory(_provider, _connection, _sqliteDirectory, _auditFolder) { _keepDatabase = true, _settings = settings ?? _settings };
         _ = other.Services;
         return other;
     }
@@ -112,6 +121,12 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("ConnectionStrings:Attune", _connection);
         builder.UseSetting("Demo:Seed", "true");
+        // A test that names its own database gets the app's defaults (beside its SQLite file), as the command line does.
+        if (!_settings.ContainsKey("ConnectionStrings:Attune"))
+        {
+            builder.UseSetting("Audit:CheckpointFile", AuditCheckpointFile);
+            builder.UseSetting("Audit:SigningKeyPath", AuditSigningKey);
+        }
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
@@ -144,6 +159,8 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
             await using var db = new AttuneDbContext(options.Options);
             await db.Database.EnsureDeletedAsync();
         }
+        if (_sqliteDirectory is null)
+            try { Directory.Delete(_auditFolder, recursive: true); } catch (IOException) { }
         if (_sqliteDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

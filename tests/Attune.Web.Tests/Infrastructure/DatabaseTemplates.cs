@@ -20,6 +20,11 @@ public static class DatabaseTemplates
         var template = await SqliteTemplate.Value;
         foreach (var file in new[] { "attune.db", KeyEncryption.FileName })
             File.Copy(Path.Combine(template, file), Path.Combine(directory, file));
+        // The template's signed audit checkpoints travel with it, so a test's app checks the trail from the last one
+        // rather than from event 1.
+        foreach (var file in new[] { Attune.Web.Features.Audit.AuditCheckpoints.FileName, Attune.Web.Features.Audit.AuditCheckpoints.KeyFileName })
+            if (File.Exists(Path.Combine(template, file)))
+                File.Copy(Path.Combine(template, file), Path.Combine(directory, file));
     }
 
     public static async Task CopyPostgresAsync(string database)

@@ -2,6 +2,12 @@ namespace Attune.Web.Features.Audit;
 
 public static class AuditSetup
 {
-    /// <summary>The audit trail every read and change of clinical data writes to.</summary>
-    public static IServiceCollection AddAudit(this IServiceCollection services) => services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();
+    /// <summary>The audit trail every read and change of clinical data writes to, and its signed checkpoints outside the database.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => AuditCheckpoints.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton<AuditCheckpointWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
+        return services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();
+    }
 }
