@@ -62,8 +62,15 @@ public static class DatabaseTemplates
         await using (var host = AttuneFactory.CreateTemplateHost("postgres", connection, null))
         {
         }
-        // A template may have no one connected to it while it is copied.
+        // A template may have no one connected to it while it is copied: close the host's pool, and end any session a
+        // connection returned to it late still holds (a background pass that was mid-query when the host stopped).
         NpgsqlConnection.ClearPool(new NpgsqlConnection(connection));
+        await using (var admin = new NpgsqlConnection($"{AttuneFactory.PostgresServer()};Database=postgres;Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()", admin);
+            await terminate.ExecuteNonQueryAsync();
+        }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
