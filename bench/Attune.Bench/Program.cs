@@ -23,7 +23,8 @@ var options = Args.Parse(args);
 var port = FreePort();
 var url = $"http://127.0.0.1:{port}";
 var dir = Directory.CreateTempSubdirectory("attune-bench-");
-var hostArgs = new List<string> { "--urls", url, "--Demo:Seed=false", "--Logging:LogLevel:Default=Warning" };
+// Plain HTTP on loopback, so the cookies are not Secure-only (a clinic's server runs behind TLS; this measures speed).
+var hostArgs = new List<string> { "--urls", url, "--PublicUrl", url, "--Security:SecureCookies=false", "--Demo:Seed=false", "--Logging:LogLevel:Default=Warning" };
 if (options.Postgres is { } pg)
     hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={pg};Database=attune_bench_{Guid.NewGuid():N}"]);
 else

@@ -41,6 +41,11 @@ public static class AttuneHost
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        // Outside development only requests for the clinic's own address are served: the host name of PublicUrl, unless
+        // AllowedHosts names the hosts itself. A request naming another host gets 400 before anything reads it.
+        if (!builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration["AllowedHosts"])
+            && Uri.TryCreate(builder.Configuration["PublicUrl"], UriKind.Absolute, out var publicUrl))
+            builder.Configuration["AllowedHosts"] = publicUrl.Host;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -71,6 +76,7 @@ public static class AttuneHost
             .AddApiPolicy();
         services.AddAttuneApiAccess(builder.Configuration);
         services.AddAntiforgery();
+        services.AddProxyAndCookieSafety(builder.Configuration, builder.Environment);
         services.AddAttuneRateLimits(builder.Configuration);
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
@@ -101,8 +107,11 @@ public static class AttuneHost
 
         var app = builder.Build();
 
+        // First: behind a reverse proxy the address and scheme are the client's, from the headers of configured proxies only.
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
+        app.UseHttpsOnlyWhenCookiesAreSecure();
         app.UseExceptionHandler();
         app.UseImportUploadLimit();
         // Pages render their own 404/410/422 bodies; bare status codes from the API get a ProblemDetails body.
@@ -154,6 +163,16 @@ public static class AttuneHost
         app.MapRazorComponents<App>();
         return app;
     }
+
+    /// <summary>
+    /// Why this host must not serve, or null. Outside Development Attune needs PublicUrl: every link it sends to a client
+    /// or a colleague starts with it, and AllowedHosts is taken from it.
+    /// </summary>
+    public static string? StartupProblem(WebApplication app) =>
+        app.Environment.IsDevelopment() || Uri.TryCreate(app.Configuration["PublicUrl"], UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
+            ? null
+            : "Attune needs the address clients and staff reach it at: set PublicUrl (for example --PublicUrl=https://attune.clinic.example). " +
+              "Every link Attune sends starts with it, and requests for any other host are refused. (Development does without it.)";
 
     /// <summary>Migrates the database and, on first start, seeds the demo clinic and prints its logins.</summary>
     public static async Task PrepareAsync(IServiceProvider services, IConfiguration config, TextWriter output, string url)

@@ -5,6 +5,11 @@ if (AttuneCommandLine.IsCommand(args))
     return await AttuneCommandLine.RunAsync(args);
 
 var app = AttuneHost.Build(args);
+if (AttuneHost.StartupProblem(app) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return 1;
+}
 await app.RunAsync();
 return 0;
 

@@ -28,7 +28,10 @@ public sealed class AttuneServer : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <param name="settings">More command-line settings, for example "--ConnectionStrings:Attune", "…".</param>
-    public static async Task<AttuneServer> StartAsync(params string[] settings)
+    public static Task<AttuneServer> StartAsync(params string[] settings) => StartInAsync("Development", settings);
+
+    /// <summary>The same in another environment (Production: as a clinic runs it).</summary>
+    public static async Task<AttuneServer> StartInAsync(string environment, params string[] settings)
     {
         var root = RepositoryRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
@@ -49,7 +52,7 @@ public sealed class AttuneServer : IAsyncDisposable
             UseShellExecute = false,
         };
         // Development serves the static files straight from the source tree without a publish step.
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         // A server that lives for one test does not earn back dynamic PGO's instrumented code (half a second a start).
         start.Environment["DOTNET_TieredPGO"] = "0";
         start.Environment["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Attune.Web");

@@ -44,7 +44,7 @@ export async function startAttune() {
   const stand = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), `Interop test item ${i + 1}`]));
   for (const [instrument, items] of [['ors', 4], ['srs', 4], ['wai-sr', 12]])
     await writeFile(join(licences, `${instrument}.json`), JSON.stringify({ instrument, licensee: 'Interop tests', items: stand(items) }));
-  const settings = ['--Database:DataDirectory', dataDir, '--Instruments:LicenceDirectory', licences];
+  const settings = ['--Database:DataDirectory', dataDir, '--Instruments:LicenceDirectory', licences, '--PublicUrl', base, '--Security:SecureCookies=false'];
   let output = '';
   const child = spawn('dotnet', [dll, '--urls', base, ...settings], {
     cwd: dirname(dll),

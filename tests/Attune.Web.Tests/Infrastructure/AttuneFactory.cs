@@ -121,6 +121,10 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("ConnectionStrings:Attune", _connection);
         builder.UseSetting("Demo:Seed", "true");
+        // Tests name hosts of their own (a PublicUrl, a forged Host header); ProxyTests checks the host filter.
+        builder.UseSetting("AllowedHosts", "*");
+        // Outside Development Attune needs its public address (the test client speaks to https://localhost).
+        builder.UseSetting("PublicUrl", "https://localhost");
         // A test that names its own database gets the app's defaults (beside its SQLite file), as the command line does.
         if (!_settings.ContainsKey("ConnectionStrings:Attune"))
         {

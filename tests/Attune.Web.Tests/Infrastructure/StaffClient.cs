@@ -14,7 +14,9 @@ public sealed partial class StaffClient(HttpClient http)
     public HttpClient Http { get; } = http;
 
     public static HttpClient Anonymous(AttuneFactory factory) =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        // Over HTTPS, as behind a clinic's TLS proxy: outside Development every cookie is Secure, and a client sends a
+        // Secure cookie only over HTTPS.
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost") });
 
     /// <summary>
     /// Signs in through the login form. An admin must use a second factor: one without gets an authenticator app set up
