@@ -143,6 +143,7 @@ public static class AttuneHost
         });
         // Limits first: OpenIddict checks a system's client secret inside authentication, so a limiter after it would
         // never see a guess at /connect/token. The limits are per address and read no identity.
+        app.UseTokenClientIdForLimits();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSecondFactorGate();

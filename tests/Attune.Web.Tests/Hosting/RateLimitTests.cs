@@ -42,4 +42,22 @@ public class RateLimitTests
         // Other pages are not limited by this.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", ct)).StatusCode);
     }
+
+    /// <summary>Guesses at one system's secret from many addresses meet the per-system limit; another system is not held up.</summary>
+    [Fact]
+    public async Task Token_requests_are_limited_per_system_whatever_the_address()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite", new Dictionary<string, string>
+        {
+            ["RateLimits:TokenRequestsPerMinute"] = "1000", ["RateLimits:TokenRequestsPerClientPerMinute"] = "3",
+        });
+        var client = StaffClient.Anonymous(app);
+        var target = await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, Attune.Web.Features.Integrations.ApiScopes.AllFhirRead);
+        var other = await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, Attune.Web.Features.Integrations.ApiScopes.AllFhirRead);
+        var guesses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+            guesses.Add((await ApiSystem.TokenResponseAsync(client, target.Client.ClientId, $"wrong-secret-{i}")).StatusCode);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], guesses);
+        Assert.Equal(HttpStatusCode.OK, (await ApiSystem.TokenResponseAsync(client, other.Client.ClientId, other.Secret)).StatusCode);
+    }
 }

@@ -17,6 +17,7 @@ public static class RateLimits
         var links = config.GetValue("RateLimits:ClientLinksPerMinute", 30);
         var signIn = config.GetValue("RateLimits:SignInPerMinute", 10);
         var tokens = config.GetValue("RateLimits:TokenRequestsPerMinute", 30);
+        var perClient = config.GetValue("RateLimits:TokenRequestsPerClientPerMinute", 10);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -27,6 +28,12 @@ public static class RateLimits
                 : PerAddress(context, signIn));
             // Systems ask for a token every quarter hour; guessing client secrets needs far more.
             o.AddPolicy(Integrations.ApiAccess.RateLimit, context => PerAddress(context, tokens));
+            // And per system, whatever the address: guesses at one system's secret spread over many addresses still meet
+            // a limit. (A system asking every quarter hour is far below it.)
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Items[ClientIdItem] is string clientId
+                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + clientId, _ => new FixedWindowRateLimiterOptions { PermitLimit = perClient, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = (context, _) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
@@ -35,6 +42,44 @@ public static class RateLimits
         });
         return services;
     }
+
+    private const string ClientIdItem = "attune.token-client-id";
+
+    /// <summary>
+    /// Before the limiter: the client id a token request names (form field or HTTP Basic), read so that the limiter can
+    /// count per system. The form is buffered by ASP.NET Core, and OpenIddict reads the same copy.
+    /// </summary>
+    public static IApplicationBuilder UseTokenClientIdForLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(Integrations.ApiAccess.TokenPath, StringComparison.OrdinalIgnoreCase))
+        {
+            string? clientId = null;
+            if (context.Request.HasFormContentType)
+            {
+                try
+                {
+                    clientId = (await context.Request.ReadFormAsync(context.RequestAborted))["client_id"].FirstOrDefault();
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+                {
+                    // An unreadable form is OpenIddict's to refuse; it is counted per address only.
+                }
+            }
+            var header = context.Request.Headers.Authorization.ToString();
+            if (clientId is null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                    clientId = Uri.UnescapeDataString(pair.Split(':')[0]);
+                }
+                catch (FormatException) { }
+            }
+            if (!string.IsNullOrEmpty(clientId))
+                context.Items[ClientIdItem] = clientId.Length > 200 ? clientId[..200] : clientId;
+        }
+        await next();
+    });
 
     private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
