@@ -43,6 +43,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<PrivacyDisclosure> Disclosures => Set<PrivacyDisclosure>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -292,6 +294,21 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => x.RelationshipId);
             e.Ignore(x => x.NeedsConversation);
             e.Ignore(x => x.HasScale);
+        });
+
+        b.Entity<PrivacyDisclosure>(e =>
+        {
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Reason).HasMaxLength(40);
+            e.HasIndex(x => x.ClientId);
+        });
+
+        b.Entity<StaffSession>(e =>
+        {
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.HasOne<StaffUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ExpiresAt);
         });
 
         b.Entity<OutboxMessage>(e =>

@@ -47,5 +47,6 @@ public static class OutboxKinds
     public const string RiskAlert = "urgent alert";
     public const string BreakGlass = "break-glass notice";
     public const string StaffInvitation = "account invitation";
+    public const string Disclosure = "record disclosure notice";
     public const string Notice = "notice";
 }

@@ -81,7 +81,12 @@ test("the admin's privacy export of a client is a valid FHIR R4 Bundle whose ref
   const search = await (await admin.get('/admin/privacy?q=Alex')).text();
   const clientId = search.match(/\/admin\/privacy\/([0-9a-f-]{36})/)?.[1];
   assert.ok(clientId, 'the privacy page finds Alex M.');
-  const download = await admin.get(`/admin/privacy/${clientId}/bundle`);
+  // The copy opens under a recorded reason (a disclosure), for an hour.
+  const disclosed = await admin.submit(`/admin/privacy/${clientId}`, 'disclose', { Reason: 'right-of-access', Words: 'Interop test request' });
+  assert.equal(disclosed.status, 200);
+  const disclosure = (await disclosed.text()).match(/bundle\?disclosure=([0-9a-f-]{36})/)?.[1];
+  assert.ok(disclosure, 'the privacy page gives the copy links after the reason');
+  const download = await admin.get(`/admin/privacy/${clientId}/bundle?disclosure=${disclosure}`);
   assert.equal(download.status, 200);
   assert.match(download.headers.get('content-type'), /^application\/fhir\+json/);
   const bundle = await download.json();

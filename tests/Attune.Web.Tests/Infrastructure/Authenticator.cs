@@ -37,6 +37,25 @@ public static class Authenticator
 
     public static async Task<string> CodeAsync(AttuneFactory app, string email) => Code(await KeyAsync(app, email));
 
-    /// <summary>The code an authenticator app shows now for this key.</summary>
-    public static string Code(string key) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+    private static readonly Dictionary<string, long> LastStep = [];
+
+    /// <summary>The code of this moment, without using it up (to make a wrong code from).</summary>
+    public static string Peek(string key) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UtcNow);
+
+    /// <summary>
+    /// The code an authenticator app shows now for this key; Attune takes each code once, so a second sign-in within the
+    /// same 30 seconds gets the next step's code (still inside Attune's window), as a person would wait for the next one.
+    /// </summary>
+    public static string Code(string key)
+    {
+        var now = DateTime.UtcNow;
+        var step = (long)(now - DateTime.UnixEpoch).TotalSeconds / 30;
+        lock (LastStep)
+        {
+            if (LastStep.TryGetValue(key, out var last) && step <= last)
+                step = last + 1;
+            LastStep[key] = step;
+        }
+        return new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UnixEpoch.AddSeconds(step * 30));
+    }
 }

@@ -68,6 +68,9 @@ public static class DatabaseTemplates
         await using (var admin = new NpgsqlConnection($"{AttuneFactory.PostgresServer()};Database=postgres;Pooling=false"))
         {
             await admin.OpenAsync();
+            // No one connects to it again (as with template0), so a late connection cannot block a copy.
+            await using (var close = new NpgsqlCommand($"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false", admin))
+                await close.ExecuteNonQueryAsync();
             await using var terminate = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()", admin);
             await terminate.ExecuteNonQueryAsync();
         }

@@ -50,7 +50,30 @@ public class PrivacyRequestTests
         Assert.Contains("<tr><td>Questionnaire responses</td><td>2</td></tr>", summary);
         Assert.DoesNotContain(Note, summary);
 
-        var download = await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle", ct);
+        // Issue 17: the whole record (unshared notes included) opened with no reason asked and no one told. Now the copy
+        // opens only under a disclosure with its reason, and the client's clinician hears of it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle", ct)).StatusCode);
+        var noReason = await admin.Http.GetAsync($"/admin/privacy/{clientId}/copy?disclosure={Guid.NewGuid()}", ct);
+        Assert.Equal(HttpStatusCode.Forbidden, noReason.StatusCode);
+        Assert.DoesNotContain(Note, await noReason.Content.ReadAsStringAsync(ct));
+        var vague = await admin.PostFormAsync($"/admin/privacy/{clientId}", "disclose", new() { ["Reason"] = "other", ["Words"] = "" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, vague.StatusCode);
+        var disclosed = await admin.PostFormAsync($"/admin/privacy/{clientId}", "disclose", new() { ["Reason"] = "right-of-access", ["Words"] = "Emailed request of 1 November" });
+        Assert.Equal(HttpStatusCode.OK, disclosed.StatusCode);
+        var disclosure = System.Text.RegularExpressions.Regex.Match(await disclosed.Content.ReadAsStringAsync(ct), "bundle\\?disclosure=([0-9a-f-]{36})").Groups[1].Value;
+        Assert.NotEmpty(disclosure);
+        await using (var db = app.CreateDbContext())
+        {
+            // The clinician and their supervisor, told without the client's name.
+            var notices = await db.Outbox.AsNoTracking().Where(m => m.Kind == OutboxKinds.Disclosure).ToListAsync(ct);
+            Assert.Contains(notices, n => n.To == Demo.ClinicianEmail);
+            Assert.Contains(notices, n => n.To == Demo.SupervisorEmail);
+            Assert.All(notices, n => Assert.DoesNotContain("Petra", n.Body));
+            Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.ClientId == clientId && e.Action == "disclose" && e.EntityId == Guid.Parse(disclosure), ct));
+            Assert.Equal(0, await db.AuditEvents.CountAsync(e => e.ClientId == clientId && e.Action == "export", ct));
+        }
+
+        var download = await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle?disclosure={disclosure}", ct);
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/fhir+json", download.Content.Headers.ContentType?.MediaType);
         Assert.Contains("attachment", download.Content.Headers.ContentDisposition?.ToString());
@@ -82,9 +105,9 @@ public class PrivacyRequestTests
         Assert.True(references.Count > 10, $"{references.Count} references");
         Assert.All(references, r => Assert.Contains(r, urls));
         // Nothing of another client.
-        Assert.DoesNotContain("Alex M.", await (await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle", ct)).Content.ReadAsStringAsync(ct));
+        Assert.DoesNotContain("Alex M.", await (await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle?disclosure={disclosure}", ct)).Content.ReadAsStringAsync(ct));
 
-        var readable = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/admin/privacy/{clientId}/copy", ct));
+        var readable = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/admin/privacy/{clientId}/copy?disclosure={disclosure}", ct));
         Assert.Contains("Petra Privacy", readable);
         Assert.Contains(Note, readable);
         Assert.Contains(CheckInWords, readable);
@@ -102,8 +125,11 @@ public class PrivacyRequestTests
         var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         await Demo.AddStaffAsync(app, otherOrg, "otheradmin@elsewhere.example", "other-admin-password", StaffRoles.Admin, "Other Admin");
         var otherAdmin = await StaffClient.SignInAsync(app, "otheradmin@elsewhere.example", "other-admin-password");
-        Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.Http.GetAsync($"/admin/privacy/{clientId}/bundle", ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.Http.GetAsync($"/admin/privacy/{clientId}/copy", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.Http.GetAsync($"/admin/privacy/{clientId}/bundle?disclosure={disclosure}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherAdmin.Http.GetAsync($"/admin/privacy/{clientId}/copy?disclosure={disclosure}", ct)).StatusCode);
+        // A disclosure holds for an hour.
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.Http.GetAsync($"/admin/privacy/{clientId}/bundle?disclosure={disclosure}", ct)).StatusCode);
         Assert.DoesNotContain("Petra", await otherAdmin.Http.GetStringAsync("/admin/privacy?q=petra", ct));
     }
 

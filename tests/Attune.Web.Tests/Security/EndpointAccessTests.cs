@@ -198,6 +198,10 @@ public partial class EndpointAccessTests
         var grantResponse = await admin.PostFormAsync("/admin/break-glass", "break-glass", new() { ["client"] = client.ToString(), ["reason"] = "Access test: a safeguarding emergency, clinician unreachable." });
         Assert.Equal(HttpStatusCode.Redirect, grantResponse.StatusCode);
         var grant = Guid.Parse(grantResponse.Headers.Location!.OriginalString.Split('/').Last());
+        // The admin's recorded reason for a copy of the whole record, which the copy and the Bundle ask for.
+        var disclosed = await admin.PostFormAsync($"/admin/privacy/{client}", "disclose", new() { ["Reason"] = "right-of-access", ["Words"] = "" });
+        var disclosure = Regex.Match(await disclosed.Content.ReadAsStringAsync(ct), "bundle\\?disclosure=([0-9a-f-]{36})").Groups[1].Value;
+        Assert.NotEmpty(disclosure);
         var secrets = new[] { "Alex M.", "Access test: a safeguarding" };
 
         var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
@@ -222,7 +226,8 @@ public partial class EndpointAccessTests
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")
-            .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything");
+            .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything")
+            + (pattern.StartsWith("/admin/privacy/{ClientId:guid}/", StringComparison.Ordinal) ? $"?disclosure={disclosure}" : "");
 
         var before = await ClinicalState.FingerprintAsync(app, org);
         int requests = 0, endpointsProbed = 0, formsPosted = 0;

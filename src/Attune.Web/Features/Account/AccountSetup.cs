@@ -19,11 +19,14 @@ public static class AccountSetup
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = true;
+                // Authenticator codes work once (the default provider accepts a code again within its window).
+                o.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.Name;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<AttuneDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(OneTimeAuthenticatorTokenProvider.Name);
         // Passkeys: the browser must verify the person (fingerprint, face or PIN) and keep the key (discoverable), so one
         // passkey is both factors and sign-in needs no email. ServerDomain is the site's host name unless set.
         services.Configure<IdentityPasskeyOptions>(o =>
@@ -58,6 +61,7 @@ public static class AccountSetup
             o.Events.OnRedirectToLogin = c => Challenge(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => Challenge(c, StatusCodes.Status403Forbidden);
         });
+        services.AddStaffSessions();
         services.AddScoped<StaffInvitations>();
         services.AddScoped<SecondFactorActions>();
         // Invitation (set-password) links last a week.

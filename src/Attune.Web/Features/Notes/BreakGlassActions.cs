@@ -42,17 +42,9 @@ public sealed class BreakGlassActions(AttuneDbContext db, CurrentStaff staff, Au
         db.BreakGlass.Add(access);
         audit.Staff(user, "break-glass", "Client", clientId, clientId);
         // The client's clinicians (and their supervisors) hear of it at once; the email names no client, only the time.
-        var clinicianIds = await db.Relationships.Where(r => r.ClientId == clientId && r.OrganisationId == user.OrganisationId).Select(r => r.ClinicianId).Distinct().ToListAsync(ct);
-        var supervisorIds = await db.Clinicians.Where(c => clinicianIds.Contains(c.Id) && c.SupervisorId != null).Select(c => c.SupervisorId!.Value).ToListAsync(ct);
-        var told = clinicianIds.Concat(supervisorIds).Distinct().ToList();
-        var emails = await db.Users.Where(u => u.OrganisationId == user.OrganisationId && u.ClinicianId != null && told.Contains(u.ClinicianId.Value) && u.Email != null).Select(u => u.Email!).ToListAsync(ct);
-        foreach (var email in emails)
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = user.OrganisationId, To = email, CreatedAt = now, Kind = OutboxKinds.BreakGlass, ClientId = clientId,
-                Subject = "Break-glass access to session notes",
-                Body = $"{user.DisplayName} opened the session notes of one of your clients under break-glass access on {clock.Format(now)}. The reason and every read are recorded in Attune's audit trail; ask your clinic admin if you have questions.",
-            });
+        await Notifications.ClientCliniciansNotice.QueueAsync(db, user.OrganisationId, clientId.Value, OutboxKinds.BreakGlass, "Break-glass access to session notes",
+            $"{user.DisplayName} opened the session notes of one of your clients under break-glass access on {clock.Format(now)}. The reason and every read are recorded in Attune's audit trail; ask your clinic admin if you have questions.",
+            now, ct);
         await db.SaveChangesAsync(ct);
         return access;
     }
