@@ -24,6 +24,22 @@ public class LinkDeliveryTests
         Assert.Contains("https://attune.clinic.example/c/", page);
         Assert.Contains("https://attune.clinic.example/p/", page);
         Assert.DoesNotContain("attacker.example", page);
+
+        // A check-in emailed from a request with a forged Host: the email's link starts with the configured origin.
+        var emailed = await Slice.AddClientAsync(staff, "Host Header Mail", email: "host.header@client.example");
+        var form = await staff.Http.GetStringAsync($"/clients/{emailed}", ct);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("__RequestVerificationToken", Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value),
+            new("_handler", "checkin"), new("CheckInInput.Email", "true"), new("CheckInInput.Instruments", "phq-9"),
+        };
+        var post = new HttpRequestMessage(HttpMethod.Post, $"/clients/{emailed}") { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.Http.SendAsync(post, ct)).StatusCode);
+        await using var db = app.CreateDbContext();
+        var body = (await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "host.header@client.example", ct)).Body;
+        Assert.Contains("https://attune.clinic.example/c/", body);
+        Assert.DoesNotContain("attacker.example", body);
     }
 
     /// <summary>
