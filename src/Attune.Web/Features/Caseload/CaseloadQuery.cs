@@ -17,6 +17,8 @@ public sealed record OutcomeTrend(InstrumentDefinition Instrument, IReadOnlyList
 public sealed record AlertBadge(Guid Id, SignalKind Kind);
 
 /// <summary>One active relationship on the caseload, with what it needs.</summary>
+public sealed record LeftBehindRisk(Guid AlertId, Guid ClientId, string ClientName, string Explanation, DateTimeOffset At);
+
 public sealed record CaseloadRow(
     Guid RelationshipId, Guid ClientId, string ClientName, string? ClinicianName, RelationshipPhase Phase, int Sessions,
     OutcomeTrend? Outcome, IReadOnlyList<(DateTimeOffset At, decimal Value)> Alliance,
@@ -53,6 +55,21 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
         audit.Staff(user, "read", "Caseload", null);
         await db.SaveChangesAsync(ct);
         return rows;
+    }
+
+    /// <summary>
+    /// Risk alerts still open on episodes that have closed (ended before the rule that stops it, or as an answer arrived
+    /// while the episode closed): the client is off the caseload, so these are listed above it until resolved.
+    /// </summary>
+    public async Task<IReadOnlyList<LeftBehindRisk>> RisksOffCaseloadAsync(StaffUser user, CancellationToken ct = default)
+    {
+        if (user.ClinicianId is null) return [];
+        var closed = access.Relationships(user).Where(r => r.Phase == RelationshipPhase.Closed);
+        return await (from a in db.Alerts
+                      join r in closed on a.RelationshipId equals r.Id
+                      join c in db.Clients on r.ClientId equals c.Id
+                      where a.Urgent && a.Status != AlertStatus.Resolved
+                      select new LeftBehindRisk(a.Id, c.Id, c.DisplayName, a.Explanation, a.CreatedAt)).AsNoTracking().ToListAsync(ct);
     }
 
     private async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)

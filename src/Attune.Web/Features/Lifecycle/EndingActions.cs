@@ -36,11 +36,25 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
             .OfType<string>().Where(scheduler.Available).ToList();
     }
 
+    /// <summary>
+    /// A risk answer is never left behind: while a risk alert of the episode is not resolved (with the action taken),
+    /// the episode is not ended or referred. Should one arrive as the episode closes, the caseload lists it at the top.
+    /// </summary>
+    private async Task<Refusal?> OpenRiskRefusalAsync(Guid relationshipId, string what, CancellationToken ct)
+    {
+        var open = await db.Alerts.CountAsync(a => a.RelationshipId == relationshipId && a.Urgent && a.Status != Core.Signals.AlertStatus.Resolved, ct);
+        return open == 0 ? null : Refusal.Conflict(
+            $"This client has {(open == 1 ? "an open risk alert" : $"{open} open risk alerts")}. Resolve {(open == 1 ? "it" : "each")} on the client's page with what you did " +
+            $"(contact made, risk assessed, safety plan) before the relationship is {what}: a risk answer must not be left behind.");
+    }
+
     public async Task<ActionResult<RelationshipEnding>> EndAsync(Guid clientId, EndingInput input, CancellationToken ct = default)
     {
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayEnd, ct);
         if (refusal is not null)
             return refusal;
+        if (await OpenRiskRefusalAsync(id, "ended", ct) is { } risk)
+            return risk;
         if (!FormChoice.TryParse<EndingKind>(input.Kind, out var kind))
             return Refusal.Invalid("kind", "Choose whether the ending was planned.");
         if (!FormChoice.TryParse<EndingReason>(input.Reason, out var reason))
@@ -88,6 +102,8 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayRefer, ct);
         if (refusal is not null)
             return refusal;
+        if (await OpenRiskRefusalAsync(id, "referred on", ct) is { } risk)
+            return risk;
         var relationship = await db.Relationships.Include(r => r.Sessions).Include(r => r.PhaseChanges).AsSplitQuery().SingleAsync(r => r.Id == id, ct);
         if (!Guid.TryParse(input.To, out var to)
             || !await db.Clinicians.AnyAsync(c => c.Id == to && c.OrganisationId == relationship.OrganisationId && c.Id != relationship.ClinicianId, ct))
