@@ -94,10 +94,24 @@ public sealed class RiskRule : ISignalRule
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
         input.Responses.Where(r => r.IsRisk).Select(r => For(r, find));
 
-    /// <summary>The risk signal of one response, as the check-in raises it the moment the answer is saved.</summary>
-    public static Signal For(InstrumentResponse r, Func<string, InstrumentDefinition?> find) => new(SignalKind.Risk, true,
-        $"{find(r.Instrument)?.ShortName ?? r.Instrument}: {string.Join("; ", r.Result.CriticalFlags.Select(f => f.Reason))}.",
-        $"risk:{r.Id}", r.CompletedAt, r.Id);
+    /// <summary>
+    /// The risk signal of one response, as the check-in raises it the moment the answer is saved. It names each critical
+    /// item with the answer given, in the measure's own words ("PHQ-9 item 9: …, answered “Nearly every day” (3)"), so
+    /// the clinician knows how often before opening anything.
+    /// </summary>
+    public static Signal For(InstrumentResponse r, Func<string, InstrumentDefinition?> find)
+    {
+        var d = find(r.Instrument);
+        var name = d?.ShortName ?? r.Instrument;
+        string Flag(Scoring.CriticalFlag f)
+        {
+            var label = d?.FindItem(f.ItemId) is { } item ? d.OptionsFor(item).FirstOrDefault(o => o.Value == f.Answer)?.Label : null;
+            var value = f.Answer.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            var reason = f.Reason.StartsWith(name, StringComparison.Ordinal) ? f.Reason : $"{name}: {f.Reason}";
+            return $"{reason}, answered {(label is null ? value : $"“{label}” ({value})")}";
+        }
+        return new(SignalKind.Risk, true, $"{string.Join("; ", r.Result.CriticalFlags.Select(Flag))}.", $"risk:{r.Id}", r.CompletedAt, r.Id);
+    }
 }
 
 /// <summary>Connection Check mean below 9 or any session item at 6 or lower; SRS below 36; WAI-SR below the clinic's level.</summary>

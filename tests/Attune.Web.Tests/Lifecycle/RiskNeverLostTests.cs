@@ -91,4 +91,27 @@ public class RiskNeverLostTests
             Assert.Equal(AlertStatus.Resolved, (await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct)).Status);
         Assert.DoesNotContain("Open risk alerts of clients no longer on your caseload", await staff.Http.GetStringAsync("/", ct));
     }
+
+    /// <summary>
+    /// Issue 18: the alert read "PHQ-9: PHQ-9 item 9: …" without the answer, and the client was promised a look "before or
+    /// in your next session" whatever the clinic does. The alert names the answer; the promise is the clinic's setting.
+    /// </summary>
+    [Fact]
+    public async Task The_risk_alert_names_the_answer_and_the_client_is_told_only_what_the_clinic_promises()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite", new Dictionary<string, string>
+        {
+            ["CheckIns:WhenAnswersAreSeen"] = "Your therapist reads every check-in within one working day.",
+        });
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Nia Nearly");
+        var thanks = WebUtility.HtmlDecode(await (await Slice.SubmitAsync(app, await Slice.CreateCheckInAsync(staff, clientId, "phq-9"), Slice.Phq9(1, 1, 1, 1, 1, 1, 1, 1, 3))).Content.ReadAsStringAsync(ct));
+        Assert.Contains("Your therapist reads every check-in within one working day.", thanks);
+        Assert.DoesNotContain("before or in your next session", thanks);
+        await using var db = app.CreateDbContext();
+        var alert = await db.Alerts.AsNoTracking().SingleAsync(a => a.Urgent && db.Relationships.Any(r => r.Id == a.RelationshipId && r.ClientId == clientId), ct);
+        Assert.Equal("PHQ-9 item 9: thoughts of being better off dead or of self-harm, answered “Nearly every day” (3).", alert.Explanation);
+        Assert.Contains("answered “Nearly every day” (3)", WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/alerts/{alert.Id}", ct)));
+    }
 }
