@@ -23,7 +23,8 @@ public class SignalRuleTests
     {
         var signal = Assert.Single(Run(new RiskRule(), [Phq9(12, 0, item9: 1), Phq9(10, 1)]));
         Assert.True(signal.Urgent);
-        Assert.StartsWith("PHQ-9: ", signal.Explanation, StringComparison.Ordinal);
+        // The item, in the measure's words, and the answer given (issue 18: the level was missing, the name doubled).
+        Assert.Equal("PHQ-9 item 9: thoughts of being better off dead or of self-harm, answered “Several days” (1).", signal.Explanation);
         Assert.Empty(Run(new RiskRule(), [Phq9(20, 0)]));
     }
 

@@ -48,6 +48,22 @@ public class HostingTests
         Assert.Equal(1, await db.Organisations.CountAsync(ct));
     }
 
+    /// <summary>Issue 18: no favicon, so every page logged a 404 in the browser's console.</summary>
+    [Fact]
+    public async Task Every_page_names_its_icon_and_the_icon_loads_without_signing_in()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var http = StaffClient.Anonymous(app);
+        var login = WebUtility.HtmlDecode(await http.GetStringAsync("/login", ct));
+        var href = System.Text.RegularExpressions.Regex.Match(login, "<link rel=\"icon\" href=\"([^\"]+)\" type=\"image/svg.xml\"").Groups[1].Value;
+        Assert.StartsWith("favicon", href);
+        var icon = await http.GetAsync("/" + href, ct);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await icon.Content.ReadAsStringAsync(ct));
+    }
+
     [Theory, AllDatabases]
     public async Task Wrong_password_does_not_sign_in(string provider)
     {
