@@ -10,8 +10,11 @@ public sealed record ScheduleTiming
     public TimeSpan SendBefore { get; init; } = TimeSpan.FromHours(24);
     /// <summary>How long a session lasts: the after-session check-in is sent when it ends.</summary>
     public TimeSpan SessionLength { get; init; } = TimeSpan.FromMinutes(50);
-    /// <summary>A session recorded later than this after it ended gets no after-session check-in: feedback that late says little.</summary>
-    public TimeSpan AfterSessionWindow { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// A session that ended longer ago than this gets no after-session check-in ("how was today's session?" a week
+    /// later says little, and reads wrong): recording an old session later sends nothing.
+    /// </summary>
+    public TimeSpan AfterSessionWindow { get; init; } = TimeSpan.FromHours(48);
     /// <summary>How long an after-session link stays open.</summary>
     public TimeSpan AfterSessionOpenFor { get; init; } = TimeSpan.FromDays(7);
     /// <summary>How long after the session starts a before-session link still works (it is still useful just after).</summary>
@@ -43,10 +46,12 @@ public static class MeasurementSchedule
 
     /// <summary>
     /// Check-ins due at <paramref name="now"/> that do not exist yet (<paramref name="existing"/> holds the session
-    /// and kind of those made before). Only open relationships get any; the fit check is asked once per relationship.
+    /// and kind of those made before). Only open relationships get any; the fit check is asked once per relationship;
+    /// a session the client has already rated (<paramref name="rated"/>: a Connection Check answered for it) gets no
+    /// after-session check-in.
     /// </summary>
     public static IReadOnlyList<DueCheckIn> Due(TherapeuticRelationship relationship, MeasurementPlan plan, ISet<(Guid SessionId, CheckInKind Kind)> existing,
-        Func<string, bool> available, DateTimeOffset now, ScheduleTiming timing, bool fitCheckAlreadyAsked = false)
+        Func<string, bool> available, DateTimeOffset now, ScheduleTiming timing, bool fitCheckAlreadyAsked = false, ISet<Guid>? rated = null)
     {
         var due = new List<DueCheckIn>();
         if (!relationship.IsOpen) return due;
@@ -62,6 +67,7 @@ public static class MeasurementSchedule
             if (s is { Attendance: SessionAttendance.Attended, Number: { } number }
                 && now >= ends && now - ends <= timing.AfterSessionWindow
                 && !existing.Contains((s.Id, CheckInKind.AfterSession))
+                && rated?.Contains(s.Id) != true
                 && AfterSession(plan, number, available).Where(i => !(fitCheckAlreadyAsked && i == FitCheck.InstrumentId)).ToList() is { Count: > 0 } after)
                 due.Add(new DueCheckIn(s.Id, CheckInKind.AfterSession, after, now + timing.AfterSessionOpenFor));
         }

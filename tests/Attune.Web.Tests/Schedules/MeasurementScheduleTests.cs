@@ -64,13 +64,13 @@ public class MeasurementScheduleTests
         await Slice.RecordSessionAsync(staff, clientId, "2026-10-30T08:00");
         await Slice.RecordSessionAsync(staff, clientId, "2026-11-02T08:00");
 
-        var made = (await CheckInsAsync(app, clientId)).OrderBy(c => c.CreatedAt).ThenBy(c => c.Instruments.Count).ToList();
-        Assert.All(made, c => Assert.Equal(CheckInKind.AfterSession, c.Kind));
-        Assert.Equal(3, made.Count);
-        Assert.Equal(2, made.Count(c => c.Instruments.SequenceEqual(["connection-check"])));
-        Assert.Single(made, c => c.Instruments.SequenceEqual(["connection-check", "fit-check"]));
-        // No email or phone: the links wait on the client page for the clinician to hand over.
-        Assert.All(made, c => Assert.Null(c.SentToClientAt));
+        // Only today's session gets one (issue 18: "how was today's session?" for sessions a week old): the two earlier
+        // ones ended more than Schedules:AfterSessionWithinHours (48) ago. Today's is session 3: the fit check too.
+        var made = Assert.Single(await CheckInsAsync(app, clientId));
+        Assert.Equal(CheckInKind.AfterSession, made.Kind);
+        Assert.Equal(["connection-check", "fit-check"], made.Instruments);
+        // No email or phone: the link waits on the client page for the clinician to hand over.
+        Assert.Null(made.SentToClientAt);
         var page = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", TestContext.Current.CancellationToken));
         Assert.Contains("After: Connection Check, Fit check · link waiting below", page);
     }
@@ -94,6 +94,33 @@ public class MeasurementScheduleTests
         }
         var checkIn = Assert.Single(await CheckInsAsync(app, clientId));
         Assert.Equal((CheckInKind.AfterSession, "connection-check"), (checkIn.Kind, Assert.Single(checkIn.Instruments)));
+    }
+
+    /// <summary>A session the client has already rated (a Connection Check sent for it by hand) is not asked about again.</summary>
+    [Fact]
+    public async Task A_session_already_rated_gets_no_after_session_check_in()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Rated Already");
+        await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "session", Scheduled("2026-11-02T07:30")));
+        Guid sessionId;
+        await using (var db = app.CreateDbContext())
+            sessionId = await db.Sessions.Where(s => db.Relationships.Any(r => r.ClientId == clientId && r.Id == s.RelationshipId)).Select(s => s.Id).SingleAsync(ct);
+        // The clinician sends the Connection Check for that session by hand, and the client answers it.
+        var page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        var link = await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, "checkin",
+            new() { ["CheckInInput.SessionId"] = sessionId.ToString() }, [new("CheckInInput.Instruments", "connection-check")]));
+        var path = new Uri(WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(link, "value=\"(https?://[^\"]+/c/[^\"]+)\"").Groups[1].Value)).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, path, Slice.ConnectionCheck())).StatusCode);
+
+        page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", page, $"attend-{sessionId:N}", new() { ["attendance"] = "Attended" }));
+        await RunSchedulerAsync(app);
+        Assert.DoesNotContain(await CheckInsAsync(app, clientId), c => c.Kind == CheckInKind.AfterSession);
+        // And the check-in form offers the latest attended session by default.
+        Assert.Matches($"<option value=\"{sessionId}\" selected", await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
     }
 
     [Theory, AllDatabases]

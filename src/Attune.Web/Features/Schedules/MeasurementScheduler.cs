@@ -21,6 +21,7 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
     {
         SendBefore = TimeSpan.FromHours(Math.Clamp(config.GetValue("Schedules:SendBeforeHours", 24), 1, 24 * 7)),
         SessionLength = TimeSpan.FromMinutes(Math.Clamp(config.GetValue("Schedules:SessionMinutes", 50), 10, 240)),
+        AfterSessionWindow = TimeSpan.FromHours(Math.Clamp(config.GetValue("Schedules:AfterSessionWithinHours", 48), 1, 24 * 14)),
     };
 
     public bool Available(string instrument) => catalog.Find(instrument) is { ItemTextMissing: false };
@@ -52,7 +53,9 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
             var existing = earlier.Where(c => c.Kind != CheckInKind.AdHoc && c.SessionId is not null)
                 .Select(c => (c.SessionId!.Value, c.Kind)).ToHashSet();
             var fitAsked = earlier.Any(c => c.Instruments.Contains(FitCheck.InstrumentId));
-            var due = MeasurementSchedule.Due(relationship, plan, existing, Available, now, Timing, fitAsked);
+            var rated = (await db.Responses.Where(x => x.RelationshipId == relationship.Id && x.Instrument == "connection-check" && x.SessionId != null)
+                .Select(x => x.SessionId!.Value).ToListAsync(ct)).ToHashSet();
+            var due = MeasurementSchedule.Due(relationship, plan, existing, Available, now, Timing, fitAsked, rated);
             if (due.Count == 0) continue;
             var client = await db.Clients.SingleAsync(c => c.Id == relationship.ClientId, ct);
             foreach (var d in due)
