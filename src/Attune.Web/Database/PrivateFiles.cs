@@ -30,6 +30,28 @@ public static class PrivateFiles
             File.SetUnixFileMode(path, Mode);
     }
 
+    /// <summary>
+    /// Writes a new private file once: through a private temporary file renamed into place, so that of two processes
+    /// starting at once the first one's file is kept (a key, a certificate). Returns false when one was already there.
+    /// </summary>
+    public static bool WriteOnce(string path, byte[] contents)
+    {
+        EnsureFolder(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        Ensure(temporary);
+        File.WriteAllBytes(temporary, contents);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
+    }
+
     /// <summary>Creates a folder only its owner may enter, or leaves an existing one as the admin set it.</summary>
     public static void EnsureFolder(string path)
     {

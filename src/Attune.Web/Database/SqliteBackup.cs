@@ -108,18 +108,21 @@ public static class SqliteBackup
         return report with { File = target, SetAside = setAside };
     }
 
+    /// <summary>A backup or database file on its own, outside the app's pool (read-only unless it is to be written).</summary>
     private static AttuneDbContext Open(string file, bool readOnly = true)
     {
-        var connection = new SqliteConnectionStringBuilder { DataSource = file, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
         var options = new DbContextOptionsBuilder<AttuneDbContext>();
-        DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, connection);
+        DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, ConnectionTo(file, readOnly));
         return new AttuneDbContext(options.Options);
     }
+
+    private static string ConnectionTo(string file, bool readOnly) =>
+        new SqliteConnectionStringBuilder { DataSource = file, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
 
     /// <summary>SQLite's integrity check, the migrations table, and the audit chain of a copy, opened read-only.</summary>
     private static async Task<Report> CheckAsync(string file, CancellationToken ct)
     {
-        var connection = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        var connection = ConnectionTo(file, readOnly: true);
         string integrity;
         try
         {
@@ -139,9 +142,7 @@ public static class SqliteBackup
         if (integrity != "ok")
             throw new BackupException($"{file} fails SQLite's integrity check: {integrity}");
 
-        var options = new DbContextOptionsBuilder<AttuneDbContext>();
-        DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, connection);
-        await using var db = new AttuneDbContext(options.Options);
+        await using var db = Open(file);
         var audit = await AuditChain.VerifyAsync(db, ct: ct);
         return new Report(file, new FileInfo(file).Length, integrity, audit.Events, audit.Head?.ToString(), audit.Intact);
     }

@@ -171,20 +171,9 @@ public sealed class AuditCheckpoints
             return key;
         }
         key.GenerateKey(ECCurve.NamedCurves.nistP256);
-        PrivateFiles.EnsureFolder(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        PrivateFiles.Ensure(temporary);
-        File.WriteAllText(temporary, key.ExportPkcs8PrivateKeyPem());
-        try
-        {
-            // Two processes starting at once: the first one's key is the one kept.
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
+        // Two processes starting at once: the first one's key is the one kept.
+        if (!PrivateFiles.WriteOnce(path, Encoding.UTF8.GetBytes(key.ExportPkcs8PrivateKeyPem())))
             key.ImportFromPem(File.ReadAllText(path));
-        }
         return key;
     }
 

@@ -48,19 +48,8 @@ public static class KeyEncryption
             var request = new CertificateRequest("CN=Attune Data Protection key encryption", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, critical: true));
             using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(100));
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(temporary, created.Export(X509ContentType.Pkcs12, password));
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            try
-            {
-                // Two processes starting at once: the first one's certificate is the one kept.
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary);
-            }
+            // Two processes starting at once: the first one's certificate is the one kept.
+            PrivateFiles.WriteOnce(path, created.Export(X509ContentType.Pkcs12, password));
         }
         try
         {
