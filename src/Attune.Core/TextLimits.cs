@@ -12,6 +12,12 @@ public static class TextLimits
     /// <summary>What the clinician did about an alert when resolving it.</summary>
     public const int AlertNote = 2000;
 
+    /// <summary>The note of a risk review: what was found and done.</summary>
+    public const int RiskReviewNote = 4000;
+
+    /// <summary>One part of a safety plan (its lines, one entry per line).</summary>
+    public const int SafetyPlanPart = 2000;
+
     /// <summary>A rupture's note.</summary>
     public const int RuptureNote = 2000;
 

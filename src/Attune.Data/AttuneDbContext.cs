@@ -8,6 +8,7 @@ using Attune.Core.Reflections;
 using Attune.Core.Ruptures;
 using Attune.Core.Relationships;
 using Attune.Core.Scoring;
+using Attune.Core.Risk;
 using Attune.Core.Signals;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +41,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
     public DbSet<RuptureRecord> Ruptures => Set<RuptureRecord>();
     public DbSet<SessionNote> Notes => Set<SessionNote>();
+    public DbSet<RiskReview> RiskReviews => Set<RiskReview>();
+    public DbSet<SafetyPlan> SafetyPlans => Set<SafetyPlan>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
@@ -102,7 +105,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -239,6 +242,35 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Explanation).HasMaxLength(500);
             e.Property(x => x.Action).HasConversion<string>().HasMaxLength(40);
             e.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+        });
+
+        b.Entity<RiskReview>(e =>
+        {
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(20);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ClinicalAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+            // One review resolves one risk alert.
+            e.HasIndex(x => x.AlertId).IsUnique();
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<SafetyPlan>(e =>
+        {
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Versions).WithOne().HasForeignKey(v => v.PlanId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Ignore(x => x.Current);
+            // One plan per client; a change is a new version of it.
+            e.HasIndex(x => x.ClientId).IsUnique();
+        });
+
+        b.Entity<SafetyPlanVersion>(e =>
+        {
+            e.ToTable("SafetyPlanVersions");
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            // Two saves racing cannot both become version n.
+            e.HasIndex(x => new { x.PlanId, x.Number }).IsUnique();
+            e.HasIndex(x => x.RelationshipId);
         });
 
         b.Entity<SessionReflection>(e =>

@@ -4,6 +4,7 @@ using Attune.Web.Components;
 using Attune.Web.Features.DataTransfer;
 using Attune.Web.Features.Account;
 using Attune.Web.Features.Audit;
+using Attune.Web.Features.Risk;
 using Attune.Web.Features.CheckIns;
 using Attune.Web.Features.Crisis;
 using Attune.Web.Database;
@@ -95,6 +96,7 @@ public static class AttuneHost
         services.AddRuptures();
         services.AddGoals();
         services.AddNotes();
+        services.AddRisk();
         services.AddReflections();
         services.AddProgress();
         services.AddFhir();

@@ -1,5 +1,6 @@
 using Attune.Core.Reflections;
 using Attune.Core.Relationships;
+using Attune.Core.Risk;
 using Attune.Core.Ruptures;
 using Attune.Core.Signals;
 using static Attune.Core.Tests.Responses;
@@ -112,7 +113,60 @@ public class RuptureAndAlertTests
         var risk = Alert(SignalKind.Risk, urgent: true);
         Assert.Throws<DomainRuleException>(() => risk.Snooze(T0.AddDays(1), T0));
         Assert.Throws<DomainRuleException>(() => risk.Resolve(Staff, AlertAction.NoActionNeeded, null, T0));
-        risk.Resolve(Staff, AlertAction.RiskAssessmentDone, null, T0);
-        Assert.Equal(AlertStatus.Resolved, risk.Status);
+        // Not with a plain action either, even one that sounds right: a risk alert takes a risk review.
+        Assert.Equal(ClinicalAlert.RiskReviewNeeded, Assert.Throws<DomainRuleException>(() => risk.Resolve(Staff, AlertAction.RiskAssessmentDone, "cipher", T0)).Message);
+        Assert.Equal(AlertStatus.Open, risk.Status);
+        risk.Resolve(Review(risk, T0.AddHours(1)));
+        Assert.Equal((AlertStatus.Resolved, AlertAction.RiskReview, "cipher-note"), (risk.Status, risk.Action, risk.ProtectedActionNote));
+        // A review resolves only a risk alert, and only its own.
+        Assert.Throws<DomainRuleException>(() => a.Resolve(Review(a, T0.AddHours(1))));
+        var other = Alert(SignalKind.Risk, urgent: true);
+        Assert.Throws<DomainRuleException>(() => other.Resolve(Review(risk, T0.AddHours(1))));
+        Assert.Throws<DomainRuleException>(() => a.Resolve(Staff, AlertAction.RiskReview, null, T0));
+    }
+
+    private static RiskReview Review(ClinicalAlert alert, DateTimeOffset reviewedAt, bool contact = true, bool assessed = true, JudgedRiskLevel? level = JudgedRiskLevel.Moderate,
+        bool plan = false, int? planVersion = null, DateTimeOffset? at = null) =>
+        new(Guid.NewGuid(), alert.RelationshipId, alert.Id, alert.CreatedAt, contact, assessed, level, plan, false, false, "cipher-note", planVersion, reviewedAt, Staff, at ?? T0.AddHours(2));
+
+    [Fact]
+    public void A_risk_review_says_what_was_done_the_level_judged_when_assessed_and_when_it_took_place()
+    {
+        var risk = Alert(SignalKind.Risk, urgent: true);
+        DomainRuleException Refused(Func<RiskReview> make) => Assert.Throws<DomainRuleException>(() => make());
+        Assert.Equal("steps", Refused(() => Review(risk, T0.AddHours(1), contact: false, assessed: false, level: null)).Field);
+        Assert.Equal("level", Refused(() => Review(risk, T0.AddHours(1), level: null)).Field);
+        Assert.Equal("level", Refused(() => Review(risk, T0.AddHours(1), assessed: false)).Field);
+        Assert.Equal("level", Refused(() => Review(risk, T0.AddHours(1), level: (JudgedRiskLevel)7)).Field);
+        Assert.Equal("reviewedAt", Refused(() => Review(risk, T0.AddHours(3))).Field); // recorded at T0+2h: in the future
+        Assert.Equal("reviewedAt", Refused(() => Review(risk, T0.AddHours(-1))).Field); // before the answer came
+        Assert.Equal("note", Refused(() => new RiskReview(Guid.NewGuid(), risk.RelationshipId, risk.Id, T0, true, false, null, false, false, false, " ", null, T0, Staff, T0)).Field);
+
+        var review = Review(risk, T0.AddMinutes(30), plan: true, planVersion: 2);
+        Assert.Equal(["contact made", "risk assessed: moderate", "safety plan made or reviewed (version 2)"], review.Steps());
+        Assert.Equal(T0.AddMinutes(30), review.ReviewedAt);
+        // The plan's version is kept only when a plan was made or reviewed.
+        Assert.Null(Review(risk, T0.AddMinutes(30), planVersion: 2).SafetyPlanVersion);
+    }
+
+    [Fact]
+    public void A_safety_plan_keeps_every_version_and_needs_warning_signs_and_someone_to_ask()
+    {
+        var plan = new SafetyPlan(Guid.NewGuid(), Guid.NewGuid(), T0);
+        var episode = Guid.NewGuid();
+        Dictionary<SafetyPlanPart, string?> Parts(params (SafetyPlanPart, string)[] parts) => parts.ToDictionary(p => p.Item1, p => (string?)p.Item2);
+        Assert.Equal(nameof(SafetyPlanPart.WarningSigns),
+            Assert.Throws<DomainRuleException>(() => plan.Revise(Parts((SafetyPlanPart.PeopleToAskForHelp, "c1")), true, episode, Staff, T0)).Field);
+        Assert.Equal(nameof(SafetyPlanPart.PeopleToAskForHelp),
+            Assert.Throws<DomainRuleException>(() => plan.Revise(Parts((SafetyPlanPart.WarningSigns, "c1"), (SafetyPlanPart.InternalCoping, "c2")), true, episode, Staff, T0)).Field);
+        Assert.Empty(plan.Versions);
+
+        plan.Revise(Parts((SafetyPlanPart.WarningSigns, "w1"), (SafetyPlanPart.ProfessionalsAndCrisisLines, "p1")), true, episode, Staff, T0);
+        var second = plan.Revise(Parts((SafetyPlanPart.WarningSigns, "w2"), (SafetyPlanPart.PeopleToAskForHelp, "a2"), (SafetyPlanPart.MakingTheEnvironmentSafer, "e2")), false, episode, Staff, T0.AddDays(7));
+        Assert.Equal([1, 2], plan.Versions.Select(v => v.Number));
+        Assert.Same(second, plan.Current);
+        Assert.Equal(("w1", "p1", null), (plan.Versions[0].Protected(SafetyPlanPart.WarningSigns), plan.Versions[0].Protected(SafetyPlanPart.ProfessionalsAndCrisisLines), plan.Versions[0].Protected(SafetyPlanPart.MakingTheEnvironmentSafer)));
+        Assert.Equal(("w2", "e2", false), (second.Protected(SafetyPlanPart.WarningSigns), second.Protected(SafetyPlanPart.MakingTheEnvironmentSafer), second.WrittenWithClient));
+        Assert.Equal(6, SafetyPlanParts.InOrder.Length);
     }
 }

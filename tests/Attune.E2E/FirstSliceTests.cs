@@ -148,6 +148,48 @@ public class FirstSliceTests
         await Expect(scores).ToContainTextAsync("The homework idea helped.");
         await Browser.AssertAccessibleAsync(staff, "the client page with scores");
         await Browser.ScreenshotAsync(staff, "06-client-scores");
+
+        // Issue 18: the clinician writes a safety plan with the client (Stanley & Brown's six steps)...
+        await risk.GetByRole(AriaRole.Link, new() { Name = "Safety plan" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Safety plan: Morgan E2E");
+        await staff.GetByLabel(new Regex("^Step 1. Warning signs")).FillAsync("Lying awake after midnight\nSkipping meals");
+        await staff.GetByLabel(new Regex("^Step 2. Internal coping")).FillAsync("A long shower\nThe breathing app");
+        await staff.GetByLabel(new Regex("^Step 4. People whom I can ask")).FillAsync("My brother Sam, 555-0142");
+        await staff.GetByLabel(new Regex("^Step 6. Making the environment")).FillAsync("My partner keeps the medication");
+        await Browser.AssertAccessibleAsync(staff, "the safety plan form");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save the safety plan" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Safety plan saved");
+        await Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Step 1. Warning signs" })).ToContainTextAsync("Skipping meals");
+        await Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Step 5. Professionals or agencies I can contact during a crisis" })).ToContainTextAsync("988");
+        await Browser.AssertAccessibleAsync(staff, "the safety plan");
+        await Browser.ScreenshotAsync(staff, "06b-safety-plan");
+
+        // ... then resolves the risk alert with a structured risk review.
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Morgan E2E" }).First.ClickAsync();
+        await staff.GetByRole(AriaRole.Region, new() { Name = "Risk answer" }).GetByRole(AriaRole.Link, new() { Name = "What to do, and the risk review" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Safety plan \\(version 1") })).ToBeVisibleAsync();
+        await staff.GetByLabel("Contact made with the client").CheckAsync();
+        await staff.GetByLabel(new Regex("^Risk assessed")).CheckAsync();
+        await staff.GetByLabel("moderate", new() { Exact = true }).CheckAsync();
+        await staff.GetByLabel("Safety plan made or reviewed").CheckAsync();
+        await staff.GetByLabel(new Regex("^What you found and did")).FillAsync("Phoned the same afternoon; thoughts without plan or intent; wrote the safety plan together.");
+        await Browser.AssertAccessibleAsync(staff, "the risk review form");
+        await Browser.ScreenshotAsync(staff, "06c-risk-review-form");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Record the review and resolve" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Alert resolved.");
+        await Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Why this signal" })).ToContainTextAsync("contact made; risk assessed: moderate; safety plan made or reviewed (version 1)");
+        await Browser.AssertAccessibleAsync(staff, "a risk alert resolved by its review");
+        await Browser.ScreenshotAsync(staff, "06d-risk-reviewed");
+
+        // The client finds the plan on their progress page, on the phone, and can print it.
+        await client.ReloadAsync();
+        await client.GetByRole(AriaRole.Link, new() { Name = "Open or print your safety plan" }).TapAsync();
+        await Expect(client.GetByRole(AriaRole.Heading, new() { Name = "Your safety plan", Level = 1 })).ToBeVisibleAsync();
+        await Expect(client.GetByRole(AriaRole.Region, new() { Name = "Step 4. People whom I can ask for help" })).ToContainTextAsync("My brother Sam");
+        await Expect(client.GetByRole(AriaRole.Button, new() { Name = "Print my plan" })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(client, "the client's safety plan on a phone");
+        await Browser.ScreenshotAsync(client, "06e-safety-plan-phone");
+        Assert.Empty(consoleErrors);
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);

@@ -11,13 +11,16 @@ public enum AlertAction
 {
     TalkedAboutRelationship, ChangedTaskOrGoal, RiskAssessmentDone, SafetyPlanUpdated, ContactedClient,
     Referred, DiscussedInSupervision, NoActionNeeded, Other,
+    /// <summary>A risk alert's only way to be resolved: a structured <see cref="Risk.RiskReview"/>.</summary>
+    RiskReview,
 }
 
 /// <summary>
 /// A signal a clinician must see, kept until they act on it: open → acknowledged → resolved with the action taken.
 /// One alert per problem: the signal's key is unique per relationship. A risk alert is urgent: it is stored in the
 /// same transaction as the answers that raised it, so it cannot be lost; it cannot be snoozed, and it is resolved only
-/// with an action (not "no action needed"). Other alerts can be snoozed for a while, then come back.
+/// by a risk review (what was done, the level judged, a note, the time). Other alerts are resolved with the action
+/// taken, and can be snoozed for a while, then come back.
 /// </summary>
 public sealed class ClinicalAlert
 {
@@ -83,10 +86,31 @@ public sealed class ClinicalAlert
             throw new DomainRuleException("This alert has already been resolved.");
         if (!Enum.IsDefined(action))
             throw new DomainRuleException("Choose the action taken from the list.", "action");
-        if (Urgent && action == AlertAction.NoActionNeeded)
-            throw new DomainRuleException("A risk alert is resolved with the action taken, such as a risk assessment done.", "action");
+        if (Urgent)
+            throw new DomainRuleException(RiskReviewNeeded, "action");
+        if (action == AlertAction.RiskReview)
+            throw new DomainRuleException("A risk review resolves a risk alert; choose the action you took.", "action");
         if (action == AlertAction.Other && string.IsNullOrEmpty(protectedNote))
             throw new DomainRuleException("Say what you did when you choose “Other”.", "note");
+        Close(staffUserId, action, protectedNote, at);
+    }
+
+    public const string RiskReviewNeeded = "A risk alert is resolved with a risk review: what was done, the risk level you judged, a note and when.";
+
+    /// <summary>Resolves a risk alert with its review: the review's note is the alert's note.</summary>
+    public void Resolve(Risk.RiskReview review)
+    {
+        if (Status == AlertStatus.Resolved)
+            throw new DomainRuleException("This alert has already been resolved.");
+        if (!Urgent)
+            throw new DomainRuleException("A risk review resolves a risk alert; resolve this one with the action you took.");
+        if (review.AlertId != Id)
+            throw new DomainRuleException("This review is about another alert.");
+        Close(review.RecordedBy, AlertAction.RiskReview, review.ProtectedNote, review.RecordedAt);
+    }
+
+    private void Close(Guid staffUserId, AlertAction action, string? protectedNote, DateTimeOffset at)
+    {
         if (Status == AlertStatus.Open)
         {
             AcknowledgedAt = at;

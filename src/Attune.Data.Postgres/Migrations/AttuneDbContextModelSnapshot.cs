@@ -646,6 +646,139 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ContactMade")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmergencyServices")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Level")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedNote")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Referred")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("RiskAssessed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("SafetyPlanMadeOrReviewed")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("SafetyPlanVersion")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId")
+                        .IsUnique();
+
+                    b.HasIndex("RelationshipId");
+
+                    b.ToTable("RiskReviews");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.ToTable("SafetyPlans");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedDistraction")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedEnvironment")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedInternalCoping")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedPeopleToAsk")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedProfessionals")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProtectedWarningSigns")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("WrittenWithClient")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("PlanId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("SafetyPlanVersions", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1701,6 +1834,45 @@ namespace Attune.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
+                {
+                    b.HasOne("Attune.Core.Risk.SafetyPlan", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
                 {
                     b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
@@ -1923,6 +2095,11 @@ namespace Attune.Data.Postgres.Migrations
                     b.Navigation("PhaseChanges");
 
                     b.Navigation("Sessions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

@@ -641,6 +641,139 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("Sessions");
                 });
 
+            modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ContactMade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmergencyServices")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Level")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedNote")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecordedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Referred")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RiskAssessed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SafetyPlanMadeOrReviewed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SafetyPlanVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId")
+                        .IsUnique();
+
+                    b.HasIndex("RelationshipId");
+
+                    b.ToTable("RiskReviews");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.ToTable("SafetyPlans");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedDistraction")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedEnvironment")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedInternalCoping")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPeopleToAsk")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedProfessionals")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedWarningSigns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("WrittenWithClient")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("PlanId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("SafetyPlanVersions", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1688,6 +1821,45 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
+                {
+                    b.HasOne("Attune.Core.Risk.SafetyPlan", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Ruptures.RuptureRecord", b =>
                 {
                     b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
@@ -1910,6 +2082,11 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Navigation("PhaseChanges");
 
                     b.Navigation("Sessions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

@@ -19,13 +19,13 @@ namespace Attune.Web.Tests.Actions;
 /// </summary>
 public class SameRefusalEverywhereTests
 {
-    private enum Act { Acknowledge, Resolve, Snooze, MovePhase, LogRupture, ProposeGoal }
+    private enum Act { Acknowledge, Resolve, Snooze, MovePhase, LogRupture, ProposeGoal, ReviewRisk }
 
     private enum Who { Clinician, Supervisor }
 
     /// <summary>One request, as every channel makes it.</summary>
     private sealed record Request(Act Act, Who Who, Guid ClientId, Guid AlertId = default, string? Action = null, string? Note = null, string? Days = null, string? To = null, string? Reason = null,
-        string? Marker = null, string? Text = null);
+        string? Marker = null, string? Text = null, string[]? Steps = null, string? Level = null);
 
     /// <summary>What a channel answered, read back as an outcome class and the words it gave.</summary>
     private sealed record Answer(Outcome Outcome, string? Field, string Body);
@@ -67,6 +67,15 @@ public class SameRefusalEverywhereTests
         new("a supervisor proposes a goal", Outcome.Forbidden, null, w => Task.FromResult(new Request(Act.ProposeGoal, Who.Supervisor, w.Alex, Text: "Sleep better"))),
         new("propose a goal", Outcome.Ok, null, w => Task.FromResult(new Request(Act.ProposeGoal, Who.Clinician, w.Alex, Text: "Walk twice a week"))),
         new("move to termination", Outcome.Ok, null, w => Task.FromResult(new Request(Act.MovePhase, Who.Clinician, w.Alex, To: "Termination", Reason: "Planned ending agreed"))),
+        new("resolve a risk alert with a plain action", Outcome.Invalid, "action", async w => new(Act.Resolve, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Action: "ContactedClient", Note: "Called")),
+        new("review risk without saying what was done", Outcome.Invalid, "steps", async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: [], Note: "Called")),
+        new("review risk assessed with no level", Outcome.Invalid, "level", async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: ["riskAssessed"], Note: "Assessed")),
+        new("review risk with a level not on the list", Outcome.Invalid, "level", async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: ["riskAssessed"], Level: "Extreme", Note: "Assessed")),
+        new("review risk without a note", Outcome.Invalid, "note", async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: ["contactMade"], Note: " ")),
+        new("a supervisor reviews risk", Outcome.Forbidden, null, async w => new(Act.ReviewRisk, Who.Supervisor, w.RiskClient, await w.RiskAlertAsync(), Steps: ["contactMade"], Note: "Called")),
+        new("review a signal that is not about risk", Outcome.Conflict, null, async w => new(Act.ReviewRisk, Who.Clinician, w.Chris, await w.AlertAsync(SignalKind.PerceptionGap), Steps: ["contactMade"], Note: "Called")),
+        new("review risk with what was done", Outcome.Ok, null, async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: ["contactMade", "riskAssessed"], Level: "Moderate", Note: "Called; safe tonight")),
+        new("review it again", Outcome.Conflict, null, async w => new(Act.ReviewRisk, Who.Clinician, w.RiskClient, await w.RiskAlertAsync(), Steps: ["contactMade"], Note: "Called again")),
     ];
 
     [Theory, AllDatabases]
@@ -114,6 +123,8 @@ public class SameRefusalEverywhereTests
             Act.Snooze => await http.PostAsJsonAsync($"{root}/signals/{r.AlertId}/snooze", new { days = int.Parse(r.Days!, System.Globalization.CultureInfo.InvariantCulture) }),
             Act.LogRupture => await http.PostAsJsonAsync($"{root}/ruptures", new { marker = r.Marker, noticedBy = "Clinician", strategies = new[] { "InviteDiscussion" }, resolution = "Ongoing", note = r.Note }),
             Act.ProposeGoal => await http.PostAsJsonAsync($"{root}/goals", new { kind = "Goal", text = r.Text }),
+            Act.ReviewRisk => await http.PostAsJsonAsync($"{root}/signals/{r.AlertId}/risk-review", r.Steps!.ToDictionary(x => x, object? (_) => true)
+                .Concat([new("level", r.Level), new("note", r.Note)]).ToDictionary()),
             _ => await http.PostAsJsonAsync($"{root}/episodes/current/phase", new { to = r.To, reason = r.Reason }),
         };
         var body = await response.Content.ReadAsStringAsync();
@@ -143,6 +154,8 @@ public class SameRefusalEverywhereTests
             Act.LogRupture => await staff.PostFormFromHtmlAsync($"/clients/{r.ClientId}/ruptures/new", html, "rupture",
                 new() { ["session"] = "", ["noticed"] = "Clinician", ["marker"] = r.Marker ?? "", ["strategy"] = "InviteDiscussion", ["resolution"] = "Ongoing", ["note"] = r.Note ?? "" }),
             Act.ProposeGoal => await staff.PostFormFromHtmlAsync($"/clients/{r.ClientId}", html, "goal-new", new() { ["kind"] = "Goal", ["text"] = r.Text ?? "" }),
+            Act.ReviewRisk => await staff.PostFormFromHtmlAsync($"/alerts/{r.AlertId}", html, "review",
+                r.Steps!.ToDictionary(x => x, _ => "true").Concat([new("level", r.Level ?? ""), new("note", r.Note ?? "")]).ToDictionary()),
             _ => await staff.PostFormFromHtmlAsync($"/clients/{r.ClientId}", html, "phase", new() { ["PhaseInput.To"] = r.To ?? "", ["PhaseInput.Reason"] = r.Reason ?? "" }),
         };
         var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
@@ -174,6 +187,9 @@ public class SameRefusalEverywhereTests
             "rupture-marker" => "marker",
             "rupture-note" => "note",
             "goal-text" => "text",
+            "review-steps" => "steps",
+            "review-level" => "level",
+            "review-note" => "note",
             var other => other,
         } : null;
     }

@@ -11,7 +11,7 @@ public static class ClinicalState
     private static readonly string[] Tables =
     [
         "Clients", "Relationships", "Sessions", "PhaseChanges", "Intakes", "Endings", "Goals", "GoalRatings", "CheckIns",
-        "Responses", "Alerts", "Reflections", "Ruptures", "Notes", "BreakGlass", "AspNetUsers", "Outbox",
+        "Responses", "Alerts", "Reflections", "Ruptures", "Notes", "BreakGlass", "AspNetUsers", "Outbox", "RiskReviews", "SafetyPlans", "SafetyPlanVersions",
     ];
 
     /// <param name="organisation">Count only this organisation's audited changes (another clinic may change its own data).</param>

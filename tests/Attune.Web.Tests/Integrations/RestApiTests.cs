@@ -107,18 +107,26 @@ public class RestApiTests
         }
         Assert.Equal("Acknowledged", (await JsonAsync(await http.PostAsync($"{root}/signals/{risk}/acknowledge", null, ct), HttpStatusCode.OK))["status"]!.GetValue<string>());
         await Problem(await http.PostAsync($"{root}/signals/{risk}/acknowledge", null, ct), HttpStatusCode.Conflict);
-        var waved = await Problem(await PostJsonAsync(http, $"{root}/signals/{risk}/resolve", """{"action":"NoActionNeeded"}"""), HttpStatusCode.BadRequest);
-        Assert.Contains("resolved with the action taken", waved["errors"]!["action"]![0]!.GetValue<string>());
-        var resolved = await JsonAsync(await PostJsonAsync(http, $"{root}/signals/{risk}/resolve", """{"action":"RiskAssessmentDone","note":"Safety plan reviewed by phone"}"""), HttpStatusCode.OK);
-        Assert.Equal(("Resolved", "RiskAssessmentDone", "Safety plan reviewed by phone"),
-            (resolved["status"]!.GetValue<string>(), resolved["action"]!.GetValue<string>(), resolved["actionNote"]!.GetValue<string>()));
+        var waved = await Problem(await PostJsonAsync(http, $"{root}/signals/{risk}/resolve", """{"action":"RiskAssessmentDone","note":"Called"}"""), HttpStatusCode.BadRequest);
+        Assert.Contains("resolved with a risk review", waved["errors"]!["action"]![0]!.GetValue<string>());
+        var noNote = await Problem(await PostJsonAsync(http, $"{root}/signals/{risk}/risk-review", """{"contactMade":true}"""), HttpStatusCode.BadRequest);
+        Assert.NotNull(noNote["errors"]!["note"]);
+        var noLevel = await Problem(await PostJsonAsync(http, $"{root}/signals/{risk}/risk-review", """{"riskAssessed":true,"note":"Assessed by phone"}"""), HttpStatusCode.BadRequest);
+        Assert.Contains("risk level", noLevel["errors"]!["level"]![0]!.GetValue<string>());
+        var reviewedAt = app.Clock.GetUtcNow().AddMinutes(-1);
+        var resolved = await JsonAsync(await PostJsonAsync(http, $"{root}/signals/{risk}/risk-review",
+            $$"""{"contactMade":true,"riskAssessed":true,"level":"Moderate","note":"Safety plan reviewed by phone","reviewedAt":"{{reviewedAt:O}}"}"""), HttpStatusCode.OK);
+        Assert.Equal(("Resolved", "RiskReview", "Safety plan reviewed by phone", "Moderate"),
+            (resolved["status"]!.GetValue<string>(), resolved["action"]!.GetValue<string>(), resolved["actionNote"]!.GetValue<string>(), resolved["riskReview"]!["level"]!.GetValue<string>()));
+        Assert.Equal(reviewedAt, resolved["riskReview"]!["reviewedAt"]!.GetValue<DateTimeOffset>());
+        await Problem(await PostJsonAsync(http, $"{root}/signals/{risk}/risk-review", """{"contactMade":true,"note":"Again"}"""), HttpStatusCode.Conflict);
         Assert.DoesNotContain((await JsonAsync(await http.GetAsync($"{root}/signals?status=open", ct), HttpStatusCode.OK)).AsArray(), s => s!["id"]!.GetValue<string>() == risk.ToString());
 
         // Every change is in the audit trail as the system's.
         await using (var db = app.CreateDbContext())
         {
             var writes = await db.AuditEvents.Where(e => e.ActorKind == "api" && e.Action != "read" && e.ClientId == alex).ToListAsync(ct);
-            Assert.Equal(["ClinicalAlert", "ClinicalAlert", "RuptureRecord", "RuptureRecord", "TherapeuticRelationship", "TreatmentGoal"],
+            Assert.Equal(["ClinicalAlert", "ClinicalAlert", "RiskReview", "RuptureRecord", "RuptureRecord", "TherapeuticRelationship", "TreatmentGoal"],
                 writes.Select(e => e.EntityType).Order());
         }
     }
@@ -226,7 +234,7 @@ public class RestApiTests
         var operations = rootElement.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value))).ToList();
         Assert.All(operations, o => Assert.StartsWith("/api/v1/clients/{clientId}/", o.Path));
-        Assert.Equal(13, operations.Count); // signals: list, acknowledge, resolve, snooze; goals 3; ruptures 4; phases 2
+        Assert.Equal(14, operations.Count); // signals: list, acknowledge, resolve, risk review, snooze; goals 3; ruptures 4; phases 2
         foreach (var (path, method, operation) in operations)
         {
             var scope = operation.GetProperty("security")[0].GetProperty("oauth2")[0].GetString()!;

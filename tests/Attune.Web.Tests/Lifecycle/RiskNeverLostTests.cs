@@ -52,7 +52,8 @@ public class RiskNeverLostTests
 
         // Resolved with what was done: now the episode can end.
         var alertPage = await staff.Http.GetStringAsync($"/alerts/{alertId}", ct);
-        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "resolve", new() { ["action"] = "ContactedClient", ["note"] = "Called; safe tonight, plan reviewed." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "review",
+            new() { ["contactMade"] = "true", ["riskAssessed"] = "true", ["level"] = "Low", ["note"] = "Called; safe tonight, plan reviewed." })).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync($"/clients/{clientId}/ending", "ending", End())).StatusCode);
         // The closed episode keeps the risk answer and what was done about it beside its summary.
         Guid episode;
@@ -60,7 +61,7 @@ public class RiskNeverLostTests
             episode = await db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id).SingleAsync(ct);
         var closed = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}/episodes/{episode}", ct));
         Assert.Contains("Risk answers in this episode", closed);
-        Assert.Contains("Contacted the client", closed);
+        Assert.Contains("contact made; risk assessed: low", closed);
         Assert.Contains($"/alerts/{alertId}", closed);
     }
 
@@ -86,7 +87,8 @@ public class RiskNeverLostTests
         Assert.Contains("Lenny Leftbehind", caseload);
 
         var alertPage = await staff.Http.GetStringAsync($"/alerts/{alertId}", ct);
-        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "resolve", new() { ["action"] = "RiskAssessmentDone", ["note"] = "Reached by phone; risk assessed as low." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "review",
+            new() { ["contactMade"] = "true", ["riskAssessed"] = "true", ["level"] = "Low", ["note"] = "Reached by phone; risk assessed as low." })).StatusCode);
         await using (var db = app.CreateDbContext())
             Assert.Equal(AlertStatus.Resolved, (await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == alertId, ct)).Status);
         Assert.DoesNotContain("Open risk alerts of clients no longer on your caseload", await staff.Http.GetStringAsync("/", ct));

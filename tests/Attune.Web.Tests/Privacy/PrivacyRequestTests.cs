@@ -17,6 +17,7 @@ public class PrivacyRequestTests
 {
     private const string Note = "Spoke of the bridge again; plan agreed.";
     private const string CheckInWords = "I felt rushed at the end today.";
+    private const string SafetyWords = "Staying in bed past noon";
     private const string PhaseReason = "Goals agreed; she feels safe enough to start exposure";
 
     /// <summary>A client with a session, a note, a completed check-in with written words, and a phase change.</summary>
@@ -30,6 +31,7 @@ public class PrivacyRequestTests
         foreach (var (k, v) in Slice.Phq9(1, 1, 1, 0, 0, 1, 0, 0, 0)) answers[k] = v;
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, answers)).StatusCode);
         await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "phase", new() { ["PhaseInput.To"] = "Working", ["PhaseInput.Reason"] = PhaseReason }));
+        await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}/safety-plan", "plan", new() { ["WarningSigns"] = SafetyWords, ["PeopleToAskForHelp"] = "My sister" }));
         return clientId;
     }
 
@@ -47,6 +49,7 @@ public class PrivacyRequestTests
         Assert.DoesNotContain("Alex M.", found);
         var summary = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/admin/privacy/{clientId}", ct));
         Assert.Contains("<tr><td>Session notes</td><td>1</td></tr>", summary);
+        Assert.Contains("<tr><td>Safety plan versions</td><td>1</td></tr>", summary);
         Assert.Contains("<tr><td>Questionnaire responses</td><td>2</td></tr>", summary);
         Assert.DoesNotContain(Note, summary);
 
@@ -95,6 +98,7 @@ public class PrivacyRequestTests
         Assert.Contains(Note, texts);
         Assert.Contains(PhaseReason, texts);
         Assert.Contains(texts, t => t.Contains(CheckInWords, StringComparison.Ordinal));
+        Assert.Contains(SafetyWords, texts);
         Assert.Single(resources.OfType<Practitioner>());
         Assert.NotEmpty(resources.OfType<Hl7.Fhir.Model.AuditEvent>());
         // Every entry has a full URL, and every reference inside the bundle points at an entry of it.
@@ -111,6 +115,8 @@ public class PrivacyRequestTests
         Assert.Contains("Petra Privacy", readable);
         Assert.Contains(Note, readable);
         Assert.Contains(CheckInWords, readable);
+        Assert.Contains("Safety plan, version 1: Warning signs", readable);
+        Assert.Contains(SafetyWords, readable);
         Assert.Contains("Who read or changed this record", readable);
 
         await using (var db = app.CreateDbContext())
@@ -144,7 +150,7 @@ public class PrivacyRequestTests
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
         var kept = await RecordCountsAsync(app, keptId);
         var erasedBefore = await RecordCountsAsync(app, clientId);
-        Assert.All(new[] { "relationships", "sessions", "checkins", "responses", "notes", "noteversions", "phasechanges" }, k => Assert.True(erasedBefore[k] > 0, k));
+        Assert.All(new[] { "relationships", "sessions", "checkins", "responses", "notes", "noteversions", "phasechanges", "safetyplans", "safetyplanversions" }, k => Assert.True(erasedBefore[k] > 0, k));
         int eventsAbout;
         await using (var db = app.CreateDbContext())
             eventsAbout = await db.AuditEvents.CountAsync(e => e.ClientId == clientId, ct);
@@ -276,6 +282,9 @@ public class PrivacyRequestTests
             ["intakes"] = await db.Intakes.CountAsync(i => ids.Contains(i.RelationshipId)),
             ["endings"] = await db.Endings.CountAsync(e => ids.Contains(e.RelationshipId)),
             ["breakglass"] = await db.BreakGlass.CountAsync(b => b.ClientId == clientId),
+            ["riskreviews"] = await db.RiskReviews.CountAsync(r => ids.Contains(r.RelationshipId)),
+            ["safetyplans"] = await db.SafetyPlans.CountAsync(p => p.ClientId == clientId),
+            ["safetyplanversions"] = await db.SafetyPlans.Where(p => p.ClientId == clientId).SelectMany(p => p.Versions).CountAsync(),
         };
     }
 }

@@ -150,11 +150,12 @@ public class AlertWorkflowTests
         Assert.Contains("A risk alert cannot be snoozed", await snooze.Content.ReadAsStringAsync(ct));
         var waved = await staff.PostFormAsync(path, "resolve", new() { ["action"] = "NoActionNeeded" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, waved.StatusCode);
-        Assert.Contains("A risk alert is resolved with the action taken", await waved.Content.ReadAsStringAsync(ct));
+        Assert.Contains("A risk alert is resolved with a risk review", await waved.Content.ReadAsStringAsync(ct));
         Assert.Equal(AlertStatus.Open, (await AlertAsync(app, risk.Id)).Status);
 
         Assert.Contains("Urgent: risk answer", await staff.Http.GetStringAsync("/", ct));
-        Assert.Contains("Alert resolved.", await Slice.FollowAsync(staff, await staff.PostFormAsync(path, "resolve", new() { ["action"] = "RiskAssessmentDone" })));
+        Assert.Contains("Alert resolved.", await Slice.FollowAsync(staff, await staff.PostFormAsync(path, "review",
+            new() { ["contactMade"] = "true", ["riskAssessed"] = "true", ["level"] = "High", ["note"] = "Called; crisis team involved." })));
         Assert.DoesNotContain("Urgent: risk answer", await staff.Http.GetStringAsync("/", ct));
         Assert.Contains("Resolved", WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", ct)));
 

@@ -139,15 +139,8 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
     /// <summary>One ending per relationship: two at the same moment, and the second is asked to look.</summary>
     private async Task<ActionResult<RelationshipEnding>> SaveOnceAsync(RelationshipEnding ending, CancellationToken ct)
     {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return ending;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return Refusal.Conflict("This relationship was ended elsewhere at the same moment; reload to see how.");
-        }
+        if (await db.SaveOrConflictAsync("This relationship was ended elsewhere at the same moment; reload to see how.", ct) is { } conflict)
+            return conflict;
+        return ending;
     }
 }

@@ -99,15 +99,8 @@ public sealed class IntakeActions(AttuneDbContext db, RecordAuthorization author
     /// <summary>Two first saves racing: the unique index keeps one record; the other is asked to reload.</summary>
     private async Task<ActionResult<IntakeRecord>> SaveOnceAsync(IntakeRecord record, CancellationToken ct)
     {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return record;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return Refusal.Conflict("The intake record was saved elsewhere at the same moment; reload and save again.");
-        }
+        if (await db.SaveOrConflictAsync("The intake record was saved elsewhere at the same moment; reload and save again.", ct) is { } conflict)
+            return conflict;
+        return record;
     }
 }

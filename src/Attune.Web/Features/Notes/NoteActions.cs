@@ -36,15 +36,8 @@ public sealed class NoteActions(AttuneDbContext db, RecordAuthorization authoriz
             note.Revise(cipher, shareWithSupervisor, user.Id, clock.Now);
             audit.Staff(user, "update", "SessionNote", note.Id, clientId);
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return Refusal.Conflict("The note was saved elsewhere at the same moment; reload to see the latest version, then save again.");
-        }
+        if (await db.SaveOrConflictAsync("The note was saved elsewhere at the same moment; reload to see the latest version, then save again.", ct) is { } conflict)
+            return conflict;
         return note;
     }
 }

@@ -5,6 +5,7 @@ using Attune.Core.Goals;
 using Attune.Core.Notes;
 using Attune.Core.Reflections;
 using Attune.Core.Relationships;
+using Attune.Core.Risk;
 using Attune.Core.Ruptures;
 using Attune.Core.Signals;
 using Attune.Data;
@@ -39,6 +40,8 @@ public sealed class ClientRecordCopy
     public required IReadOnlyList<SessionNote> Notes { get; init; }
     public required IReadOnlyList<IntakeRecord> Intakes { get; init; }
     public required IReadOnlyList<RelationshipEnding> Endings { get; init; }
+    public required IReadOnlyList<RiskReview> RiskReviews { get; init; }
+    public required IReadOnlyList<SafetyPlanVersion> SafetyPlanVersions { get; init; }
     public required IReadOnlyList<HeldText> Texts { get; init; }
     public required IReadOnlyList<AccessEntry> Access { get; init; }
     public required int MessagesToClient { get; init; }
@@ -61,6 +64,8 @@ public sealed class ClientRecordCopy
         ("Session notes", Notes.Count),
         ("Intake records", Intakes.Count),
         ("Endings", Endings.Count),
+        ("Risk reviews", RiskReviews.Count),
+        ("Safety plan versions", SafetyPlanVersions.Count),
         ("Messages to the client", MessagesToClient),
     ];
 
@@ -84,6 +89,8 @@ public sealed class ClientRecordCopy
         var notes = await db.Notes.AsNoTracking().Include(n => n.Versions).Where(n => ids.Contains(n.RelationshipId)).OrderBy(n => n.CreatedAt).ToListAsync(ct);
         var intakes = await db.Intakes.AsNoTracking().Where(i => ids.Contains(i.RelationshipId)).ToListAsync(ct);
         var endings = await db.Endings.AsNoTracking().Where(e => ids.Contains(e.RelationshipId)).ToListAsync(ct);
+        var riskReviews = await db.RiskReviews.AsNoTracking().Where(r => ids.Contains(r.RelationshipId)).OrderBy(r => r.ReviewedAt).ToListAsync(ct);
+        var planVersions = await db.SafetyPlans.AsNoTracking().Where(p => p.ClientId == clientId).SelectMany(p => p.Versions).OrderBy(v => v.Number).ToListAsync(ct);
         var clinicianIds = relationships.Select(r => r.ClinicianId).Distinct().ToList();
         var clinicians = await db.Clinicians.AsNoTracking().Where(c => clinicianIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var messages = client.Email is null ? 0
@@ -124,6 +131,9 @@ public sealed class ClientRecordCopy
         foreach (var n in notes)
             foreach (var v in n.Versions.OrderBy(v => v.Number))
                 Add(v.Number == 1 ? "Session note" : $"Session note, version {v.Number}", v.At, v.ProtectedText, v.Id, n.RelationshipId, n.SessionId);
+        foreach (var v in planVersions)
+            foreach (var part in SafetyPlanParts.InOrder)
+                Add($"Safety plan, version {v.Number}: {SafetyPlanParts.Name(part)}", v.At, v.Protected(part), v.Id, v.RelationshipId);
         foreach (var e in endings)
         {
             Add($"Closing summary ({e.Kind})", e.EndedAt, e.ProtectedSummary, e.Id, e.RelationshipId);
@@ -148,7 +158,7 @@ public sealed class ClientRecordCopy
             Client = client, Organisation = organisation, Relationships = relationships, Clinicians = clinicians,
             CheckIns = checkIns, Responses = responses, Goals = goals, GoalRatings = ratings, Alerts = alerts,
             Ruptures = ruptures, Reflections = reflections, Notes = notes, Intakes = intakes, Endings = endings,
-            Texts = texts.OrderBy(t => t.At).ToList(), Access = access, MessagesToClient = messages,
+            RiskReviews = riskReviews, SafetyPlanVersions = planVersions, Texts = texts.OrderBy(t => t.At).ToList(), Access = access, MessagesToClient = messages,
         };
     }
 }

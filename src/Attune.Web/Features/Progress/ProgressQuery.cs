@@ -16,7 +16,7 @@ namespace Attune.Web.Features.Progress;
 /// <param name="ClientName">Only the first name or initials, as the clinic recorded them: the page may be open on a shared screen.</param>
 public sealed record ProgressView(TherapeuticRelationship Relationship, string ClientName, IReadOnlyList<ScoreSeries> Outcomes, ScoreSeries? Connection,
     IReadOnlyList<Milestone> Milestones, IReadOnlyList<(string Text, DateTimeOffset At)> GoalMilestones, bool HasPlan,
-    IReadOnlyDictionary<string, Core.Signals.ExpectedResponseTable> Tables);
+    IReadOnlyDictionary<string, Core.Signals.ExpectedResponseTable> Tables, bool HasSafetyPlan = false);
 
 /// <summary>The plan for going forward the client keeps after the ending.</summary>
 public sealed record CarryForwardView(string? Plan, DateTimeOffset EndedAt, string ClinicianName, string OrganisationName);
@@ -40,7 +40,8 @@ public sealed class ProgressQuery(AttuneDbContext db, ProgressLinks links, Instr
             ClientProgress.Outcomes(responses, catalog.Find), ClientProgress.Connection(responses, catalog.Find), ClientProgress.Milestones(responses, catalog.Find),
             await GoalMilestonesAsync(id, ct),
             await db.Endings.AnyAsync(e => e.RelationshipId == id && e.ProtectedCarryForward != null, ct),
-            await expected.ForClinicAsync(relationship.OrganisationId, ct));
+            await expected.ForClinicAsync(relationship.OrganisationId, ct),
+            await db.SafetyPlans.AnyAsync(p => p.ClientId == relationship.ClientId, ct));
         audit.ProgressLink(relationship.OrganisationId, relationship.Id, "read", "ClientProgress", relationship.Id, relationship.ClientId);
         await db.SaveChangesAsync(ct);
         return (view, status);

@@ -48,16 +48,9 @@ public sealed class ReflectionActions(AttuneDbContext db, RecordAuthorization au
         {
             return Refusal.From(e);
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // A reflection for this session was saved at the same moment (another tab): that one is kept.
-            db.ChangeTracker.Clear();
-            return Refusal.Conflict("A reflection for this session was just saved elsewhere; reload to see it.");
-        }
+        // A reflection for this session was saved at the same moment (another tab): that one is kept.
+        if (await db.SaveOrConflictAsync("A reflection for this session was just saved elsewhere; reload to see it.", ct) is { } conflict)
+            return conflict;
         await signals.EvaluateAsync(id, ct);
         return reflection;
     }

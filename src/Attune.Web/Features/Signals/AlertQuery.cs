@@ -1,4 +1,5 @@
 using Attune.Core.Relationships;
+using Attune.Core.Risk;
 using Attune.Core.Signals;
 using Attune.Data;
 using Attune.Web.Actions;
@@ -8,7 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Signals;
 
 /// <summary>An alert as its page shows it: the alert, its episode, the client's name, the clinic's risk protocol and what was done.</summary>
-public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, string ClientName, string RiskProtocol, string? ActionNote, bool CanChange);
+public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, string ClientName, string RiskProtocol, string? ActionNote, bool CanChange,
+    RiskReviewView? Review, SafetyPlanVersion? SafetyPlan);
+
+/// <summary>A risk alert's review with its note decrypted and the reviewer's name.</summary>
+public sealed record RiskReviewView(RiskReview Review, string Note, string ReviewerName);
 
 /// <summary>The read model of the alert page; null when the alert is not there or not the caller's to see (alike).</summary>
 public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, RecordAuthorization authorization, FreeTextProtector protector)
@@ -20,12 +25,19 @@ public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, Record
         if (alert is null)
             return null;
         var relationship = await relationships.AsNoTracking().SingleAsync(r => r.Id == alert.RelationshipId, ct);
+        var review = await db.RiskReviews.AsNoTracking().SingleOrDefaultAsync(r => r.AlertId == alert.Id, ct);
+        var reviewer = review is null ? null : await db.Users.Where(u => u.Id == review.RecordedBy).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        var plan = alert.Urgent
+            ? await db.SafetyPlans.Where(p => p.ClientId == relationship.ClientId).SelectMany(p => p.Versions).OrderByDescending(v => v.Number).FirstOrDefaultAsync(ct)
+            : null;
         return new AlertView(
             alert,
             relationship,
             await db.Clients.Where(c => c.Id == relationship.ClientId).Select(c => c.DisplayName).SingleAsync(ct),
             await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.RiskProtocol).SingleAsync(ct) ?? "",
             protector.Unprotect(alert.ProtectedActionNote),
-            await authorization.CanChangeAsync(new ClientRecord(relationship.ClientId, relationship.Id)));
+            await authorization.CanChangeAsync(new ClientRecord(relationship.ClientId, relationship.Id)),
+            review is null ? null : new RiskReviewView(review, protector.Unprotect(review.ProtectedNote) ?? "", reviewer ?? "a former colleague"),
+            plan);
     }
 }

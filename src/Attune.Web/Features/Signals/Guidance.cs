@@ -210,6 +210,7 @@ public static class Guidance
         AlertAction.DiscussedInSupervision => "Discussed in supervision",
         AlertAction.NoActionNeeded => "No action needed",
         AlertAction.Other => "Other (say what)",
+        AlertAction.RiskReview => "Risk review",
         _ => a.ToString(),
     };
 }

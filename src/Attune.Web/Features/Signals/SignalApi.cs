@@ -1,5 +1,6 @@
 using Attune.Core;
 using Attune.Core.Clinic;
+using Attune.Core.Risk;
 using Attune.Core.Signals;
 using Attune.Data;
 using Attune.Web.Features.Audit;
@@ -15,7 +16,11 @@ namespace Attune.Web.Features.Signals;
 public sealed record SignalDto(
     Guid Id, Guid EpisodeId, SignalKind Kind, string Name, bool Urgent, string Explanation, DateTimeOffset RaisedAt,
     AlertStatus Status, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt, AlertAction? Action, string? ActionNote,
-    DateTimeOffset? SnoozedUntil, Guid? ResponseId, string Guidance);
+    DateTimeOffset? SnoozedUntil, Guid? ResponseId, string Guidance, RiskReviewDto? RiskReview = null);
+
+/// <summary>The risk review that resolved a risk signal.</summary>
+public sealed record RiskReviewDto(bool ContactMade, bool RiskAssessed, JudgedRiskLevel? Level, bool SafetyPlan, int? SafetyPlanVersion, bool EmergencyServices,
+    bool Referred, string Note, DateTimeOffset ReviewedAt, DateTimeOffset RecordedAt);
 
 /// <summary>Resolving a signal: the action taken (one of <see cref="AlertAction"/>) and, optionally, a note.</summary>
 public sealed record ResolveSignalInput(string? Action, string? Note);
@@ -39,16 +44,22 @@ public static class SignalApi
         signals.MapPost("/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveSignal").RequireScope(Area, write: true)
             .AcceptsJson<ResolveSignalInput>()
             .WithSummary("Resolve a signal with the action taken")
-            .WithDescription($"`action` is one of: {RestApi.Choices<AlertAction>()}. A risk signal is resolved with an action (not NoActionNeeded); `Other` needs a note (up to {TextLimits.AlertNote} characters).");
+            .WithDescription($"`action` is one of: {RestApi.Choices<AlertAction>()}, except RiskReview. `Other` needs a note (up to {TextLimits.AlertNote} characters). A risk signal is not resolved here: post its risk review.");
+        signals.MapPost("/{alertId:guid}/risk-review", ReviewRiskAsync).WithName("ReviewRiskSignal").RequireScope(Area, write: true)
+            .AcceptsJson<RiskReviewInput>()
+            .WithSummary("Resolve a risk signal with its risk review")
+            .WithDescription($"What was done (`contactMade`, `riskAssessed`, `safetyPlan`, `emergencyServices`, `referred`; at least one), `level` ({RestApi.Choices<JudgedRiskLevel>()}; with `riskAssessed`, the SAFE-T levels), `note` (required, up to {TextLimits.RiskReviewNote} characters, stored encrypted) and `reviewedAt` (ISO 8601 with offset; now when left out). Only the client's own clinician.");
         signals.MapPost("/{alertId:guid}/snooze", SnoozeAsync).WithName("SnoozeSignal").RequireScope(Area, write: true)
             .AcceptsJson<SnoozeSignalInput>()
             .WithSummary("Snooze a signal")
             .WithDescription($"Hides it from the caseload for `days` ({string.Join(", ", AlertActions.SnoozeChoices)}). A risk signal cannot be snoozed.");
     }
 
-    private static SignalDto ToDto(ClinicalAlert a, FreeTextProtector protector) => new(
+    private static SignalDto ToDto(ClinicalAlert a, FreeTextProtector protector, RiskReview? review = null) => new(
         a.Id, a.RelationshipId, a.Kind, Guidance.Name(a.Kind), a.Urgent, a.Explanation, a.CreatedAt, a.Status, a.AcknowledgedAt, a.ResolvedAt,
-        a.Action, protector.Unprotect(a.ProtectedActionNote), a.SnoozedUntil, a.ResponseId, $"/guidance/{Guidance.Slug(a.Kind)}");
+        a.Action, protector.Unprotect(a.ProtectedActionNote), a.SnoozedUntil, a.ResponseId, $"/guidance/{Guidance.Slug(a.Kind)}",
+        review is null ? null : new RiskReviewDto(review.ContactMade, review.RiskAssessed, review.Level, review.SafetyPlanMadeOrReviewed, review.SafetyPlanVersion,
+            review.EmergencyServices, review.Referred, protector.Unprotect(review.ProtectedNote) ?? "", review.ReviewedAt, review.RecordedAt));
 
     private static async Task<Results<Ok<List<SignalDto>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         Guid clientId, string? status, ApiCaller caller, CaseloadAccess access, AttuneDbContext db, AuditTrail audit, FreeTextProtector protector, CancellationToken ct)
@@ -62,10 +73,11 @@ public static class SignalApi
         var query = db.Alerts.AsNoTracking().Where(a => episodes.Contains(a.RelationshipId));
         if (status == "open") query = query.Where(a => a.Status != AlertStatus.Resolved);
         var alerts = (await query.ToListAsync(ct)).OrderByDescending(a => a.CreatedAt).ToList();
+        var reviews = await db.RiskReviews.AsNoTracking().Where(r => episodes.Contains(r.RelationshipId)).ToDictionaryAsync(r => r.AlertId, ct);
         foreach (var alert in alerts)
             audit.Staff(user, "read", "ClinicalAlert", alert.Id, clientId);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(alerts.Select(a => ToDto(a, protector)).ToList());
+        return TypedResults.Ok(alerts.Select(a => ToDto(a, protector, reviews.GetValueOrDefault(a.Id))).ToList());
     }
 
     private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> AcknowledgeAsync(
@@ -78,6 +90,16 @@ public static class SignalApi
         var (input, invalid) = await RestApi.ReadAsync<ResolveSignalInput>(request, ct);
         if (invalid is not null) return invalid;
         return RestApi.Answer(await alerts.ResolveAsync(alertId, input!.Action, input.Note, clientId, ct), a => ToDto(a, protector));
+    }
+
+    private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> ReviewRiskAsync(
+        Guid clientId, Guid alertId, HttpRequest request, AlertActions alerts, AttuneDbContext db, FreeTextProtector protector, CancellationToken ct)
+    {
+        var (input, invalid) = await RestApi.ReadAsync<RiskReviewInput>(request, ct);
+        if (invalid is not null) return invalid;
+        var result = await alerts.ReviewRiskAsync(alertId, input!, clientId, ct);
+        var review = result.Refusal is null ? await db.RiskReviews.AsNoTracking().SingleOrDefaultAsync(r => r.AlertId == alertId, ct) : null;
+        return RestApi.Answer(result, a => ToDto(a, protector, review));
     }
 
     private static async Task<Results<Ok<SignalDto>, ValidationProblem, ProblemHttpResult>> SnoozeAsync(
