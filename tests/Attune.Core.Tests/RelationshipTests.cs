@@ -106,9 +106,11 @@ public class RelationshipTests
     {
         var r = New();
         r.SetMeasures(new Schedules.MeasurementOverrides("gad-7", null, null));
-        Assert.Throws<DomainRuleException>(() => r.ReEngage(T0.AddDays(1)));
+        Assert.Throws<DomainRuleException>(() => r.ReEngage("cipher", T0.AddDays(1)));
         r.End(EndingKind.Unplanned, EndingReason.ClientMovedOn, "summary", null, T0.AddDays(60));
-        var next = r.ReEngage(T0.AddDays(200));
+        Assert.Equal("reason", Assert.Throws<DomainRuleException>(() => r.ReEngage(" ", T0.AddDays(200))).Field);
+        var next = r.ReEngage("cipher", T0.AddDays(200));
+        Assert.Equal("cipher", next.ProtectedReEngagementReason);
         Assert.NotEqual(r.Id, next.Id);
         Assert.Equal((r.Id, r.ClientId, r.ClinicianId, RelationshipPhase.Intake), (next.PreviousRelationshipId!.Value, next.ClientId, next.ClinicianId, next.Phase));
         Assert.Equal("gad-7", next.Measures.OutcomeMeasure);

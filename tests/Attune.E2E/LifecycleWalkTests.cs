@@ -70,9 +70,18 @@ public class LifecycleWalkTests
         await Browser.AssertAccessibleAsync(client, "the client's carry-forward plan");
         await Browser.ScreenshotAsync(client, "33-carry-forward-plan");
 
-        // The way back.
-        await staff.GetByRole(AriaRole.Link, new() { Name = "Jo T." }).First.ClickAsync();
+        // The way back, found through the client list (a closed client is no longer on the caseload).
+        await staff.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
+        await staff.GetByLabel("Show").SelectOptionAsync("closed");
+        await staff.GetByLabel("Name or reference").FillAsync("jo t");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("1 client");
+        await Browser.AssertAccessibleAsync(staff, "the client list");
+        await Browser.ScreenshotAsync(staff, "33b-client-list-closed");
+        await staff.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link, new() { Name = "Jo T." }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "This relationship is closed" })).ToBeVisibleAsync();
+        await staff.GetByLabel(new System.Text.RegularExpressions.Regex("^Why the client is coming back")).FillAsync("Asked to come back after a difficult winter.");
+        await staff.GetByLabel(new System.Text.RegularExpressions.Regex("^I am opening a new episode")).CheckAsync();
         await staff.GetByRole(AriaRole.Button, new() { Name = "Re-engage: open a new episode" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("A new episode is open");
         await Assertions.Expect(staff.Locator("p.meta .phase")).ToHaveTextAsync("Intake");

@@ -38,6 +38,8 @@ public sealed class TherapeuticRelationship
     public IReadOnlyList<PhaseChange> PhaseChanges => _phaseChanges;
     /// <summary>The warm hand-over note from the previous clinician when this relationship began with a referral, encrypted.</summary>
     public string? ProtectedHandover { get; private set; }
+    /// <summary>Why the client came back, when this relationship re-engages a closed one, encrypted.</summary>
+    public string? ProtectedReEngagementReason { get; private set; }
 
     public bool IsOpen => Phase != RelationshipPhase.Closed;
 
@@ -108,11 +110,14 @@ public sealed class TherapeuticRelationship
     private MeasurementOverrides CopyOfMeasures() => new(Measures.OutcomeMeasure, Measures.AllianceMeasure, Measures.AllianceEvery);
 
     /// <summary>The way back: a new episode, linked to this closed one so that its history stays visible.</summary>
-    public TherapeuticRelationship ReEngage(DateTimeOffset at)
+    public TherapeuticRelationship ReEngage(string protectedReason, DateTimeOffset at)
     {
         if (IsOpen)
             throw new DomainRuleException("This relationship is still open; re-engagement follows a closed one.");
-        var next = new TherapeuticRelationship(OrganisationId, ClientId, ClinicianId, at, Id);
+        var next = new TherapeuticRelationship(OrganisationId, ClientId, ClinicianId, at, Id)
+        {
+            ProtectedReEngagementReason = Require.Present(protectedReason, "reason"),
+        };
         next.Measures = CopyOfMeasures();
         return next;
     }

@@ -587,6 +587,9 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<string>("ProtectedHandover")
                         .HasColumnType("text");
 
+                    b.Property<string>("ProtectedReEngagementReason")
+                        .HasColumnType("text");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Relationships.TherapeuticRelationship.Measures#MeasurementOverrides", b1 =>
                         {
                             b1.IsRequired();

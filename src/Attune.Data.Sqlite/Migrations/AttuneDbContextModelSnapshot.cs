@@ -582,6 +582,9 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<string>("ProtectedHandover")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedReEngagementReason")
+                        .HasColumnType("TEXT");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Relationships.TherapeuticRelationship.Measures#MeasurementOverrides", b1 =>
                         {
                             b1.IsRequired();

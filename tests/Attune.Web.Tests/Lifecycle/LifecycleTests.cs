@@ -211,15 +211,24 @@ public class LifecycleTests
         app.Clock.Advance(TimeSpan.FromDays(120));
         staff = await Demo.ClinicianAsync(app);
         closedPage = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
-        var back = WebUtility.HtmlDecode(await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage", [])));
+        // Issue 18: re-engagement asks for a reason and a confirmation; without them nothing opens.
+        var unconfirmed = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage", new() { ["reason"] = "Sleep has gone again." });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.StatusCode);
+        Assert.Contains("Confirm that you are opening a new episode", WebUtility.HtmlDecode(await unconfirmed.Content.ReadAsStringAsync(ct)));
+        var noReason = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage", new() { ["confirm"] = "true", ["reason"] = " " });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
+        Assert.Equal(1, await CountEpisodesAsync(app, clientId));
+        var back = WebUtility.HtmlDecode(await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage",
+            new() { ["confirm"] = "true", ["reason"] = "Sleep has gone again since the move." })));
         Assert.Contains("A new episode is open, linked to the earlier one.", back);
+        Assert.Contains("Sleep has gone again since the move.", back);
         Assert.Contains("Episodes of care", back);
         Assert.Contains("planned: goals met", back);
         var next = await RelationshipAsync(app, clientId);
         Assert.Equal((old.Id, RelationshipPhase.Intake), (next.PreviousRelationshipId!.Value, next.Phase));
         Assert.NotEqual(old.Id, next.Id);
         // A second re-engagement (an old tab) does not open a third episode.
-        var again = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage", []);
+        var again = await staff.PostFormFromHtmlAsync($"/clients/{clientId}", closedPage, "reengage", new() { ["confirm"] = "true", ["reason"] = "Again" });
         Assert.True((int)again.StatusCode is >= 400 and < 500, $"A second re-engagement got {(int)again.StatusCode}");
         await using (var db = app.CreateDbContext())
         {
@@ -338,5 +347,11 @@ public class LifecycleTests
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Http.GetAsync(opened.Headers.Location, ct)).StatusCode);
         // A clinician cannot use break-glass.
         Assert.True((int)(await staff.Http.GetAsync("/admin/break-glass", ct)).StatusCode is 403 or 302);
+    }
+
+    private static async Task<int> CountEpisodesAsync(AttuneFactory app, Guid clientId)
+    {
+        await using var db = app.CreateDbContext();
+        return await db.Relationships.CountAsync(r => r.ClientId == clientId);
     }
 }

@@ -65,6 +65,7 @@ public partial class EndpointAccessTests
         ["/_framework/opaque-redirect"] = Audience.Staff,
         ["{**path:file}"] = Audience.Staff,
         ["/clients/new"] = Audience.Clinician,
+        ["/clients"] = Audience.Clinician,
         ["/clients/{ClientId:guid}"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/timeline"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/intake"] = Audience.ClientRecord,

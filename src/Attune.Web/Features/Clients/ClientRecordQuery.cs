@@ -33,6 +33,8 @@ public sealed class ClientRecordView
     public string? PreviousClinician => Episodes.FirstOrDefault(e => e.Relationship.Id == Relationship.PreviousRelationshipId)?.ClinicianName;
     public required IntakeRecord? Intake { get; init; }
     public required string? Handover { get; init; }
+    /// <summary>Why the client came back, when this episode re-engages a closed one.</summary>
+    public string? ReEngagementReason { get; init; }
     public required (bool Propose, int Days) NoContact { get; init; }
     /// <summary>Completed measures, newest first.</summary>
     public required IReadOnlyList<InstrumentResponse> Responses { get; init; }
@@ -89,6 +91,7 @@ public sealed class ClientRecordQuery(AttuneDbContext db, CaseloadAccess access,
             Episodes = await lifecycle.EpisodesAsync(relationship.OrganisationId, clientId, ct),
             Intake = await db.Intakes.AsNoTracking().SingleOrDefaultAsync(i => i.RelationshipId == id, ct),
             Handover = protector.Unprotect(relationship.ProtectedHandover),
+            ReEngagementReason = protector.Unprotect(relationship.ProtectedReEngagementReason),
             NoContact = await lifecycle.NoContactAsync(relationship, now, ct),
             Responses = responses,
             Alerts = await db.Alerts.Where(a => a.RelationshipId == id).AsNoTracking().ToListAsync(ct),

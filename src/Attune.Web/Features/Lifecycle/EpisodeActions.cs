@@ -44,19 +44,27 @@ public sealed class EpisodeActions(AttuneDbContext db, RecordAuthorization autho
         return episode;
     }
 
-    /// <summary>Opens a new episode with the same clinician, linked to the closed one, so that the history stays in view.</summary>
-    public async Task<ActionResult<TherapeuticRelationship>> ReEngageAsync(Guid clientId, CancellationToken ct = default)
+    /// <summary>
+    /// Opens a new episode with the same clinician, linked to the closed one, so that the history stays in view; the
+    /// clinician confirms it and says why the client is coming back (kept encrypted).
+    /// </summary>
+    public async Task<ActionResult<TherapeuticRelationship>> ReEngageAsync(Guid clientId, bool confirmed, string? reason, CancellationToken ct = default)
     {
         var (user, id, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayReEngage, ct);
         if (refusal is not null)
             return refusal;
+        var (text, problem) = TextLimits.Check(reason, TextLimits.PhaseReason, required: true, "why the client is coming back");
+        if (problem is not null)
+            return Refusal.Invalid("reason", problem);
+        if (!confirmed)
+            return Refusal.Invalid("confirm", "Confirm that you are opening a new episode with this client.");
         var closed = await db.Relationships.SingleAsync(r => r.Id == id, ct);
         if (await db.Relationships.AnyAsync(r => r.ClientId == clientId && r.Id != id && r.ClosedAt == null, ct))
             return Refusal.Conflict("The client already has an open relationship in the clinic.");
         TherapeuticRelationship next;
         try
         {
-            next = closed.ReEngage(clock.Now);
+            next = closed.ReEngage(protector.Protect(text)!, clock.Now);
         }
         catch (DomainRuleException e)
         {

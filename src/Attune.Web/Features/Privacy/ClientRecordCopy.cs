@@ -105,6 +105,7 @@ public sealed class ClientRecordCopy
         foreach (var r in relationships)
         {
             Add("Handover from the previous therapist", r.OpenedAt, r.ProtectedHandover, r.Id, r.Id);
+            Add("Why the client came back", r.OpenedAt, r.ProtectedReEngagementReason, r.Id, r.Id);
             foreach (var p in r.PhaseChanges)
                 Add($"Reason for moving to {p.To}", p.At, p.ProtectedReason, p.Id, r.Id);
         }
