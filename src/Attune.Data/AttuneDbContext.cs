@@ -37,6 +37,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<BreakGlassAccess> BreakGlass => Set<BreakGlassAccess>();
     public DbSet<ClinicalAlert> Alerts => Set<ClinicalAlert>();
+    public DbSet<AlertEvidence> AlertEvidence => Set<AlertEvidence>();
     public DbSet<TreatmentGoal> Goals => Set<TreatmentGoal>();
     public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
     public DbSet<RuptureRecord> Ruptures => Set<RuptureRecord>();
@@ -105,7 +106,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -242,6 +243,16 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Explanation).HasMaxLength(500);
             e.Property(x => x.Action).HasConversion<string>().HasMaxLength(40);
             e.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+        });
+
+        b.Entity<AlertEvidence>(e =>
+        {
+            e.ToTable("AlertEvidence");
+            e.HasOne<ClinicalAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<InstrumentResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.SetNull);
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.Property(x => x.Explanation).HasMaxLength(500);
+            e.HasIndex(x => x.AlertId);
         });
 
         b.Entity<RiskReview>(e =>

@@ -125,6 +125,20 @@ public class RuptureAndAlertTests
         Assert.Throws<DomainRuleException>(() => a.Resolve(Staff, AlertAction.RiskReview, null, T0));
     }
 
+    [Fact]
+    public void An_alert_not_yet_resolved_is_refreshed_by_newer_evidence_of_its_kind_and_keeps_the_earlier()
+    {
+        var a = Alert(SignalKind.AllianceDrop);
+        var newer = new Signal(SignalKind.AllianceDrop, false, "mean 5.0", "AllianceDrop:2", T0.AddDays(7));
+        var earlier = a.Refresh(newer, T0.AddDays(7));
+        Assert.Equal(("AllianceDrop:1", "why", T0), (earlier.Key, earlier.Explanation, earlier.At));
+        Assert.Equal(("AllianceDrop:2", "mean 5.0", T0.AddDays(7)), (a.Key, a.Explanation, a.RefreshedAt!.Value));
+        Assert.Throws<DomainRuleException>(() => a.Refresh(new Signal(SignalKind.LowAlliance, false, "x", "low:3", T0), T0));
+        Assert.Throws<DomainRuleException>(() => Alert(SignalKind.Risk, urgent: true).Refresh(new Signal(SignalKind.Risk, true, "x", "risk:9", T0), T0));
+        a.Resolve(Staff, AlertAction.TalkedAboutRelationship, null, T0.AddDays(8));
+        Assert.Throws<DomainRuleException>(() => a.Refresh(new Signal(SignalKind.AllianceDrop, false, "x", "AllianceDrop:3", T0), T0.AddDays(9)));
+    }
+
     private static RiskReview Review(ClinicalAlert alert, DateTimeOffset reviewedAt, bool contact = true, bool assessed = true, JudgedRiskLevel? level = JudgedRiskLevel.Moderate,
         bool plan = false, int? planVersion = null, DateTimeOffset? at = null) =>
         new(Guid.NewGuid(), alert.RelationshipId, alert.Id, alert.CreatedAt, contact, assessed, level, plan, false, false, "cipher-note", planVersion, reviewedAt, Staff, at ?? T0.AddHours(2));

@@ -63,6 +63,8 @@ public sealed class ClinicalAlert
     public AlertAction? Action { get; private set; }
     /// <summary>What was done, in the clinician's words, encrypted; optional.</summary>
     public string? ProtectedActionNote { get; private set; }
+    /// <summary>When newer evidence of the same problem last refreshed it (null: as first raised).</summary>
+    public DateTimeOffset? RefreshedAt { get; private set; }
     /// <summary>Hidden from the caseload until then; it comes back by itself.</summary>
     public DateTimeOffset? SnoozedUntil { get; private set; }
 
@@ -124,6 +126,27 @@ public sealed class ClinicalAlert
         SnoozedUntil = null;
     }
 
+    /// <summary>
+    /// One alert per problem: a new signal of the same kind while this one is not resolved refreshes it with the newest
+    /// evidence; what it said before is returned to be kept in its history. A risk alert is never refreshed: each risk
+    /// answer keeps its own alert and its own review.
+    /// </summary>
+    public AlertEvidence Refresh(Signal signal, DateTimeOffset at)
+    {
+        if (Urgent || signal.Urgent)
+            throw new DomainRuleException("A risk alert is not refreshed: each risk answer has its own alert.");
+        if (Status == AlertStatus.Resolved)
+            throw new DomainRuleException("This alert has already been resolved; a new signal opens a new alert.");
+        if (signal.Kind != Kind)
+            throw new DomainRuleException("Only a signal of the same kind refreshes an alert.");
+        var earlier = new AlertEvidence(Id, Key, Explanation, ResponseId, RefreshedAt ?? CreatedAt);
+        Key = Require.Text(signal.Key, "key", 100);
+        Explanation = signal.Explanation.Length > 500 ? signal.Explanation[..500] : signal.Explanation;
+        ResponseId = signal.ResponseId;
+        RefreshedAt = at;
+        return earlier;
+    }
+
     public void Snooze(DateTimeOffset until, DateTimeOffset at)
     {
         if (Urgent)
@@ -134,4 +157,29 @@ public sealed class ClinicalAlert
             throw new DomainRuleException($"Snooze for between one day and {MaxSnoozeDays} days.", "days");
         SnoozedUntil = until;
     }
+}
+
+/// <summary>What an alert said before newer evidence of the same problem refreshed it: its history.</summary>
+public sealed class AlertEvidence
+{
+    private AlertEvidence() { }
+
+    internal AlertEvidence(Guid alertId, string key, string explanation, Guid? responseId, DateTimeOffset at)
+    {
+        Id = Guid.NewGuid();
+        AlertId = alertId;
+        Key = key;
+        Explanation = explanation;
+        ResponseId = responseId;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid AlertId { get; private set; }
+    /// <summary>The problem key it had: found again, it is this alert, not a new one.</summary>
+    public string Key { get; private set; } = "";
+    public string Explanation { get; private set; } = "";
+    public Guid? ResponseId { get; private set; }
+    /// <summary>When this evidence was the alert's newest.</summary>
+    public DateTimeOffset At { get; private set; }
 }

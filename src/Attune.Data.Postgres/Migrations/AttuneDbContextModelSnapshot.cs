@@ -856,6 +856,39 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Ruptures");
                 });
 
+            modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("ResponseId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("ResponseId");
+
+                    b.ToTable("AlertEvidence", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -897,6 +930,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<string>("ProtectedActionNote")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("RefreshedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("uuid");
@@ -1892,6 +1928,20 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasOne("Attune.Core.Relationships.TherapySession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.CheckIns.InstrumentResponse", null)
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 

@@ -851,6 +851,39 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("Ruptures");
                 });
 
+            modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResponseId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("ResponseId");
+
+                    b.ToTable("AlertEvidence", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Signals.ClinicalAlert", b =>
                 {
                     b.Property<Guid>("Id")
@@ -892,6 +925,9 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.Property<string>("ProtectedActionNote")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefreshedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("TEXT");
@@ -1879,6 +1915,20 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasOne("Attune.Core.Relationships.TherapySession", null)
                         .WithMany()
                         .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.CheckIns.InstrumentResponse", null)
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 

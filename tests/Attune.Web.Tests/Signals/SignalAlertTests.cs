@@ -43,6 +43,17 @@ public class SignalAlertTests
         await Slice.SubmitAsync(app, await Slice.CreateCheckInAsync(staff, clientId, "connection-check"), Slice.ConnectionCheck(5));
         alerts = await AlertsAsync(app, clientId);
         Assert.Single(alerts, a => a.Kind == SignalKind.LowAlliance);
+        // Issue 18: a second drop is not a second "Alliance drop" badge: the one alert is refreshed with the newest
+        // evidence and keeps what it said before in its history.
+        var drop = Assert.Single(alerts, a => a.Kind == SignalKind.AllianceDrop);
+        Assert.StartsWith("Connection Check mean 5.0", drop.Explanation);
+        Assert.NotNull(drop.RefreshedAt);
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(["Connection Check mean 6.0, 3.0 below this client's usual 9.0."],
+                await db.AlertEvidence.Where(e => e.AlertId == drop.Id).Select(e => e.Explanation).ToListAsync(ct));
+        var dropPage = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/alerts/{drop.Id}", ct));
+        Assert.Contains("Earlier evidence of this problem (1)", dropPage);
+        Assert.Contains("Connection Check mean 6.0, 3.0 below this client's usual 9.0.", dropPage);
 
         var low = alerts.Single(a => a.Kind == SignalKind.LowAlliance);
         page = await staff.Http.GetStringAsync($"/clients/{clientId}", ct);

@@ -10,7 +10,7 @@ namespace Attune.Web.Features.Signals;
 
 /// <summary>An alert as its page shows it: the alert, its episode, the client's name, the clinic's risk protocol and what was done.</summary>
 public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, string ClientName, string RiskProtocol, string? ActionNote, bool CanChange,
-    RiskReviewView? Review, SafetyPlanVersion? SafetyPlan);
+    RiskReviewView? Review, SafetyPlanVersion? SafetyPlan, IReadOnlyList<AlertEvidence> Earlier);
 
 /// <summary>A risk alert's review with its note decrypted and the reviewer's name.</summary>
 public sealed record RiskReviewView(RiskReview Review, string Note, string ReviewerName);
@@ -38,6 +38,7 @@ public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, Record
             protector.Unprotect(alert.ProtectedActionNote),
             await authorization.CanChangeAsync(new ClientRecord(relationship.ClientId, relationship.Id)),
             review is null ? null : new RiskReviewView(review, protector.Unprotect(review.ProtectedNote) ?? "", reviewer ?? "a former colleague"),
-            plan);
+            plan,
+            await db.AlertEvidence.AsNoTracking().Where(e => e.AlertId == alert.Id).OrderByDescending(e => e.At).ToListAsync(ct));
     }
 }

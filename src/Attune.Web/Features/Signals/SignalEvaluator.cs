@@ -29,17 +29,34 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var now = clock.GetUtcNow();
         var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals), Settings, catalog.Find);
         await LinkRecoveriesAsync(relationship, responses, ct);
-        var known = (await db.Alerts.Where(a => a.RelationshipId == relationshipId).Select(a => a.Key).ToListAsync(ct)).ToHashSet();
+        var alerts = await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
+        var alertIds = alerts.Select(a => a.Id).ToList();
+        var known = alerts.Select(a => a.Key)
+            .Concat(await db.AlertEvidence.Where(e => alertIds.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct))
+            .ToHashSet();
         var added = new List<ClinicalAlert>();
+        var refreshed = false;
         // Risk alerts are raised with the answers themselves, in the same transaction; the rules never lose one.
-        foreach (var signal in signals.Where(s => !known.Contains(s.Key)))
+        // One alert per problem: a new signal of a kind that already has an alert not yet resolved refreshes that
+        // alert with the newest evidence (what it said before is kept in its history); several new ones of one kind
+        // at once go in order, the newest last.
+        foreach (var signal in signals.Where(s => !known.Contains(s.Key)).OrderBy(s => s.At))
         {
+            var open = signal.Urgent ? null : alerts.FirstOrDefault(a => a.Kind == signal.Kind && !a.Urgent && a.Status != AlertStatus.Resolved);
+            if (open is not null)
+            {
+                db.AlertEvidence.Add(open.Refresh(signal, now));
+                audit.System(relationship.OrganisationId, "update", "ClinicalAlert", open.Id, relationship.ClientId);
+                refreshed = true;
+                continue;
+            }
             var alert = new ClinicalAlert(relationship.OrganisationId, relationship.Id, relationship.ClinicianId, signal, now);
             db.Alerts.Add(alert);
+            alerts.Add(alert);
             audit.System(relationship.OrganisationId, "create", "ClinicalAlert", alert.Id, relationship.ClientId);
             added.Add(alert);
         }
-        if (added.Count == 0)
+        if (added.Count == 0 && !refreshed)
         {
             await db.SaveChangesAsync(ct); // recoveries linked, if any
             return added;
