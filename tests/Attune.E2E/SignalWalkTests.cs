@@ -44,6 +44,8 @@ public class SignalWalkTests
         await staff.GetByLabel(new System.Text.RegularExpressions.Regex("^What you did")).FillAsync("Reviewed the case with Dr. Okafor; will review goals next session.");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Alert resolved.");
+        // Issue 18: on to the next alert, without going back to the caseload.
+        await Assertions.Expect(staff.GetByRole(AriaRole.Status).GetByRole(AriaRole.Link)).ToContainTextAsync("Chris D.");
         await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Why this signal" })).ToContainTextAsync("Discussed in supervision: Reviewed the case");
         await Browser.AssertAccessibleAsync(staff, "a resolved alert");
 

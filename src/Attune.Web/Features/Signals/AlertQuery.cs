@@ -41,4 +41,25 @@ public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, Record
             plan,
             await db.AlertEvidence.AsNoTracking().Where(e => e.AlertId == alert.Id).OrderByDescending(e => e.At).ToListAsync(ct));
     }
+
+    /// <summary>
+    /// The next alert to act on after this one: the clinician's own open alerts, risk first, then the oldest; snoozed
+    /// ones wait. Null when there is none.
+    /// </summary>
+    public async Task<(Guid Id, string Name, string ClientName)?> NextAsync(StaffUser user, Guid after, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (user.ClinicianId is not { } me)
+            return null;
+        var next = await db.Alerts.AsNoTracking()
+            .Where(a => a.ClinicianId == me && a.Id != after && a.Status != AlertStatus.Resolved && a.OrganisationId == user.OrganisationId)
+            .Join(db.Relationships.Where(r => r.ClinicianId == me), a => a.RelationshipId, r => r.Id, (a, r) => new { a.Id, a.Kind, a.Urgent, a.CreatedAt, a.SnoozedUntil, r.ClientId })
+            .ToListAsync(ct);
+        // A repaired rupture is a strength to see, not something to act on.
+        var first = next.Where(a => (a.SnoozedUntil is null || a.SnoozedUntil <= now) && a.Kind != SignalKind.RuptureRepaired)
+            .OrderByDescending(a => a.Urgent).ThenBy(a => a.CreatedAt).FirstOrDefault();
+        if (first is null)
+            return null;
+        var name = await db.Clients.Where(c => c.Id == first.ClientId).Select(c => c.DisplayName).SingleAsync(ct);
+        return (first.Id, Guidance.Name(first.Kind), name);
+    }
 }
