@@ -148,6 +148,11 @@ public class FirstSliceTests
         await Expect(scores).ToContainTextAsync("The homework idea helped.");
         await Browser.AssertAccessibleAsync(staff, "the client page with scores");
         await Browser.ScreenshotAsync(staff, "06-client-scores");
+        // Issue 18: the answers item by item, the risk item highlighted.
+        await staff.GetByText("Answers item by item").Filter(new() { HasText = "PHQ-9" }).ClickAsync();
+        await Expect(staff.Locator("table.items tr.critical")).ToContainTextAsync("Several days (1)");
+        await Browser.AssertAccessibleAsync(staff, "the answers item by item");
+        await Browser.ScreenshotAsync(staff, "06a-items");
 
         // Issue 18: the clinician writes a safety plan with the client (Stanley & Brown's six steps)...
         await risk.GetByRole(AriaRole.Link, new() { Name = "Safety plan" }).ClickAsync();

@@ -67,6 +67,10 @@ public sealed record InstrumentDefinition
     public IReadOnlyList<ResponseOption> OptionsFor(InstrumentItem item) =>
         item.ResponseSet is { } set && ResponseSets.TryGetValue(set, out var options) ? options : [];
 
+    /// <summary>An answer in words, as the client chose it ("Nearly every day"), or the number when the item has no labels.</summary>
+    public string AnswerLabel(InstrumentItem item, decimal answer) =>
+        OptionsFor(item).FirstOrDefault(o => o.Value == answer)?.Label ?? answer.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The score an answer contributes, after reverse keying.</summary>
     public decimal WeightOf(InstrumentItem item, decimal answer) =>
         item.Reverse ? ItemMaximum(item) + ItemMinimum(item) - answer : answer;
