@@ -132,6 +132,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         {
             e.Property(x => x.DisplayName).HasMaxLength(200);
             e.Property(x => x.Email).HasMaxLength(254);
+            e.Property(x => x.Pronouns).HasMaxLength(40);
+            e.Property(x => x.PreferredContact).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.Phone).HasMaxLength(40);
             e.Property(x => x.Reference).HasMaxLength(100);
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);

@@ -186,6 +186,17 @@ public class FirstSliceTests
         await Browser.AssertAccessibleAsync(staff, "a risk alert resolved by its review");
         await Browser.ScreenshotAsync(staff, "06d-risk-reviewed");
 
+        // The client's details, edited and shown on the client page.
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Morgan E2E" }).First.ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Edit details" }).ClickAsync();
+        await staff.GetByLabel(new Regex("^Pronouns")).FillAsync("she/her");
+        await staff.GetByLabel("Mobile phone").FillAsync("555-0177");
+        await staff.GetByLabel("Preferred contact").SelectOptionAsync("Text");
+        await Browser.AssertAccessibleAsync(staff, "the client details form");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Details saved.");
+        await Expect(staff.Locator("p.contact")).ToContainTextAsync("555-0177 (prefers texts)");
+
         // The client finds the plan on their progress page, on the phone, and can print it.
         await client.ReloadAsync();
         await client.GetByRole(AriaRole.Link, new() { Name = "Open or print your safety plan" }).TapAsync();

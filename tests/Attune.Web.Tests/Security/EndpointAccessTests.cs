@@ -70,6 +70,7 @@ public partial class EndpointAccessTests
         ["/clients/{ClientId:guid}/timeline"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/intake"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/safety-plan"] = Audience.ClientRecord,
+        ["/clients/{ClientId:guid}/details"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/ending"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/referral"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/episodes/{EpisodeId:guid}"] = Audience.ClientRecord,

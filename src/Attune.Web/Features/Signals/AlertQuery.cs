@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Signals;
 
 /// <summary>An alert as its page shows it: the alert, its episode, the client's name, the clinic's risk protocol and what was done.</summary>
-public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, string ClientName, string RiskProtocol, string? ActionNote, bool CanChange,
+public sealed record AlertView(ClinicalAlert Alert, TherapeuticRelationship Relationship, Core.Clinic.Client Client, string RiskProtocol, string? ActionNote, bool CanChange,
     RiskReviewView? Review, SafetyPlanVersion? SafetyPlan, IReadOnlyList<AlertEvidence> Earlier);
 
 /// <summary>A risk alert's review with its note decrypted and the reviewer's name.</summary>
@@ -33,7 +33,7 @@ public sealed class AlertQuery(AttuneDbContext db, CaseloadAccess access, Record
         return new AlertView(
             alert,
             relationship,
-            await db.Clients.Where(c => c.Id == relationship.ClientId).Select(c => c.DisplayName).SingleAsync(ct),
+            await db.Clients.AsNoTracking().SingleAsync(c => c.Id == relationship.ClientId, ct),
             await db.Organisations.Where(o => o.Id == relationship.OrganisationId).Select(o => o.RiskProtocol).SingleAsync(ct) ?? "",
             protector.Unprotect(alert.ProtectedActionNote),
             await authorization.CanChangeAsync(new ClientRecord(relationship.ClientId, relationship.Id)),
