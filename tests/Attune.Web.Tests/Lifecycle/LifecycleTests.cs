@@ -274,6 +274,11 @@ public class LifecycleTests
             var ending = await db.Endings.AsNoTracking().SingleAsync(e => e.RelationshipId == old.Id, ct);
             Assert.Equal((EndingReason.ReferredOn, next.Id), (ending.Reason, ending.ReferredToRelationshipId!.Value));
             Assert.DoesNotContain("direction", next.ProtectedHandover);
+            // Issue 18: the receiving clinician is told, by an email that names no client.
+            var told = await db.Outbox.AsNoTracking().SingleAsync(m => m.ClientId == clientId && m.Subject == "Attune: a client has been referred to you", ct);
+            Assert.Equal(Demo.SupervisorEmail, told.To);
+            Assert.DoesNotContain("Rafa", told.Body);
+            Assert.Contains($"/clients/{clientId}", told.Body);
         }
         // The new clinician sees the client, the hand-over and the earlier episode.
         var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
@@ -281,7 +286,9 @@ public class LifecycleTests
         Assert.Contains("Hand-over note from Sam Rivera", page);
         Assert.Contains("Wants a therapist who gives more direction.", page);
         Assert.Contains("referred on", page);
-        Assert.Contains("Rafa Referral", WebUtility.HtmlDecode(await supervisor.Http.GetStringAsync("/", ct)));
+        var caseload = WebUtility.HtmlDecode(await supervisor.Http.GetStringAsync("/", ct));
+        Assert.Contains("Rafa Referral", caseload);
+        Assert.Contains("Referred by Sam Rivera", caseload);
         // The old clinician keeps the closed history but cannot re-engage while the client is with a colleague.
         var mine = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}", ct));
         Assert.Contains("The client has an open relationship with another clinician", mine);

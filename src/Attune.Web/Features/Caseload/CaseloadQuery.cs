@@ -22,7 +22,8 @@ public sealed record LeftBehindRisk(Guid AlertId, Guid ClientId, string ClientNa
 public sealed record CaseloadRow(
     Guid RelationshipId, Guid ClientId, string ClientName, string? ClinicianName, RelationshipPhase Phase, int Sessions,
     OutcomeTrend? Outcome, IReadOnlyList<(DateTimeOffset At, decimal Value)> Alliance,
-    Guid? UrgentAlertId, IReadOnlyList<AlertBadge> Signals, FitCheckResult? Fit, int GoalsToTalkAbout, int MissedCheckIns)
+    Guid? UrgentAlertId, IReadOnlyList<AlertBadge> Signals, FitCheckResult? Fit, int GoalsToTalkAbout, int MissedCheckIns,
+    string? ReferredBy = null)
 {
     /// <summary>
     /// The order of the caseload: an open risk alert first; then off track (red); then open signals (a repaired rupture
@@ -93,6 +94,9 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
         var goals = await db.Goals.Where(g => mine.Any(r => r.Id == g.RelationshipId) && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed))
             .GroupBy(g => g.RelationshipId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
+        // A client referred in by a colleague and not yet seen: who referred them.
+        var previousIds = relationships.Where(r => r.PreviousRelationshipId is not null && r.AttendedSessionCount == 0).Select(r => r.PreviousRelationshipId!.Value).ToList();
+        var previousClinicians = await db.Relationships.Where(r => previousIds.Contains(r.Id)).Select(r => new { r.Id, r.ClinicianId }).ToDictionaryAsync(r => r.Id, r => r.ClinicianId, ct);
 
         return relationships.Select(r =>
         {
@@ -112,7 +116,9 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                 own.Where(x => x.Instrument == Core.Progress.ClientProgress.ConnectionCheck).Select(x => (x.CompletedAt, x.Score)).ToList(),
                 open.Where(a => a.Urgent && a.Status == AlertStatus.Open).OrderBy(a => a.CreatedAt).FirstOrDefault()?.Id,
                 open.Where(a => !a.Urgent || a.Status == AlertStatus.Acknowledged).OrderByDescending(a => a.CreatedAt).Select(a => new AlertBadge(a.Id, a.Kind)).ToList(),
-                FitCheck.Latest(fitChecks[r.Id]), goals.GetValueOrDefault(r.Id), missed.GetValueOrDefault(r.Id));
+                FitCheck.Latest(fitChecks[r.Id]), goals.GetValueOrDefault(r.Id), missed.GetValueOrDefault(r.Id),
+                r.PreviousRelationshipId is { } previous && previousClinicians.TryGetValue(previous, out var from) && from != r.ClinicianId
+                    ? clinicians.GetValueOrDefault(from) ?? "a colleague" : null);
         })
         .OrderByDescending(r => r.Need).ThenBy(r => r.ClientName, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
