@@ -63,6 +63,11 @@ public class FirstSliceTests
         await Expect(linkBox).ToBeVisibleAsync();
         var link = await linkBox.InputValueAsync();
         Assert.Contains("/c/", link);
+        // Issue 18: a copy button beside the link, for handing it over in the room.
+        await staffContext.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await linkBox.Locator("xpath=following-sibling::button[1]").ClickAsync();
+        await Expect(staff.Locator("[data-copied-for]").First).ToHaveTextAsync("Link copied.");
+        Assert.Equal(link, await staff.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         await Browser.AssertAccessibleAsync(staff, "the client page with a new link");
         await Browser.ScreenshotAsync(staff, "03-client-link");
 
