@@ -36,7 +36,7 @@ public sealed class ClinicalAlert
         Urgent = signal.Urgent;
         ResponseId = signal.ResponseId;
         Key = Require.Text(signal.Key, "key", 100);
-        Explanation = signal.Explanation.Length > 500 ? signal.Explanation[..500] : signal.Explanation;
+        Explanation = Shorten(signal.Explanation);
         CreatedAt = createdAt;
         Status = AlertStatus.Open;
     }
@@ -69,6 +69,9 @@ public sealed class ClinicalAlert
     public DateTimeOffset? SnoozedUntil { get; private set; }
 
     public const int MaxSnoozeDays = 28;
+
+    /// <summary>An explanation as stored: at most 500 characters.</summary>
+    private static string Shorten(string explanation) => explanation.Length > 500 ? explanation[..500] : explanation;
 
     /// <summary>Not resolved and not snoozed at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => Status != AlertStatus.Resolved && (SnoozedUntil is null || SnoozedUntil <= now);
@@ -141,7 +144,7 @@ public sealed class ClinicalAlert
             throw new DomainRuleException("Only a signal of the same kind refreshes an alert.");
         var earlier = new AlertEvidence(Id, Key, Explanation, ResponseId, RefreshedAt ?? CreatedAt);
         Key = Require.Text(signal.Key, "key", 100);
-        Explanation = signal.Explanation.Length > 500 ? signal.Explanation[..500] : signal.Explanation;
+        Explanation = Shorten(signal.Explanation);
         ResponseId = signal.ResponseId;
         RefreshedAt = at;
         return earlier;

@@ -56,9 +56,6 @@ public sealed class SafetyPlanQuery(AttuneDbContext db, CaseloadAccess access, R
         return (view, status);
     }
 
-    /// <summary>Whether the client has a safety plan (for the link on their progress page); no text is read.</summary>
-    public Task<bool> ExistsAsync(Guid clientId, CancellationToken ct = default) => db.SafetyPlans.AnyAsync(p => p.ClientId == clientId, ct);
-
     private Task<SafetyPlan?> PlanAsync(Guid clientId, CancellationToken ct) =>
         db.SafetyPlans.AsNoTracking().Include(p => p.Versions).SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
 
