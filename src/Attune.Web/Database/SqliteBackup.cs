@@ -82,6 +82,8 @@ public static class SqliteBackup
 
         var target = DataFile(connectionString);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // A pooled connection still open in this process would keep reading the file that is set aside below.
+        SqliteConnection.ClearAllPools();
         string? setAside = null;
         if (File.Exists(target))
         {
@@ -93,6 +95,7 @@ public static class SqliteBackup
         }
         File.Copy(from, target);
         PrivateFiles.Restrict(target);
+        SqliteConnection.ClearAllPools();
         if (older && head is not null)
         {
             // The checkpoints start again from the restored head, and the trail says who chose to go back, and to where.
