@@ -406,6 +406,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.EntityType).HasMaxLength(60);
             e.Property(x => x.RemoteAddress).HasMaxLength(64);
             e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.Detail).HasMaxLength(AuditDetail.MaxLength);
             // Two writers can never take the same place in the chain: the second insert fails instead of forking it.
             e.HasIndex(x => x.Sequence).IsUnique();
             e.HasIndex(x => new { x.OrganisationId, x.At });

@@ -26,11 +26,13 @@ public static class AuditChain
     public static string HashOf(AuditEvent e, string previousHash)
     {
         // A JSON array keeps the fields apart whatever they contain.
-        var fields = JsonSerializer.Serialize(new object?[]
-        {
+        object?[] values =
+        [
             e.Sequence, e.At.ToUnixTimeMilliseconds(), e.OrganisationId, e.ActorKind, e.ActorId, e.Action,
             e.EntityType, e.EntityId, e.ClientId, e.RemoteAddress, previousHash,
-        });
+        ];
+        // The detail came later: events without one keep the hash they were given.
+        var fields = JsonSerializer.Serialize(e.Detail is null ? values : [.. values, e.Detail]);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields)));
     }
 

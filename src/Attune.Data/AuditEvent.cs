@@ -19,8 +19,26 @@ public sealed class AuditEvent
     public Guid? EntityId { get; set; }
     public Guid? ClientId { get; set; }
     public string? RemoteAddress { get; set; }
+    /// <summary>
+    /// For a change of clinic settings or staff accounts, what it was before and after (JSON: <c>{"before":…,"after":…}</c>);
+    /// never clinical content. Part of the hash when present, so an event without it hashes as it always did.
+    /// </summary>
+    public string? Detail { get; set; }
     /// <summary>Place in the chain, 1, 2, 3, … with no gaps; given when the event is saved.</summary>
     public long? Sequence { get; set; }
     /// <summary>SHA-256 (hex) of the previous event's hash and this event's fields.</summary>
     public string? Hash { get; set; }
+}
+
+/// <summary>The before/after of a settings or account change, as an audit event carries it.</summary>
+public static class AuditDetail
+{
+    public const int MaxLength = 4000;
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static string Of(object? before, object? after)
+    {
+        var text = System.Text.Json.JsonSerializer.Serialize(new { before, after }, Json);
+        return text.Length <= MaxLength ? text : System.Text.Json.JsonSerializer.Serialize(new { truncated = true, length = text.Length }, Json);
+    }
 }

@@ -26,6 +26,7 @@ using Attune.Web.Features.Schedules;
 using Attune.Web.Features.Caseload;
 using Attune.Web.Features.Progress;
 using Attune.Web.Features.Notifications;
+using Attune.Web.Features.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -90,6 +91,7 @@ public static class AttuneHost
         services.AddCaseload();
         services.AddLifecycle();
         services.AddSignals();
+        services.AddStaffAdministration();
         services.AddSessions();
         services.AddCheckIns();
         services.AddSchedules();

@@ -28,4 +28,8 @@ public sealed class Clinician
             throw new DomainRuleException("A clinician cannot supervise themselves.");
         SupervisorId = supervisor.Id;
     }
+
+    public void RemoveSupervisor() => SupervisorId = null;
+
+    public void Rename(string displayName) => DisplayName = Require.Text(displayName, nameof(displayName), 200);
 }

@@ -1052,6 +1052,10 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<Guid?>("ClientId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Detail")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<Guid?>("EntityId")
                         .HasColumnType("uuid");
 

@@ -1045,6 +1045,10 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<Guid?>("ClientId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Detail")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("EntityId")
                         .HasColumnType("TEXT");
 

@@ -72,7 +72,7 @@ public class BackupRestoreTests
             var checkpoints = await File.ReadAllLinesAsync(Path.Combine(dir, Attune.Web.Features.Audit.AuditCheckpoints.FileName), ct);
             Assert.StartsWith("{\"kind\":\"restore\"", checkpoints[^1]);
             var verifiedAfterRestore = await CommandLine.RunAsync("audit", "verify", $"--ConnectionStrings:Attune={connection}");
-            Assert.True(verifiedAfterRestore.Exit == 0, verifiedAfterRestore.Out);
+            Assert.True(verifiedAfterRestore.Exit == 0, verifiedAfterRestore.Out + string.Join("\n", checkpoints));
             var setAside = JsonDocument.Parse(restored.Out).RootElement.GetProperty("setAside").GetString()!;
             Assert.True(File.Exists(setAside), "the replaced database is kept");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "attune.db")));

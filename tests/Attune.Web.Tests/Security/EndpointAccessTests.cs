@@ -88,6 +88,8 @@ public partial class EndpointAccessTests
         ["/admin/privacy/{ClientId:guid}"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}/copy"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}/bundle"] = Audience.Admin,
+        ["/admin/staff"] = Audience.Admin,
+        ["/admin/staff/{UserId:guid}"] = Audience.Admin,
         ["/connect/token"] = Audience.Public,
         ["/fhir/metadata"] = Audience.Public,
         ["/fhir/.well-known/smart-configuration"] = Audience.Public,
@@ -187,9 +189,10 @@ public partial class EndpointAccessTests
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
 
         // The record under test: the demo's Alex M., with sessions, a rupture, an alert and an episode.
-        Guid org, client, relationship, session, rupture, alert;
+        Guid org, client, relationship, session, rupture, alert, staffMember;
         await using (var db = app.CreateDbContext())
         {
+            staffMember = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.Id).SingleAsync(ct);
             var alex = await db.Clients.SingleAsync(c => c.DisplayName == "Alex M.", ct);
             (org, client) = (alex.OrganisationId, alex.Id);
             var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == client && x.ClosedAt == null, ct);
@@ -227,7 +230,7 @@ public partial class EndpointAccessTests
         string Fill(string pattern) => pattern
             .Replace("{ClientId:guid}", client.ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
-            .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString())
+            .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")

@@ -134,7 +134,18 @@ public class RuptureAndReflectionTests
             Assert.Equal(("connection-check", 9m), (recovery.Instrument, recovery.Score));
             Assert.Contains("back to 9.0", linked.RecoveryDescription);
         }
-        Assert.Contains(await AlertsAsync(app, clientId), a => a.Kind == SignalKind.RuptureRepaired);
+        var repaired = Assert.Single(await AlertsAsync(app, clientId), a => a.Kind == SignalKind.RuptureRepaired);
+        // A strength: kept, not acknowledged or snoozed like a problem.
+        var strength = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/alerts/{repaired.Id}", ct));
+        Assert.Contains("class=\"alert strength\"", strength);
+        Assert.DoesNotContain("Acknowledge:", strength);
+        Assert.DoesNotContain("Snooze", strength);
+        Assert.Matches(@"Noted \d{1,2} \w{3} \d{4}", await Slice.FollowAsync(staff, await staff.PostFormAsync($"/alerts/{repaired.Id}", "noted", [])));
+        await using (var db = app.CreateDbContext())
+        {
+            var noted = await db.Alerts.AsNoTracking().SingleAsync(a => a.Id == repaired.Id, ct);
+            Assert.Equal((AlertStatus.Resolved, (AlertAction?)AlertAction.NoActionNeeded), (noted.Status, noted.Action));
+        }
 
         var timeline = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}/timeline", ct));
         Assert.Contains("Rupture: Withdrawal: avoiding", timeline);
@@ -180,8 +191,26 @@ public class RuptureAndReflectionTests
         Assert.Equal(order.Order(), order); // risk, then red with signals, then the goal to talk about, then a strength only
         Assert.Contains("Urgent: risk answer", caseload);
         Assert.Contains("red: off track", caseload);
-        Assert.Contains("Goal to talk about", caseload);
         Assert.Contains("<svg class=\"spark\"", caseload);
         Assert.DoesNotContain("Past client", caseload); // closed relationships are history, not caseload
+
+        // One badge per problem: the open "Goal not agreed" alert stands for the goal; once it is resolved, the goal
+        // still waits to be talked about until it is agreed.
+        var amy = Row(caseload, "Amy Goals");
+        Assert.Contains("Goal not agreed", amy);
+        Assert.DoesNotContain("Goal to talk about", amy);
+        Guid alertId;
+        await using (var db = app.CreateDbContext())
+            alertId = (await db.Alerts.AsNoTracking().SingleAsync(a => a.Kind == SignalKind.GoalDisagreement && db.Relationships.Any(r => r.Id == a.RelationshipId && r.ClientId == goals), ct)).Id;
+        await Slice.FollowAsync(staff, await staff.PostFormAsync($"/alerts/{alertId}", "resolve", new() { ["action"] = "ChangedTaskOrGoal", ["note"] = "" }));
+        amy = Row(WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/", ct)), "Amy Goals");
+        Assert.DoesNotContain("Goal not agreed", amy);
+        Assert.Contains("Goal to talk about", amy);
+    }
+
+    private static string Row(string caseload, string name)
+    {
+        var start = caseload.IndexOf($">{name}</a>", StringComparison.Ordinal);
+        return caseload[start..caseload.IndexOf("</tr>", start, StringComparison.Ordinal)];
     }
 }

@@ -192,7 +192,7 @@ public sealed class SecondFactorActions(UserManager<StaffUser> users, SignInMana
     }
 
     /// <summary>Where Identity's user store keeps the authenticator key and recovery codes (UserStoreBase's names).</summary>
-    private static class IdentityStoreTokens
+    internal static class IdentityStoreTokens
     {
         public const string Provider = "[AspNetUserStore]";
         public const string AuthenticatorKey = "AuthenticatorKey";

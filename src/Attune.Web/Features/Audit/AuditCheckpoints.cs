@@ -66,7 +66,7 @@ public sealed class AuditCheckpoints
         if (!File.Exists(FilePath))
             return (inForce, problems);
         var number = 0;
-        foreach (var line in File.ReadLines(FilePath))
+        foreach (var line in Retry(() => File.ReadAllLines(FilePath)))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -104,10 +104,17 @@ public sealed class AuditCheckpoints
         var checkpoint = new AuditCheckpoint(kind, head.Sequence, head.Hash, at, signature);
         PrivateFiles.EnsureFolder(Path.GetDirectoryName(FilePath)!);
         PrivateFiles.Ensure(FilePath);
-        // One write of a whole line, appended: two instances writing to one file never interleave within a line.
-        using var stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n"));
-        stream.Flush(flushToDisk: true);
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkpoint, Json) + "\n");
+        // .NET's FileMode.Append seeks to the end when the file is opened (it is not O_APPEND): two writers at once would
+        // write at the same place. One writer at a time in this process, and an exclusive lock on the file across
+        // processes (another instance or the CLI), held for the one write.
+        lock (AppendLock)
+            Retry(() =>
+            {
+                using var stream = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.None);
+                stream.Write(line);
+                stream.Flush(flushToDisk: true);
+            });
         return checkpoint;
     }
 
@@ -135,15 +142,46 @@ public sealed class AuditCheckpoints
     /// </summary>
     public async Task<IReadOnlyList<AuditProblem>?> WriteAsync(AttuneDbContext db, DateTimeOffset now, CancellationToken ct = default)
     {
-        var (inForce, _) = Read();
-        var last = inForce.LastOrDefault()?.Anchor;
-        var result = await AuditChain.VerifyAsync(db, last is null ? [] : [last], from: last, ct);
-        if (!result.Intact)
-            return result.Problems;
-        if (result.Head is null || result.Head == last)
+        // One at a time (the timer's and the shutdown's), so that a head is never signed twice or read half-written.
+        await _writing.WaitAsync(ct);
+        try
+        {
+            var (inForce, _) = Read();
+            var last = inForce.LastOrDefault()?.Anchor;
+            var result = await AuditChain.VerifyAsync(db, last is null ? [] : [last], from: last, ct);
+            if (!result.Intact)
+                return result.Problems;
+            if (result.Head is null || result.Head == last)
+                return null;
+            Append(AuditCheckpoint.Head, result.Head, now);
             return null;
-        Append(AuditCheckpoint.Head, result.Head, now);
-        return null;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    private static readonly Lock AppendLock = new();
+
+    /// <summary>A file another process holds locked for its one short write is tried again, for up to a few seconds.</summary>
+    private static void Retry(Action action) => Retry(() => { action(); return true; });
+
+    private static T Retry<T>(Func<T> action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return action();
+            }
+            catch (IOException e) when (attempt < 50 && e is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                Thread.Sleep(20 * Math.Min(attempt, 5));
+            }
+        }
     }
 
     private bool SignatureHolds(AuditCheckpoint c)

@@ -12,6 +12,10 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
     public void Staff(StaffUser actor, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
         Add(actor.OrganisationId, Integrations.ApiAccess.IsApiCall(http.HttpContext) ? "api" : "staff", actor.Id, action, entityType, entityId, clientId);
 
+    /// <summary>A change of clinic settings or of a staff account, with what it was before and after (no clinical content).</summary>
+    public void Change(StaffUser actor, string action, string entityType, Guid? entityId, object? before, object? after) =>
+        Add(actor.OrganisationId, Integrations.ApiAccess.IsApiCall(http.HttpContext) ? "api" : "staff", actor.Id, action, entityType, entityId, null, AuditDetail.Of(before, after));
+
     public void ClientLink(Guid organisationId, Guid checkInId, string action, string entityType, Guid? entityId, Guid? clientId) =>
         Add(organisationId, "client-link", checkInId, action, entityType, entityId, clientId);
 
@@ -29,7 +33,7 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
         await db.SaveChangesAsync(ct);
     }
 
-    private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId) =>
+    private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId, string? detail = null) =>
         db.AuditEvents.Add(new AuditEvent
         {
             At = clock.GetUtcNow(),
@@ -41,5 +45,6 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
             EntityId = entityId,
             ClientId = clientId,
             RemoteAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            Detail = detail,
         });
 }

@@ -33,11 +33,17 @@ public sealed record CaseloadRow(
         (UrgentAlertId is null ? 0 : 10_000)
         + (Outcome?.Light == TrackLight.Red ? 1_000 : 0)
         + 100 * Signals.Count(s => s.Kind != SignalKind.RuptureRepaired)
-        + 50 * GoalsToTalkAbout
+        + 50 * GoalsOnlyToTalkAbout
         + 20 * MissedCheckIns
         + (Outcome?.Light == TrackLight.Amber ? 10 : 0);
 
     public bool NeedsAttention => Need > 0;
+
+    /// <summary>
+    /// Goals the client asked to change, when no open "Goal not agreed" alert already stands for them: one badge per
+    /// problem. After the alert is resolved the goal still waits to be talked about until it is agreed.
+    /// </summary>
+    public int GoalsOnlyToTalkAbout => Signals.Any(s => s.Kind == SignalKind.GoalDisagreement) ? 0 : GoalsToTalkAbout;
 }
 
 /// <summary>
