@@ -63,8 +63,8 @@ public class PasskeyTests
         // The passkey alone signs in, and back to the page asked for.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit trail" })).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Caseload" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Caseload" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Attune", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Clinic administration" })).ToBeVisibleAsync();
 
         // Another browser with no passkey for this site gets nowhere with the passkey button.
         var stranger = await (await browser.NewContextAsync()).NewPageAsync();

@@ -25,7 +25,18 @@ public sealed class Organisation
 
     public const int MaxRiskProtocolLength = TextLimits.RiskProtocol;
 
+    /// <summary>The clinic's own signal levels, set by its admins; null: the installation's (configuration, else PRODUCT.md's).</summary>
+    public Signals.SignalSettings? SignalLevels { get; private set; }
+
     public void SetMeasures(MeasurementPlan plan) => Measures = plan;
+
+    /// <summary>New signal levels, or null to go back to the installation's; levels out of their measure's range are refused.</summary>
+    public void SetSignalLevels(Signals.SignalSettings? levels)
+    {
+        if (levels?.Problems() is [var first, ..])
+            throw new DomainRuleException(first.Message, first.Field);
+        SignalLevels = levels;
+    }
 
     public void SetRiskProtocol(string? text) => RiskProtocol = Require.OptionalText(text, "riskProtocol", MaxRiskProtocolLength);
 }

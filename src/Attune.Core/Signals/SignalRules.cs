@@ -42,6 +42,30 @@ public sealed record SignalSettings
     public decimal PerceptionGapAtLeast { get; init; } = 3m;
     /// <summary>Days without an attended session, in an open relationship, that count as a long gap; off unless set.</summary>
     public int? LongGapDays { get; init; }
+
+    /// <summary>
+    /// What is wrong with these levels, field by field (the property's name in camel case), or nothing. The ranges are
+    /// those of the measures: the Connection Check's items and mean run 0–10, the SRS total 0–40, the WAI-SR total
+    /// 12–60 (12 items scored 1–5).
+    /// </summary>
+    public IReadOnlyList<(string Field, string Message)> Problems()
+    {
+        var problems = new List<(string, string)>();
+        void Range(decimal value, decimal min, decimal max, string field, string what)
+        {
+            if (value < min || value > max) problems.Add((field, $"{what} must be between {min} and {max}."));
+        }
+        Range(LowAllianceMeanBelow, 0.5m, 10m, "lowAllianceMeanBelow", "The Connection Check mean");
+        Range(LowAllianceItemAtOrBelow, 0m, 9.5m, "lowAllianceItemAtOrBelow", "The Connection Check item level");
+        Range(AllianceDropAtLeast, 0.1m, 10m, "allianceDropAtLeast", "The alliance drop");
+        Range(SrsLowBelow, 1m, 40m, "srsLowBelow", "The SRS level");
+        Range(SrsDropAtLeast, 0.1m, 40m, "srsDropAtLeast", "The SRS drop");
+        if (WaiSrLowBelow is { } wai) Range(wai, 13m, 60m, "waiSrLowBelow", "The WAI-SR level");
+        if (RepairWindowSessions is { } n && n is < 1 or > 52) problems.Add(("repairWindowSessions", "The repair window must be between 1 and 52 Connection Checks, or empty for any later one."));
+        Range(PerceptionGapAtLeast, 0.5m, 10m, "perceptionGapAtLeast", "The perception gap");
+        if (LongGapDays is { } d && d is < 1 or > 365) problems.Add(("longGapDays", "The long gap must be between 1 and 365 days, or empty for off."));
+        return problems;
+    }
 }
 
 /// <summary>

@@ -74,5 +74,7 @@ public class ClientListTests
         var adminPage = await admin.Http.GetStringAsync("/admin/audit", ct);
         Assert.DoesNotContain("href=\"/clients/new\"", adminPage);
         Assert.DoesNotContain("href=\"/clients\"", adminPage);
+        Assert.DoesNotContain(">Caseload</a>", adminPage);
+        Assert.Contains("<a href=\"/admin/staff\">Staff</a>", adminPage);
     }
 }

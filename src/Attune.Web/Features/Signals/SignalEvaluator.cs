@@ -14,7 +14,12 @@ namespace Attune.Web.Features.Signals;
 /// </summary>
 public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalog, AuditTrail audit, TimeProvider clock, IConfiguration config, ExpectedResponses expected)
 {
-    public SignalSettings Settings { get; } = config.GetSection("Signals").Get<SignalSettings>() ?? new SignalSettings();
+    /// <summary>The installation's levels: the Signals section of the configuration, else PRODUCT.md's.</summary>
+    public SignalSettings Defaults { get; } = config.GetSection("Signals").Get<SignalSettings>() ?? new SignalSettings();
+
+    /// <summary>The levels in force for a clinic: its admins' own, else the installation's.</summary>
+    public async Task<SignalSettings> SettingsForAsync(Guid organisationId, CancellationToken ct = default) =>
+        await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.SignalLevels).SingleOrDefaultAsync(ct) ?? Defaults;
 
     /// <summary>Evaluates and saves any new alerts; returns them.</summary>
     public async Task<IReadOnlyList<ClinicalAlert>> EvaluateAsync(Guid relationshipId, CancellationToken ct = default)
@@ -27,8 +32,9 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var goals = await db.Goals.Where(g => g.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
-        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals), Settings, catalog.Find);
-        await LinkRecoveriesAsync(relationship, responses, ct);
+        var settings = await SettingsForAsync(relationship.OrganisationId, ct);
+        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals), settings, catalog.Find);
+        await LinkRecoveriesAsync(relationship, responses, settings, ct);
         var alerts = await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
         var alertIds = alerts.Select(a => a.Id).ToList();
         var known = alerts.Select(a => a.Key)
@@ -75,14 +81,14 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     }
 
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
-    private async Task LinkRecoveriesAsync(Core.Relationships.TherapeuticRelationship relationship, List<Core.CheckIns.InstrumentResponse> responses, CancellationToken ct)
+    private async Task LinkRecoveriesAsync(Core.Relationships.TherapeuticRelationship relationship, List<Core.CheckIns.InstrumentResponse> responses, SignalSettings settings, CancellationToken ct)
     {
         var open = await db.Ruptures.Where(r => r.RelationshipId == relationship.Id && r.RecoveryResponseId == null).ToListAsync(ct);
         if (open.Count == 0) return;
         var cc = responses.Where(r => r.Instrument == Core.Progress.ClientProgress.ConnectionCheck).ToList();
         foreach (var rupture in open)
         {
-            if (Core.Ruptures.RuptureRecovery.Find(rupture.OccurredAt, cc, Settings.AllianceDropAtLeast, Settings.RepairWindowSessions) is { } found
+            if (Core.Ruptures.RuptureRecovery.Find(rupture.OccurredAt, cc, settings.AllianceDropAtLeast, settings.RepairWindowSessions) is { } found
                 && rupture.LinkRecovery(found))
                 audit.System(relationship.OrganisationId, "update", "RuptureRecord", rupture.Id, relationship.ClientId);
         }

@@ -16,6 +16,10 @@ public sealed class SignalReportQuery(AttuneDbContext db, ClinicClock clock, Aud
     public Task<string?> RiskProtocolAsync(StaffUser admin, CancellationToken ct = default) =>
         db.Organisations.Where(o => o.Id == admin.OrganisationId).Select(o => o.RiskProtocol).SingleAsync(ct);
 
+    /// <summary>Whether the clinic's admins set its own signal levels.</summary>
+    public Task<bool> HasOwnSignalLevelsAsync(StaffUser admin, CancellationToken ct = default) =>
+        db.Organisations.AnyAsync(o => o.Id == admin.OrganisationId && o.SignalLevels != null, ct);
+
     /// <summary>The last <paramref name="weeks"/> weeks (Monday to Sunday in the clinic's time zone), newest first.</summary>
     public async Task<List<WeekShare>> WeeksAsync(StaffUser admin, int weeks, CancellationToken ct = default)
     {

@@ -1,4 +1,5 @@
 using Attune.Core;
+using Attune.Core.Signals;
 using Attune.Data;
 using Attune.Web.Actions;
 using Attune.Web.Features.Audit;
@@ -8,8 +9,78 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Signals;
 
 /// <summary>The clinic's own settings for signals: the risk protocol every risk alert shows. Admins only.</summary>
-public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff, AuditTrail audit)
+public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff, AuditTrail audit, SignalEvaluator evaluator)
 {
+    /// <summary>The form's fields, in order: the property of <see cref="SignalSettings"/> each sets (camel case), and whether it may be left empty (off).</summary>
+    public static readonly (string Field, bool Optional, bool Whole)[] LevelFields =
+    [
+        ("lowAllianceMeanBelow", false, false), ("lowAllianceItemAtOrBelow", false, false), ("allianceDropAtLeast", false, false),
+        ("srsLowBelow", false, false), ("srsDropAtLeast", false, false), ("waiSrLowBelow", true, false),
+        ("repairWindowSessions", true, true), ("perceptionGapAtLeast", false, false), ("longGapDays", true, true),
+    ];
+
+    /// <summary>
+    /// The clinic's own signal levels (the risk answers are not among them: a risk answer always raises an alert).
+    /// Every field is checked and all problems are told at once; the change is audited with the levels before and after.
+    /// </summary>
+    public async Task<ActionResult<SignalSettings>> SaveLevelsAsync(IReadOnlyDictionary<string, string?> form, CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        if (!staff.Principal.IsInRole(StaffRoles.Admin))
+            return Refusal.Forbidden("Only the clinic's admins change the clinic's signal levels.");
+        var problems = new List<FieldProblem>();
+        var values = new Dictionary<string, decimal?>();
+        foreach (var (field, optional, whole) in LevelFields)
+        {
+            var text = form.GetValueOrDefault(field)?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                if (optional) values[field] = null;
+                else problems.Add(new(field, "Give a number."));
+            }
+            else if (!decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v) || (whole && v != decimal.Truncate(v)))
+                problems.Add(new(field, whole ? "Give a whole number." : "Give a number, such as 8.5."));
+            else
+                values[field] = v;
+        }
+        if (problems.Count > 0) return Refusal.Invalid(problems);
+        var levels = new SignalSettings
+        {
+            LowAllianceMeanBelow = values["lowAllianceMeanBelow"]!.Value, LowAllianceItemAtOrBelow = values["lowAllianceItemAtOrBelow"]!.Value,
+            AllianceDropAtLeast = values["allianceDropAtLeast"]!.Value, SrsLowBelow = values["srsLowBelow"]!.Value,
+            SrsDropAtLeast = values["srsDropAtLeast"]!.Value, WaiSrLowBelow = values["waiSrLowBelow"],
+            RepairWindowSessions = (int?)values["repairWindowSessions"], PerceptionGapAtLeast = values["perceptionGapAtLeast"]!.Value,
+            LongGapDays = (int?)values["longGapDays"],
+        };
+        if (levels.Problems() is { Count: > 0 } wrong)
+            return Refusal.Invalid([.. wrong.Select(p => new FieldProblem(p.Field, p.Message))]);
+        return await SetLevelsAsync(user, levels, ct);
+    }
+
+    /// <summary>Back to the installation's levels (the configuration, else PRODUCT.md's).</summary>
+    public async Task<ActionResult<SignalSettings>> ResetLevelsAsync(CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        if (!staff.Principal.IsInRole(StaffRoles.Admin))
+            return Refusal.Forbidden("Only the clinic's admins change the clinic's signal levels.");
+        return await SetLevelsAsync(user, null, ct);
+    }
+
+    private async Task<ActionResult<SignalSettings>> SetLevelsAsync(StaffUser user, SignalSettings? levels, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == user.OrganisationId, ct);
+        var wasOwn = organisation.SignalLevels is not null;
+        var before = organisation.SignalLevels ?? evaluator.Defaults;
+        var after = levels ?? evaluator.Defaults;
+        organisation.SetSignalLevels(levels);
+        if (before != after || wasOwn != (levels is not null))
+        {
+            audit.Change(user, "update-signal-levels", "Organisation", organisation.Id, before, after);
+            await db.SaveChangesAsync(ct);
+        }
+        return after;
+    }
+
     public async Task<ActionResult<string?>> SaveRiskProtocolAsync(string? protocol, CancellationToken ct = default)
     {
         var user = await staff.GetAsync(ct);

@@ -1,0 +1,48 @@
+using Microsoft.Playwright;
+
+namespace Attune.E2E;
+
+/// <summary>Issue 18, point 7: the admin runs the clinic's staff from the browser.</summary>
+public class StaffAdministrationTests
+{
+    [Fact]
+    public async Task The_admin_invites_a_clinician_with_a_supervisor_and_deactivates_the_account()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var admin = await Browser.SignInAsync(browser, server, "admin@riverside.example", "demo-admin-2026");
+        // The admin's menu holds only what an admin can use: no client pages.
+        var menu = admin.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await Assertions.Expect(menu.GetByRole(AriaRole.Link, new() { Name = "Add client" })).ToHaveCountAsync(0);
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Staff" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Staff", Exact = true })).ToBeVisibleAsync();
+
+        var invite = admin.GetByRole(AriaRole.Region, new() { Name = "Invite a staff member" });
+        await invite.GetByLabel("Name").FillAsync("Robin Lee");
+        await invite.GetByLabel("Email").FillAsync("robin@riverside.example");
+        await invite.GetByRole(AriaRole.Combobox, new() { Name = "Supervisor" }).SelectOptionAsync(new SelectOptionValue { Label = "Dr. Amara Okafor" });
+        await invite.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Invitation sent");
+        var row = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "Robin Lee" });
+        await Assertions.Expect(row).ToContainTextAsync("Invited, no password yet");
+        await Assertions.Expect(row).ToContainTextAsync("Dr. Amara Okafor");
+        await Browser.AssertAccessibleAsync(admin, "the staff list");
+        await Browser.ScreenshotAsync(admin, "38-staff-list");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Robin Lee" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Deactivate: sign out everywhere and stop all access" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Account deactivated");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Reactivate the account" })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(admin, "a staff member's page");
+        await Browser.ScreenshotAsync(admin, "39-staff-member");
+
+        // The audit trail shows the change with what it was before and after.
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
+        var deactivated = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "deactivate" }).First;
+        await deactivated.GetByText("before / after").ClickAsync();
+        await Assertions.Expect(deactivated).ToContainTextAsync("\"before\":{\"active\":true},\"after\":{\"active\":false}");
+    }
+}
