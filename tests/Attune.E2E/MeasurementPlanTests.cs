@@ -14,7 +14,7 @@ public class MeasurementPlanTests
         await using var __ = browser;
 
         var admin = await Browser.SignInAsync(browser, server, "admin@riverside.example", "demo-admin-2026");
-        await admin.GetByRole(AriaRole.Link, new() { Name = "Measurement plan" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Measurement plan" }).ClickAsync();
         await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Clinic measurement plan" })).ToBeVisibleAsync();
         await admin.GetByLabel(new System.Text.RegularExpressions.Regex("^Outcome measure")).SelectOptionAsync("gad-7");
         await admin.GetByLabel("Every Nth session").FillAsync("3");

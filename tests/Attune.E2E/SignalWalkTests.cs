@@ -90,7 +90,7 @@ public class SignalWalkTests
 
         // The clinic admin sees the share flagged and writes the risk protocol.
         var admin = await Browser.SignInAsync(browser, server, "admin@riverside.example", "demo-admin-2026");
-        await admin.GetByRole(AriaRole.Link, new() { Name = "Signals" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Signals" }).ClickAsync();
         await admin.GetByLabel(new System.Text.RegularExpressions.Regex("^Risk protocol")).FillAsync("Call the duty clinician on extension 200. Use the clinic's risk assessment form.");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Save protocol" }).ClickAsync();
         await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Risk protocol saved.");

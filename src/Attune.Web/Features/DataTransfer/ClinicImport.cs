@@ -199,7 +199,7 @@ public sealed class ClinicImport(
             var email = line.Get("email");
             var normalized = email.ToUpperInvariant();
             var name = line.Get("name");
-            if (!IsPlainEmail(email) || email.Any(c => !allowed.Contains(c)))
+            if (!Staff.StaffActions.IsPlainEmail(email) || email.Any(c => !allowed.Contains(c)))
                 problems.Add("email: not an email address Attune can use to sign in.");
             else if (!seen.Add(normalized))
                 problems.Add($"email: {email} is on an earlier line too.");
@@ -273,9 +273,6 @@ public sealed class ClinicImport(
 
     private sealed class ImportFailedException(string message) : Exception(message);
 
-    /// <summary>An address alone (no display name), as Attune stores it.</summary>
-    private static bool IsPlainEmail(string text) =>
-        text.Length is > 0 and <= 254 && System.Net.Mail.MailAddress.TryCreate(text, out var parsed) && parsed.Address == text;
 
     private async Task<Plan> PlanClientsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
     {
@@ -303,7 +300,7 @@ public sealed class ClinicImport(
             if (name.Length is 0 or > 200) problems.Add("name: give the client's name as the clinic shows it (1 to 200 characters).");
             var email = line.Get("email");
             var phone = line.Get("phone");
-            if (email.Length > 0 && !IsPlainEmail(email)) problems.Add("email: not an email address (just the address, such as name@example.org).");
+            if (email.Length > 0 && !Staff.StaffActions.IsPlainEmail(email)) problems.Add("email: not an email address (just the address, such as name@example.org).");
             if (phone.Length > 40) problems.Add("phone: at most 40 characters.");
             if (!clinicians.TryGetValue(line.Get("clinician_email").ToUpperInvariant(), out var clinician))
                 problems.Add("clinician_email: not a clinician or supervisor of this clinic (add them first).");

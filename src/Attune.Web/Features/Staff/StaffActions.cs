@@ -295,6 +295,6 @@ public sealed class StaffActions(AttuneDbContext db, CurrentStaff staff, AuditTr
         db.Organisations.Where(o => o.Id == admin.OrganisationId).Select(o => o.Name).SingleAsync(ct);
 
     /// <summary>An address alone (no display name), as Attune stores it.</summary>
-    private static bool IsPlainEmail(string text) =>
+    public static bool IsPlainEmail(string text) =>
         text.Length is > 0 and <= 254 && System.Net.Mail.MailAddress.TryCreate(text, out var parsed) && parsed.Address == text;
 }
