@@ -11,12 +11,21 @@ namespace Attune.Web.Features.Signals;
 /// <summary>The clinic's own settings for signals: the risk protocol every risk alert shows. Admins only.</summary>
 public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff, AuditTrail audit, SignalEvaluator evaluator)
 {
-    /// <summary>The form's fields, in order: the property of <see cref="SignalSettings"/> each sets (camel case), and whether it may be left empty (off).</summary>
-    public static readonly (string Field, bool Optional, bool Whole)[] LevelFields =
+    /// <summary>One signal level as the form shows it: the property of <see cref="SignalSettings"/> it sets (camel case), its label, whether it may be left empty (off), whether it is a whole number, and how to read it.</summary>
+    public sealed record LevelField(string Field, string Label, bool Optional, bool Whole, Func<SignalSettings, decimal?> Read);
+
+    /// <summary>The form's fields, in order.</summary>
+    public static readonly LevelField[] LevelFields =
     [
-        ("lowAllianceMeanBelow", false, false), ("lowAllianceItemAtOrBelow", false, false), ("allianceDropAtLeast", false, false),
-        ("srsLowBelow", false, false), ("srsDropAtLeast", false, false), ("waiSrLowBelow", true, false),
-        ("repairWindowSessions", true, true), ("perceptionGapAtLeast", false, false), ("longGapDays", true, true),
+        new("lowAllianceMeanBelow", "Low alliance: Connection Check mean below", false, false, s => s.LowAllianceMeanBelow),
+        new("lowAllianceItemAtOrBelow", "Low alliance: any Connection Check item at or below", false, false, s => s.LowAllianceItemAtOrBelow),
+        new("allianceDropAtLeast", "Alliance drop: this far or more below the client's own baseline", false, false, s => s.AllianceDropAtLeast),
+        new("srsLowBelow", "SRS: low below", false, false, s => s.SrsLowBelow),
+        new("srsDropAtLeast", "SRS: a drop of at least", false, false, s => s.SrsDropAtLeast),
+        new("waiSrLowBelow", "WAI-SR: low below", true, false, s => s.WaiSrLowBelow),
+        new("repairWindowSessions", "Rupture repaired: back at the baseline within this many later Connection Checks", true, true, s => s.RepairWindowSessions),
+        new("perceptionGapAtLeast", "Perception gap: the clinician's rating this far or more above the client's", false, false, s => s.PerceptionGapAtLeast),
+        new("longGapDays", "Engagement: a long gap after this many days without a session", true, true, s => s.LongGapDays),
     ];
 
     /// <summary>
@@ -25,12 +34,11 @@ public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff
     /// </summary>
     public async Task<ActionResult<SignalSettings>> SaveLevelsAsync(IReadOnlyDictionary<string, string?> form, CancellationToken ct = default)
     {
-        var user = await staff.GetAsync(ct);
-        if (!staff.Principal.IsInRole(StaffRoles.Admin))
-            return Refusal.Forbidden("Only the clinic's admins change the clinic's signal levels.");
+        var (user, refusal) = await AdminAsync("signal levels", ct);
+        if (refusal is not null) return refusal;
         var problems = new List<FieldProblem>();
         var values = new Dictionary<string, decimal?>();
-        foreach (var (field, optional, whole) in LevelFields)
+        foreach (var (field, _, optional, whole, _) in LevelFields)
         {
             var text = form.GetValueOrDefault(field)?.Trim();
             if (string.IsNullOrEmpty(text))
@@ -60,10 +68,15 @@ public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff
     /// <summary>Back to the installation's levels (the configuration, else PRODUCT.md's).</summary>
     public async Task<ActionResult<SignalSettings>> ResetLevelsAsync(CancellationToken ct = default)
     {
-        var user = await staff.GetAsync(ct);
-        if (!staff.Principal.IsInRole(StaffRoles.Admin))
-            return Refusal.Forbidden("Only the clinic's admins change the clinic's signal levels.");
+        var (user, refusal) = await AdminAsync("signal levels", ct);
+        if (refusal is not null) return refusal;
         return await SetLevelsAsync(user, null, ct);
+    }
+
+    private async Task<(StaffUser User, Refusal? Refusal)> AdminAsync(string what, CancellationToken ct)
+    {
+        var user = await staff.GetAsync(ct);
+        return staff.Principal.IsInRole(StaffRoles.Admin) ? (user, null) : (user, Refusal.Forbidden($"Only the clinic's admins change the clinic's {what}."));
     }
 
     private async Task<ActionResult<SignalSettings>> SetLevelsAsync(StaffUser user, SignalSettings? levels, CancellationToken ct)
@@ -83,9 +96,8 @@ public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff
 
     public async Task<ActionResult<string?>> SaveRiskProtocolAsync(string? protocol, CancellationToken ct = default)
     {
-        var user = await staff.GetAsync(ct);
-        if (!staff.Principal.IsInRole(StaffRoles.Admin))
-            return Refusal.Forbidden("Only the clinic's admins change the clinic's risk protocol.");
+        var (user, refusal) = await AdminAsync("risk protocol", ct);
+        if (refusal is not null) return refusal;
         var (_, problem) = TextLimits.Check(protocol, TextLimits.RiskProtocol, required: false, "the risk protocol");
         if (problem is not null)
             return Refusal.Invalid("protocol", problem);

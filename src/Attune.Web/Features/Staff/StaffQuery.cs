@@ -40,9 +40,6 @@ public sealed class StaffQuery(AttuneDbContext db)
         }).ToList();
     }
 
-    public async Task<StaffRow?> FindAsync(StaffUser admin, Guid userId, CancellationToken ct = default) =>
-        (await ListAsync(admin, ct)).FirstOrDefault(r => r.Id == userId);
-
     /// <summary>Active supervisors who can take a clinician (not the clinician themself).</summary>
     public static IReadOnlyList<StaffRow> Supervisors(IReadOnlyList<StaffRow> staff, Guid? except = null) =>
         staff.Where(s => s.Active && s.ClinicianId is not null && s.Roles.Contains(StaffRoles.Supervisor) && s.Id != except).ToList();
