@@ -90,7 +90,8 @@ public static class Browser
         var dir = Path.Combine(AttuneServer.RepositoryRoot(), ".test-results", "screenshots");
         Directory.CreateDirectory(dir);
         await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-        // What a person sees first, without scrolling.
-        await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + "-first-screen.png") });
+        // What a person sees first, without scrolling: when the page is longer than the screen (else it is the shot above).
+        if (await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight") > page.ViewportSize!.Height)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + "-first-screen.png") });
     }
 }
