@@ -114,6 +114,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.RiskProtocol).HasMaxLength(Organisation.MaxRiskProtocolLength);
             e.Property(x => x.SignalLevels).HasConversion(JsonConverter<SignalSettings>()!, JsonComparer<SignalSettings>());
+            e.Property(x => x.CrisisResources).HasConversion(JsonConverter<CrisisResourceList>()!, JsonComparer<CrisisResourceList>());
             e.ComplexProperty(x => x.Measures, m =>
             {
                 m.Property(x => x.OutcomeMeasure).HasMaxLength(64);

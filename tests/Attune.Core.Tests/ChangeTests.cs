@@ -94,14 +94,29 @@ public class ChangeTests
     }
 
     [Fact]
-    public void Core10_has_no_fixed_value_so_norms_are_needed()
+    public void Core10_uses_Barkham_2013s_reliable_change_of_6_and_its_severity_levels()
     {
-        var without = ChangeAssessment.Assess(Catalog.Get("core-10"), 20, 8);
-        Assert.Null(without.Category);
-        Assert.NotEmpty(without.Notes);
+        var core10 = Catalog.Get("core-10");
+        // Barkham et al. (2013): cut-off 11.0, reliable change index 6. 20 → 8 is 12 better and crosses 11: recovered.
+        Assert.Equal(ChangeCategory.Recovered, ChangeAssessment.Assess(core10, 20, 8).Category);
+        Assert.Equal(ChangeCategory.Improved, ChangeAssessment.Assess(core10, 25, 19).Category);
+        Assert.Equal(ChangeCategory.Unchanged, ChangeAssessment.Assess(core10, 14, 19).Category);
+        // Reliably worse: a CORE-10 client can now be flagged as deteriorating.
+        Assert.Equal(ChangeCategory.Deteriorated, ChangeAssessment.Assess(core10, 14, 20).Category);
+        Assert.Equal(ChangeCategory.Deteriorated, ChangeAssessment.Assess(core10, 14, 20.1m).Category);
 
-        // s1 = 5, r = .84 → S_diff = 2.828; RC = (8 − 20)/2.828 = −4.24: reliable, and 20 → 8 crosses 11.
-        var with = ChangeAssessment.Assess(Catalog.Get("core-10"), 20, 8, new ReliableChangeRule(StandardDeviation: 5, Reliability: 0.84));
+        // The levels, each running to .9 below the next so that a prorated score (one decimal) always has one.
+        Assert.Equal(
+            ["Healthy", "Healthy", "Low level", "Low level", "Mild", "Mild", "Moderate", "Moderate-to-severe", "Moderate-to-severe", "Severe", "Severe"],
+            new[] { 0m, 5.9m, 6m, 10.9m, 11m, 14.9m, 15m, 20m, 24.9m, 25m, 40m }.Select(s => core10.BandFor(s)!.Label));
+        Assert.All(Enumerable.Range(0, 401).Select(i => i / 10m), s => Assert.NotNull(core10.BandFor(s)));
+        // The bands agree with the cut-off: the first clinical band starts at 11.
+        Assert.Equal(core10.Cutoff!.Value, core10.Bands.First(b => b.Label == "Mild").Min);
+        Assert.Contains("Barkham", core10.BandsSource);
+        Assert.Contains("Barkham", core10.ReliableChange!.Source);
+
+        // A clinic's own norms still take precedence: s1 = 5, r = .84 → S_diff = 2.828; RC = (8 − 20)/2.828 = −4.24.
+        var with = ChangeAssessment.Assess(core10, 20, 8, new ReliableChangeRule(StandardDeviation: 5, Reliability: 0.84));
         Assert.Equal("jacobson-truax", with.ReliableChangeMethod);
         Assert.Equal(Math.Round(-12 / Math.Sqrt(8), 3), with.ReliableChangeIndex);
         Assert.Equal(ChangeCategory.Recovered, with.Category);

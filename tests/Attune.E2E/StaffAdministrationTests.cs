@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Attune.E2E;
 
-/// <summary>Issue 18, point 7: the admin runs the clinic's staff from the browser.</summary>
+/// <summary>Issue 18, point 7: the admin runs the clinic's staff and its crisis lines from the browser.</summary>
 public class StaffAdministrationTests
 {
     [Fact]
@@ -44,5 +44,20 @@ public class StaffAdministrationTests
         var deactivated = admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "deactivate" }).First;
         await deactivated.GetByText("before / after").ClickAsync();
         await Assertions.Expect(deactivated).ToContainTextAsync("\"before\":{\"active\":true},\"after\":{\"active\":false}");
+
+        // The clinic's own crisis lines: an unsafe link is refused beside its box, a good one is saved and shown as clients see it.
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Crisis lines" }).ClickAsync();
+        await admin.GetByLabel("Line 5: name").FillAsync("County crisis team");
+        await admin.GetByLabel("Line 5: how to reach it").FillAsync("Call 555-0100, day or night");
+        await admin.GetByLabel("Line 5: link").FillAsync("javascript:alert(1)");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save crisis lines" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#href-4-error")).ToContainTextAsync("A link must be a phone number");
+        await admin.GetByLabel("Line 5: link").FillAsync("tel:5550100");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save crisis lines" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Crisis lines saved");
+        var preview = admin.GetByRole(AriaRole.Region, new() { Name = "As clients see them now" });
+        await Assertions.Expect(preview.GetByRole(AriaRole.Link, new() { Name = "County crisis team" })).ToHaveAttributeAsync("href", "tel:5550100");
+        await Browser.AssertAccessibleAsync(admin, "the crisis lines");
+        await Browser.ScreenshotAsync(admin, "40-crisis-lines");
     }
 }

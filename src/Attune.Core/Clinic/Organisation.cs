@@ -28,6 +28,17 @@ public sealed class Organisation
     /// <summary>The clinic's own signal levels, set by its admins; null: the installation's (configuration, else PRODUCT.md's).</summary>
     public Signals.SignalSettings? SignalLevels { get; private set; }
 
+    /// <summary>The clinic's own crisis lines, set by its admins; null: the installation's (configuration, else PRODUCT.md's).</summary>
+    public CrisisResourceList? CrisisResources { get; private set; }
+
+    /// <summary>The clinic's own crisis lines, or null to go back to the installation's; an incomplete or unsafe list is refused.</summary>
+    public void SetCrisisResources(CrisisResourceList? resources)
+    {
+        if (resources?.Problems() is [var first, ..])
+            throw new DomainRuleException(first.Message, first.Field);
+        CrisisResources = resources;
+    }
+
     public void SetMeasures(MeasurementPlan plan) => Measures = plan;
 
     /// <summary>New signal levels, or null to go back to the installation's; levels out of their measure's range are refused.</summary>

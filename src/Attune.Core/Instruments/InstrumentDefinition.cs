@@ -47,6 +47,8 @@ public sealed record InstrumentDefinition
     public IReadOnlyList<Subscale> Subscales { get; init; } = [];
     public ScoreDirection Direction { get; init; }
     public IReadOnlyList<SeverityBand> Bands { get; init; } = [];
+    /// <summary>Where the bands are published (an instrument's own bands are never made up here).</summary>
+    public string? BandsSource { get; init; }
     public ClinicalCutoff? Cutoff { get; init; }
     public ReliableChangeRule? ReliableChange { get; init; }
     public InstrumentCodes? Codes { get; init; }

@@ -186,6 +186,17 @@ public class MeasurementScheduleTests
             ["Input.Outcome"] = "gad-7", ["Input.Alliance"] = "srs", ["Input.Every"] = "1", ["Input.ConnectionCheck"] = "true", ["Input.FitCheck"] = "true",
         });
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        // Saving the same plan again is not a change. The one change is audited with the plan before and after.
+        await admin.PostFormAsync("/settings/measures", "clinic-measures", new()
+        {
+            ["Input.Outcome"] = "gad-7", ["Input.Alliance"] = "srs", ["Input.Every"] = "1", ["Input.ConnectionCheck"] = "true", ["Input.FitCheck"] = "true",
+        });
+        await using (var db = app.CreateDbContext())
+        {
+            var change = Assert.Single(await db.AuditEvents.AsNoTracking().Where(e => e.Action == "update-measurement-plan").ToListAsync(ct));
+            Assert.Contains("\"before\":{\"outcomeMeasure\":\"phq-9\"", change.Detail);
+            Assert.Contains("\"after\":{\"outcomeMeasure\":\"gad-7\",\"connectionCheck\":true,\"fitCheck\":true,\"allianceMeasure\":\"srs\",\"allianceEvery\":1}", change.Detail);
+        }
 
         var clientId = await Slice.AddClientAsync(clinician, "Under New Plan");
         var page = WebUtility.HtmlDecode(await clinician.Http.GetStringAsync($"/clients/{clientId}", ct));

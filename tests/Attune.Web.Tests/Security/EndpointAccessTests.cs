@@ -84,6 +84,7 @@ public partial class EndpointAccessTests
         ["/admin/break-glass/{GrantId:guid}"] = Audience.Admin,
         ["/settings/measures"] = Audience.Admin,
         ["/settings/signals"] = Audience.Admin,
+        ["/settings/crisis"] = Audience.Admin,
         ["/admin/privacy"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}"] = Audience.Admin,
         ["/admin/privacy/{ClientId:guid}/copy"] = Audience.Admin,

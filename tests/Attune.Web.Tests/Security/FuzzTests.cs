@@ -76,7 +76,7 @@ public partial class FuzzTests
                      $"/clients/{client}/ruptures/new", $"/clients/{client}/ruptures/{rupture}", $"/alerts/{alert}", "/account/security",
                  })
             targets.AddRange(await FormsAsync(owner, path, anonymous: false));
-        foreach (var path in new[] { "/settings/measures", "/settings/signals", "/admin/break-glass", "/admin/audit", $"/admin/privacy/{client}", "/account/security" })
+        foreach (var path in new[] { "/settings/measures", "/settings/signals", "/settings/crisis", "/admin/break-glass", "/admin/audit", $"/admin/privacy/{client}", "/account/security" })
             targets.AddRange(await FormsAsync(admin, path, anonymous: false));
         targets.AddRange(await FormsAsync(visitor, link, anonymous: true));
         targets.AddRange(await FormsAsync(visitor, progress, anonymous: true));

@@ -48,7 +48,7 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
         audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
         // A link for the device in the room is never sent anywhere.
         if (request.Email && client.Email is not null && !request.Kiosk)
-            delivery.QueueEmail(checkIn, client, user.OrganisationId, reminder: false);
+            await delivery.QueueEmailAsync(checkIn, client, user.OrganisationId, reminder: false, ct);
         if (request.Sms && client.Phone is not null && !request.Kiosk)
             delivery.QueueSms(checkIn, client, user.OrganisationId);
         await db.SaveChangesAsync(ct);
@@ -80,7 +80,7 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
         }
         audit.Staff(user, "send-again", "CheckIn", checkIn.Id, clientId);
         if (client.Email is not null)
-            delivery.QueueEmail(checkIn, client, user.OrganisationId, reminder: false);
+            await delivery.QueueEmailAsync(checkIn, client, user.OrganisationId, reminder: false, ct);
         else
             delivery.QueueSms(checkIn, client, user.OrganisationId);
         try

@@ -9,7 +9,7 @@ namespace Attune.Web.Features.CheckIns;
 /// Emails check-in links to clients through the outbox, and sends one reminder for a link that is still
 /// unanswered after CheckIns:ReminderAfterHours (default 48). The email says nothing about the answers.
 /// </summary>
-public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config, Microsoft.Extensions.Options.IOptions<Crisis.CrisisOptions> crisis)
+public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config, Crisis.ClinicCrisisResources crisis)
 {
     public TimeSpan ReminderAfter => TimeSpan.FromHours(Math.Max(1, config.GetValue("CheckIns:ReminderAfterHours", 48)));
 
@@ -38,13 +38,11 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
     private string LinkUrl(CheckIn checkIn) =>
         $"{PublicUrl}{links.PathFor(checkIn)}";
 
-    /// <summary>The clinic's crisis resources as plain text, as every client page shows them.</summary>
-    private string CrisisLines() =>
-        crisis.Value.Heading + ":\n" + string.Join("\n", crisis.Value.Resources.Select(r => $"- {r.Name}: {r.Detail}"));
-
     /// <summary>Adds the email to the unit of work; the caller saves it with the check-in.</summary>
-    public void QueueEmail(CheckIn checkIn, Client client, Guid organisationId, bool reminder)
+    public async Task QueueEmailAsync(CheckIn checkIn, Client client, Guid organisationId, bool reminder, CancellationToken ct = default)
     {
+        // The clinic's crisis lines, as every client page shows them.
+        var crisisLines = Crisis.ClinicCrisisResources.AsText(await crisis.ForOrganisationAsync(organisationId, ct));
         if (client.Email is null)
             throw new InvalidOperationException("The client has no email address.");
         var url = LinkUrl(checkIn);
@@ -58,7 +56,7 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
             Subject = reminder ? "Reminder: your check-in" : "Your check-in",
             Body = (reminder ? "A gentle reminder: your" : "Your") +
                    $" therapist has asked for a short check-in. It takes about a minute, and your answers help shape your sessions.\n\n{url}\n\n" +
-                   $"The link works once and until {expires}.\n\n{CrisisLines()}",
+                   $"The link works once and until {expires}.\n\n{crisisLines}",
             CreatedAt = clock.GetUtcNow(),
         });
         if (reminder) checkIn.MarkReminded(clock.GetUtcNow());
@@ -79,7 +77,7 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
                                 where r.Id == checkIn.RelationshipId
                                 select new { Client = c, r.OrganisationId }).SingleAsync(ct);
             if (target.Client.Email is null) continue;
-            QueueEmail(checkIn, target.Client, target.OrganisationId, reminder: true);
+            await QueueEmailAsync(checkIn, target.Client, target.OrganisationId, reminder: true, ct);
             try
             {
                 await db.SaveChangesAsync(ct);

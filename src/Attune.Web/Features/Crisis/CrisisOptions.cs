@@ -1,6 +1,11 @@
+using Attune.Core.Clinic;
+
 namespace Attune.Web.Features.Crisis;
 
-/// <summary>Crisis resources shown on every client page; US defaults from PRODUCT.md, configurable per clinic under "Crisis".</summary>
+/// <summary>
+/// The installation's crisis resources, shown on every client page of a clinic that has not set its own; US defaults
+/// from PRODUCT.md, configurable under "Crisis". A clinic's admins set the clinic's own on /settings/crisis.
+/// </summary>
 public sealed class CrisisOptions
 {
     public string Heading { get; set; } = "If you need help now";
@@ -11,6 +16,8 @@ public sealed class CrisisOptions
         new() { Name = "SAMHSA National Helpline", Detail = "1-800-662-HELP (4357), 24/7, for substance use", Href = "tel:18006624357" },
         new() { Name = "Emergency", Detail = "Call 911 if you are in immediate danger", Href = "tel:911" },
     ];
+
+    public CrisisResourceList ToList() => new(Heading, [.. Resources.Select(r => new CrisisLine(r.Name, r.Detail, r.Href))]);
 }
 
 public sealed class CrisisResource
@@ -31,6 +38,6 @@ public static class CrisisSetup
             if (section.GetSection("Resources").Exists()) o.Resources.Clear();
             section.Bind(o);
         });
-        return services;
+        return services.AddScoped<ClinicCrisisResources>().AddScoped<ClientClinic>().AddScoped<CrisisSettingsActions>();
     }
 }

@@ -1,3 +1,4 @@
+using Attune.Core.Clinic;
 using System.Text.Json;
 using Attune.Core;
 using Attune.Core.CheckIns;
@@ -18,7 +19,7 @@ namespace Attune.Web.Features.Fhir;
 /// This channel reads the resource into Attune's answers and writes the created resource back; recording it (who may,
 /// scoring, storing, signals) is <see cref="ReceivedResponseActions"/>. Refusals come back as an OperationOutcome.
 /// </summary>
-public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions, InstrumentCatalog catalog, IOptions<CrisisOptions> crisis)
+public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions, InstrumentCatalog catalog, ClinicCrisisResources crisis)
 {
     private const string Rule = "QuestionnaireResponse";
 
@@ -102,7 +103,7 @@ public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions,
         if (prefer.Contains("return=minimal", StringComparison.OrdinalIgnoreCase))
             return Results.StatusCode(StatusCodes.Status201Created);
         if (prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase))
-            return FhirOutcomes.Outcome(StatusCodes.Status201Created, CreatedOutcome(response, definition!));
+            return FhirOutcomes.Outcome(StatusCodes.Status201Created, CreatedOutcome(response, definition!, await crisis.ForRelationshipAsync(response.RelationshipId, ct)));
         return FhirEndpoints.Json(http, created, StatusCodes.Status201Created);
     }
 
@@ -110,7 +111,7 @@ public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions,
     /// What happened, for a system that shows it to the client: the score, and for a risk answer that the clinician has
     /// been alerted and the crisis resources the client must see now.
     /// </summary>
-    private OperationOutcome CreatedOutcome(InstrumentResponse response, InstrumentDefinition d)
+    private static OperationOutcome CreatedOutcome(InstrumentResponse response, InstrumentDefinition d, CrisisResourceList crisisLines)
     {
         var outcome = new OperationOutcome
         {
@@ -125,7 +126,7 @@ public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions,
             {
                 Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.Informational,
                 Diagnostics = "A risk answer was given: the clinician has been alerted. Show the client these crisis resources now. "
-                    + crisis.Value.Heading + ": " + string.Join("; ", crisis.Value.Resources.Select(r => $"{r.Name}: {r.Detail}")),
+                    + ClinicCrisisResources.AsOneLine(crisisLines),
             });
         return outcome;
     }

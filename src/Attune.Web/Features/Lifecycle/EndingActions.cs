@@ -92,7 +92,7 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
             audit.Staff(user, "create", "CheckIn", checkIn.Id, clientId);
             var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
             if (client.Email is not null)
-                delivery.QueueEmail(checkIn, client, relationship.OrganisationId, reminder: false);
+                await delivery.QueueEmailAsync(checkIn, client, relationship.OrganisationId, reminder: false, ct);
         }
         return await SaveOnceAsync(ending, ct);
     }

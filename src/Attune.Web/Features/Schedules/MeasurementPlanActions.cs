@@ -40,9 +40,9 @@ public sealed class MeasurementPlanActions(AttuneDbContext db, RecordAuthorizati
     /// <summary>The clinic's own plan, which every client follows unless their clinician set otherwise. Admins only.</summary>
     public async Task<ActionResult<MeasurementPlan>> SaveForClinicAsync(string? outcome, bool connectionCheck, bool fitCheck, string? alliance, string? every, CancellationToken ct = default)
     {
-        var user = await staff.GetAsync(ct);
-        if (!staff.Principal.IsInRole(StaffRoles.Admin))
-            return Refusal.Forbidden("Only the clinic's admins change the clinic's measurement plan.");
+        var (user, refusal) = await staff.AdminAsync("Only the clinic's admins change the clinic's measurement plan.", ct);
+        if (refusal is not null)
+            return refusal;
         if (MeasureChoices.CheckOutcome(catalog, outcome, allowDefault: false) is { } badOutcome)
             return Refusal.Invalid("outcome", badOutcome);
         if (MeasureChoices.CheckAlliance(catalog, alliance, allowDefault: false) is { } badAlliance)
@@ -51,9 +51,14 @@ public sealed class MeasurementPlanActions(AttuneDbContext db, RecordAuthorizati
             return Refusal.Invalid("every", $"Give the alliance interval as a whole number of sessions from 1 to {MeasurementPlan.MaxAllianceEvery}.");
         var organisation = await db.Organisations.SingleAsync(o => o.Id == user.OrganisationId, ct);
         var plan = new MeasurementPlan(None(outcome), connectionCheck, fitCheck, None(alliance), n);
+        var before = organisation.Measures;
         organisation.SetMeasures(plan);
-        audit.Staff(user, "update", "Organisation", organisation.Id);
-        await db.SaveChangesAsync(ct);
+        // Audited with the plan before and after; saving the same plan again changes nothing and is not a change.
+        if (System.Text.Json.JsonSerializer.Serialize(before) != System.Text.Json.JsonSerializer.Serialize(plan))
+        {
+            audit.Change(user, "update-measurement-plan", "Organisation", organisation.Id, before, plan);
+            await db.SaveChangesAsync(ct);
+        }
         return plan;
     }
 

@@ -64,7 +64,7 @@ public sealed class MeasurementScheduler(AttuneDbContext db, InstrumentCatalog c
                 db.CheckIns.Add(checkIn);
                 audit.System(relationship.OrganisationId, "create", "CheckIn", checkIn.Id, client.Id);
                 if (client.Email is not null)
-                    delivery.QueueEmail(checkIn, client, relationship.OrganisationId, reminder: false);
+                    await delivery.QueueEmailAsync(checkIn, client, relationship.OrganisationId, reminder: false, ct);
                 else if (client.Phone is not null)
                     delivery.QueueSms(checkIn, client, relationship.OrganisationId);
             }

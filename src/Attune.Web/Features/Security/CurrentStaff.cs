@@ -24,4 +24,11 @@ public sealed class CurrentStaff(IHttpContextAccessor http, AttuneDbContext db)
             ?? throw new UnauthorizedAccessException("The signed-in account no longer exists.");
         return _user;
     }
+
+    /// <summary>The signed-in staff member and, when they are not one of the clinic's admins, the refusal to give: every action on the clinic's own settings asks this first.</summary>
+    public async Task<(StaffUser User, Actions.Refusal? Refusal)> AdminAsync(string refusal, CancellationToken ct = default)
+    {
+        var user = await GetAsync(ct);
+        return Principal.IsInRole(StaffRoles.Admin) ? (user, null) : (user, Actions.Refusal.Forbidden(refusal));
+    }
 }

@@ -73,11 +73,8 @@ public sealed class SignalSettingsActions(AttuneDbContext db, CurrentStaff staff
         return await SetLevelsAsync(user, null, ct);
     }
 
-    private async Task<(StaffUser User, Refusal? Refusal)> AdminAsync(string what, CancellationToken ct)
-    {
-        var user = await staff.GetAsync(ct);
-        return staff.Principal.IsInRole(StaffRoles.Admin) ? (user, null) : (user, Refusal.Forbidden($"Only the clinic's admins change the clinic's {what}."));
-    }
+    private Task<(StaffUser User, Refusal? Refusal)> AdminAsync(string what, CancellationToken ct) =>
+        staff.AdminAsync($"Only the clinic's admins change the clinic's {what}.", ct);
 
     private async Task<ActionResult<SignalSettings>> SetLevelsAsync(StaffUser user, SignalSettings? levels, CancellationToken ct)
     {

@@ -250,11 +250,8 @@ public sealed class StaffActions(AttuneDbContext db, CurrentStaff staff, AuditTr
         return (chosen, null);
     }
 
-    private async Task<(StaffUser Admin, Refusal? Refusal)> AdminAsync(CancellationToken ct)
-    {
-        var user = await staff.GetAsync(ct);
-        return staff.Principal.IsInRole(StaffRoles.Admin) ? (user, null) : (user, Refusal.Forbidden("Only the clinic's admins manage staff accounts."));
-    }
+    private Task<(StaffUser User, Refusal? Refusal)> AdminAsync(CancellationToken ct) =>
+        staff.AdminAsync("Only the clinic's admins manage staff accounts.", ct);
 
     private async Task<(StaffUser Admin, StaffUser? User, Refusal? Refusal)> TargetAsync(Guid userId, CancellationToken ct)
     {
