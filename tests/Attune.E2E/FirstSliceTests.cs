@@ -68,6 +68,10 @@ public class FirstSliceTests
         await linkBox.Locator("xpath=following-sibling::button[1]").ClickAsync();
         await Expect(staff.Locator("[data-copied-for]").First).ToHaveTextAsync("Link copied.");
         Assert.Equal(link, await staff.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        // And a QR code for the client to scan with their phone's camera.
+        var linkBlock = staff.Locator(".copy-link").Filter(new() { Has = linkBox });
+        await linkBlock.GetByText("Show a QR code").ClickAsync();
+        await Expect(linkBlock.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^QR code of the link") })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff, "the client page with a new link");
         await Browser.ScreenshotAsync(staff, "03-client-link");
 
