@@ -134,6 +134,19 @@ public static class AttuneHost
                 await response.WriteAsync(RefusalText(response.StatusCode));
             }
         });
+        // An address that names no page, typed or followed by someone signed in: the "not found" page inside the layout,
+        // with a way back, instead of a bare 404 (an anonymous visitor is sent to sign in first). Before routing, so that
+        // the re-run finds the page; and only for an address routing matched to nothing (every page and endpoint answers
+        // its own 404s).
+        app.UseWhen(c => (HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method)) && !IsApi(c.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseRouting();
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is not null && !IsApi(context.Request.Path) && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+            return next(context);
+        });
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;

@@ -1,4 +1,5 @@
 using System.Net;
+using Attune.Web.Features.Integrations;
 using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,38 @@ public class HostingTests
         // A second start on the same database seeds nothing more.
         await AttuneHost.PrepareAsync(app.Services, app.Services.GetRequiredService<IConfiguration>(), TextWriter.Null, "http://localhost");
         Assert.Equal(1, await db.Organisations.CountAsync(ct));
+    }
+
+    /// <summary>
+    /// Issue 18, point 10: an address that names no page was a bare 404. Signed in, it is the "not found" page inside the
+    /// layout, with the menu and a way back; the API and FHIR keep their own machine-readable answers.
+    /// </summary>
+    [Fact]
+    public async Task An_address_that_names_no_page_gets_the_not_found_page_inside_the_layout()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        foreach (var path in new[] { "/nothing-here", "/clients/not-a-guid", $"/clients/{Guid.NewGuid()}" })
+        {
+            var response = await staff.Http.GetAsync(path, ct);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(ct));
+            Assert.Contains("<h1>Page not found</h1>", html);
+            Assert.Contains("<nav aria-label=\"Main\"", html);
+            Assert.Contains("<a href=\"/\">Back to the start page</a>", html);
+        }
+        // Not signed in: to the sign-in page first, never a page that says what exists.
+        Assert.StartsWith("/login", StaffClient.Target(await StaffClient.Anonymous(app).GetAsync("/nothing-here", ct)));
+        // A post to nowhere is refused in words, not answered with a page.
+        var post = await staff.Http.PostAsync("/nothing-here", new FormUrlEncodedContent([]), ct);
+        Assert.True((int)post.StatusCode is >= 400 and < 500, post.StatusCode.ToString());
+        Assert.DoesNotContain("<h1>Page not found</h1>", await post.Content.ReadAsStringAsync(ct));
+        // The API answers for machines.
+        var rest = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, ApiScopes.RestRead("goals")));
+        var api = await rest.GetAsync("/api/v1/nothing-here", ct);
+        Assert.True(api.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized, api.StatusCode.ToString());
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }
 
     /// <summary>Issue 18: no favicon, so every page logged a 404 in the browser's console.</summary>
