@@ -118,6 +118,12 @@ public class PrivacyRequestTests
         Assert.Contains("Safety plan, version 1: Warning signs", readable);
         Assert.Contains(SafetyWords, readable);
         Assert.Contains("Who read or changed this record", readable);
+        // Issue 18, point 10: in plain words, not codes: the session's way and attendance, each answer's item and label.
+        Assert.Contains("<td>Video</td><td>Attended</td>", readable);
+        Assert.Contains("<li>1. Little interest or pleasure in doing things: <strong>Several days (1)</strong></li>", readable);
+        Assert.Contains("<li>9. Thoughts that you would be better off dead or of hurting yourself in some way: <strong>Not at all (0)</strong></li>", readable);
+        Assert.DoesNotContain("InPerson", readable);
+        Assert.DoesNotContain("\"heard\"", readable);
 
         await using (var db = app.CreateDbContext())
         {

@@ -117,14 +117,14 @@ public sealed class ClientRecordCopy
         }
         foreach (var g in goals)
         {
-            Add($"Goal ({g.Kind})", g.CreatedAt, g.ProtectedText, g.Id, g.RelationshipId);
+            Add(g.Kind == Core.Goals.GoalKind.Task ? "Task" : "Goal", g.CreatedAt, g.ProtectedText, g.Id, g.RelationshipId);
             Add("Goal in the client's words", g.RespondedAt ?? g.CreatedAt, g.ProtectedClientWords, g.Id, g.RelationshipId);
             Add("Goal attainment scale", g.RevisedAt ?? g.CreatedAt, g.ProtectedScale, g.Id, g.RelationshipId);
         }
         foreach (var r in responses)
-            Add($"Written answers ({r.Instrument})", r.CompletedAt, r.ProtectedText, r.Id, r.RelationshipId, r.SessionId);
+            Add($"Written answers ({r.Instrument.ToUpperInvariant()})", r.CompletedAt, r.ProtectedText, r.Id, r.RelationshipId, r.SessionId);
         foreach (var a in alerts)
-            Add($"Alert action note ({a.Kind})", a.ResolvedAt ?? a.AcknowledgedAt ?? a.CreatedAt, a.ProtectedActionNote, a.Id, a.RelationshipId);
+            Add($"What was done about the alert ({Signals.Guidance.Name(a.Kind)})", a.ResolvedAt ?? a.AcknowledgedAt ?? a.CreatedAt, a.ProtectedActionNote, a.Id, a.RelationshipId);
         foreach (var r in ruptures)
             Add("Rupture note", r.UpdatedAt, r.ProtectedNote, r.Id, r.RelationshipId, r.SessionId);
         foreach (var r in reflections)
@@ -137,7 +137,7 @@ public sealed class ClientRecordCopy
                 Add($"Safety plan, version {v.Number}: {SafetyPlanParts.Name(part)}", v.At, v.Protected(part), v.Id, v.RelationshipId);
         foreach (var e in endings)
         {
-            Add($"Closing summary ({e.Kind})", e.EndedAt, e.ProtectedSummary, e.Id, e.RelationshipId);
+            Add($"Closing summary ({(e.Kind == Core.Endings.EndingKind.Planned ? "planned ending" : "unplanned ending")})", e.EndedAt, e.ProtectedSummary, e.Id, e.RelationshipId);
             Add("What to carry forward", e.EndedAt, e.ProtectedCarryForward, e.Id, e.RelationshipId);
         }
 
