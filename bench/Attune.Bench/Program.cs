@@ -20,6 +20,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 var options = Args.Parse(args);
+if (args.Contains("--first-loads"))
+{
+    await FirstLoads.RunAsync(options.Postgres);
+    return;
+}
 var port = FreePort();
 var url = $"http://127.0.0.1:{port}";
 var dir = Directory.CreateTempSubdirectory("attune-bench-");
@@ -82,12 +87,7 @@ finally
     dir.Delete(recursive: true);
 }
 
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
+static int FreePort() => Ports.Free();
 
 internal sealed record Args(int Clients, int History, int Requests, string? Postgres)
 {
@@ -177,5 +177,81 @@ internal static class Clinic
         var answers = new[] { "heard", "safe", "seen", "goals", "approach", "room", "overall" }.ToDictionary(i => i, _ => (decimal?)each);
         answers["moment"] = moment;
         return answers;
+    }
+}
+
+internal static class Ports
+{
+    public static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Issue 18, point 10: how long the first load of each page takes after Attune starts (JIT, query compilation, the
+/// first render of each component), on the demo clinic: every page once, in the order a clinician's morning visits them.
+/// </summary>
+internal static class FirstLoads
+{
+    public static async Task RunAsync(string? postgres)
+    {
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        var dir = Directory.CreateTempSubdirectory("attune-bench-first-");
+        var hostArgs = new List<string> { "--urls", url, "--PublicUrl", url, "--Security:SecureCookies=false", "--Logging:LogLevel:Default=Warning" };
+        if (postgres is not null)
+            hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={postgres};Database=attune_bench_{Guid.NewGuid():N}"]);
+        else
+            hostArgs.Add($"--Database:DataDirectory={dir.FullName}");
+        var started = Stopwatch.StartNew();
+        var app = AttuneHost.Build(hostArgs.ToArray());
+        // Starting migrates the database and seeds the demo clinic, as `dotnet run` does.
+        await app.StartAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Started (migrated, demo clinic seeded) in {started.Elapsed.TotalMilliseconds:0} ms ({(postgres is null ? "SQLite" : "PostgreSQL")})."));
+        try
+        {
+            using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
+            var results = new List<(string Page, double Ms, int Status)>();
+            async Task<string> Get(string page, string path)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await http.GetAsync(path);
+                var body = await response.Content.ReadAsStringAsync();
+                results.Add((page, sw.Elapsed.TotalMilliseconds, (int)response.StatusCode));
+                return body;
+            }
+            var login = await Get("sign-in page", "/login");
+            var token = WebUtility.HtmlDecode(Regex.Match(login, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
+            var sw = Stopwatch.StartNew();
+            var signIn = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = "clinician@riverside.example", ["Input.Password"] = "demo-clinician-2026",
+            }));
+            results.Add(("sign-in (POST)", sw.Elapsed.TotalMilliseconds, (int)signIn.StatusCode));
+            var caseload = await Get("caseload", "/");
+            var client = Regex.Match(caseload, "href=\"/clients/([0-9a-f-]{36})\"").Groups[1].Value;
+            await Get("client list", "/clients");
+            var record = await Get("client page", $"/clients/{client}");
+            await Get("timeline", $"/clients/{client}/timeline");
+            if (Regex.Match(caseload, "href=\"/alerts/([0-9a-f-]{36})\"") is { Success: true } alert)
+                await Get("alert", $"/alerts/{alert.Groups[1].Value}");
+            await Get("guidance", "/guidance");
+            await Get("instruments", "/instruments");
+            if (Regex.Match(record, "value=\"https?://[^/]+(/p/[^\"]+)\"") is { Success: true } progress)
+                await Get("client's progress page", WebUtility.HtmlDecode(progress.Groups[1].Value));
+            Console.WriteLine("First load of each page after start, one after another:");
+            foreach (var (page, ms, status) in results)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {page,-24} {ms,7:0} ms  ({status})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slowest {results.Max(r => r.Ms):0} ms; over 500 ms: {results.Count(r => r.Ms > 500)} of {results.Count}"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
     }
 }
