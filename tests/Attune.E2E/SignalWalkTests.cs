@@ -53,7 +53,7 @@ public class SignalWalkTests
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Chris D.: the relationship over time");
         var events = staff.GetByRole(AriaRole.Region, new() { Name = "Everything in order" });
         await Assertions.Expect(events).ToContainTextAsync("Resolved (Not on track): Discussed in supervision");
-        await Assertions.Expect(events).ToContainTextAsync("PHQ-9 21 (red: off track)");
+        await Assertions.Expect(events).ToContainTextAsync("PHQ-9 21 (Severe), red: off track");
         await Assertions.Expect(staff.GetByRole(AriaRole.Img, new() { NameRegex = new System.Text.RegularExpressions.Regex("^PHQ-9 scores over time") })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff, "the timeline");
         await Browser.ScreenshotAsync(staff, "22-timeline-off-track");

@@ -6,7 +6,9 @@ using Attune.Core.Scoring;
 namespace Attune.Core.Progress;
 
 /// <summary>Something worth celebrating, in plain words, and when it happened.</summary>
-public sealed record Milestone(string Text, DateTimeOffset At);
+/// <param name="Text">As the client reads it on their progress page ("Your PHQ-9 score has dropped…").</param>
+/// <param name="ForClinician">As the clinician reads it on the timeline ("PHQ-9 reliably improved…").</param>
+public sealed record Milestone(string Text, DateTimeOffset At, string ForClinician);
 
 /// <summary>One measure's scores over time, as the client's progress page draws them.</summary>
 public sealed record ScoreSeries(InstrumentDefinition Instrument, IReadOnlyList<(DateTimeOffset At, decimal Score)> Points)
@@ -64,19 +66,22 @@ public static class ClientProgress
                     reliable = true;
                     var way = d.Direction == ScoreDirection.HigherIsWorse ? "dropped" : "risen";
                     milestones.Add(new Milestone(
-                        $"Your {d.ShortName} score has {way} by a reliable amount, from {Format(first)} to {Format(score)}: more than the usual ups and downs.", at));
+                        $"Your {d.ShortName} score has {way} by a reliable amount, from {Format(first)} to {Format(score)}: more than the usual ups and downs.", at,
+                        $"{d.ShortName} reliably improved since the first score, {Format(first)} → {Format(score)}"));
                 }
                 if (!belowCutoff && change.ClinicalBefore == true && change.ClinicalAfter == false)
                 {
                     belowCutoff = true;
                     var side = d.Direction == ScoreDirection.HigherIsWorse ? "below" : "above";
                     milestones.Add(new Milestone(
-                        $"Your {d.ShortName} score is now {side} the clinical cut-off ({Format(d.Cutoff!.Value)}), the level clinics use to decide that someone's difficulties need treatment.", at));
+                        $"Your {d.ShortName} score is now {side} the clinical cut-off ({Format(d.Cutoff!.Value)}), the level clinics use to decide that someone's difficulties need treatment.", at,
+                        $"{d.ShortName} {Format(score)}: out of the clinical range ({side} the cut-off of {Format(d.Cutoff!.Value)})"));
                 }
                 if (!remission && change.Remission == true && first >= 5)
                 {
                     remission = true;
-                    milestones.Add(new Milestone($"Your {d.ShortName} score is below 5, in the range of minimal symptoms.", at));
+                    milestones.Add(new Milestone($"Your {d.ShortName} score is below 5, in the range of minimal symptoms.", at,
+                        $"{d.ShortName} {Format(score)}: below 5, remission (minimal symptoms)"));
                 }
             }
         }
@@ -85,7 +90,8 @@ public static class ClientProgress
             if (n == 1 || n % 5 == 0)
                 milestones.Add(new Milestone(n == 1
                     ? "You shared your first Connection Check: your therapist now hears how sessions feel to you."
-                    : $"You have shared {n} Connection Checks. Thank you for telling your therapist how sessions feel.", shared[n - 1].CompletedAt));
+                    : $"You have shared {n} Connection Checks. Thank you for telling your therapist how sessions feel.", shared[n - 1].CompletedAt,
+                    n == 1 ? "First Connection Check shared by the client" : $"{n} Connection Checks shared by the client"));
         return milestones.OrderByDescending(m => m.At).ToList();
     }
 

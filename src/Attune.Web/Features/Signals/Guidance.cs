@@ -193,7 +193,7 @@ public static class Guidance
     public static string LightText(TrackLight light) => light switch
     {
         TrackLight.Green => "on track",
-        TrackLight.Amber => "amber: below expected",
+        TrackLight.Amber => "amber: worse than expected",
         _ => "red: off track",
     };
 

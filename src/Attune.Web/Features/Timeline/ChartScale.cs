@@ -25,6 +25,24 @@ public sealed record ChartScale(DateTimeOffset From, DateTimeOffset To, decimal 
 
     public static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
+    /// <summary>Round values for the score axis, about five of them from the bottom to the top (steps of 1, 2 or 5 × 10ⁿ).</summary>
+    public IReadOnlyList<decimal> ValueTicks()
+    {
+        var span = (double)(Max - Min);
+        if (span <= 0) return [Min];
+        var raw = span / 5;
+        var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = (decimal)(new[] { 1.0, 2.0, 5.0, 10.0 }.Select(m => m * power).First(s => s >= raw));
+        var ticks = new List<decimal>();
+        for (var v = Math.Ceiling(Min / step) * step; v <= Max; v += step)
+            ticks.Add(v);
+        return ticks;
+    }
+
+    /// <summary>Dates for the time axis: the first, the last and up to <paramref name="between"/> evenly spaced between.</summary>
+    public IReadOnlyList<DateTimeOffset> DateTicks(int between = 3) =>
+        [.. Enumerable.Range(0, between + 2).Select(i => From + (To - From) * i / (between + 1))];
+
     /// <summary>An SVG points list.</summary>
     public string Points(IEnumerable<(DateTimeOffset At, decimal Value)> points) =>
         string.Join(' ', points.Select(p => $"{N(X(p.At))},{N(Y(p.Value))}"));
