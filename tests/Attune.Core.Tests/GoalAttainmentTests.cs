@@ -94,7 +94,7 @@ public class GoalAttainmentTests
         var g = Assert.Single(facts.Goals); // tasks are not goals to reach
         Assert.True(g.Reached);
         var draft = facts.Draft();
-        Assert.Contains("9 session(s) attended since 2 November 2026.", draft);
+        Assert.Contains("9 sessions attended since 2 November 2026.", draft);
         Assert.Contains("PHQ-9: 18 on 1 Sep 2026 to 7 on 13 Oct 2026; moderately severe to mild: recovered", draft);
         Assert.Contains("(reliable change is 6 points)", draft);
         Assert.Contains("Goals: 1 of 1 agreed; 1 of 1 rated reached the expected level or better.", draft);

@@ -59,7 +59,7 @@ public sealed record ClosingSummaryFacts(
     {
         var c = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
-        b.AppendLine(string.Create(c, $"{AttendedSessions} session(s) attended since {OpenedAt:d MMMM yyyy}."));
+        b.AppendLine(string.Create(c, $"{AttendedSessions} {(AttendedSessions == 1 ? "session" : "sessions")} attended since {OpenedAt:d MMMM yyyy}."));
         if (Outcomes.Count == 0)
             b.AppendLine("Fewer than two scores on any outcome measure, so no change can be stated.");
         foreach (var o in Outcomes)

@@ -56,5 +56,8 @@ public static class Words
             ? [.. answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => ($"Item {a.Key}", Number(a.Value)))]
             : [.. d.NumericItems.Where(i => answers.ContainsKey(i.Id)).Select(i => (Item(i), $"{d.AnswerLabel(i, answers[i.Id])} ({Number(answers[i.Id])})"))];
 
+    /// <summary>"1 attended session", "4 attended sessions": a count with its noun, never "session(s)".</summary>
+    public static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
     private static string Number(decimal v) => v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 }

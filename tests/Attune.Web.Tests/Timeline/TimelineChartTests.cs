@@ -44,5 +44,7 @@ public class TimelineChartTests
         Assert.DoesNotContain("Milestone: You ", html);
         Assert.DoesNotContain("below expected", html);
         Assert.Contains("Relationship opened (Intake", html);
+        Assert.Matches(" · [0-9]+ attended sessions", html);
+        Assert.DoesNotContain("session(s)", html);
     }
 }
