@@ -140,6 +140,9 @@ public class RuptureAndReflectionTests
         Assert.Contains("class=\"alert strength\"", strength);
         Assert.DoesNotContain("Acknowledge:", strength);
         Assert.DoesNotContain("Snooze", strength);
+        // Marked as a strength, not as an open problem.
+        Assert.Contains("<span class=\"badge strength\">A strength: repaired</span>", strength);
+        Assert.DoesNotContain(">Open</span>", strength);
         Assert.Matches(@"Noted \d{1,2} \w{3} \d{4}", await Slice.FollowAsync(staff, await staff.PostFormAsync($"/alerts/{repaired.Id}", "noted", [])));
         await using (var db = app.CreateDbContext())
         {
