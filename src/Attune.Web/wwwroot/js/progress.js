@@ -7,10 +7,14 @@
   var accent = (css.getPropertyValue('--accent') || '#1f5f8b').trim();
   var charts = [];
 
+  // Dates as every Attune page writes them ("6 Dec 2026"), never in the browser's own order.
+  var months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function formatDay(seconds, withYear) {
+    var d = new Date(seconds * 1000);
+    return d.getDate() + ' ' + months[d.getMonth()] + (withYear ? ' ' + d.getFullYear() : '');
+  }
   function dateLabel(u, splits) {
-    return splits.map(function (s) {
-      return new Date(s * 1000).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
-    });
+    return splits.map(function (s) { return formatDay(s, false); });
   }
 
   document.querySelectorAll('[data-chart]').forEach(function (el) {
@@ -18,7 +22,7 @@
     var n = c.x.length;
     var data = [c.x, c.y];
     var series = [
-      { value: function (u, v) { return v == null ? '' : new Date(v * 1000).toLocaleDateString(); }, label: 'Date' },
+      { value: function (u, v) { return v == null ? '' : formatDay(v, true); }, label: 'Date' },
       { label: c.name, stroke: accent, width: 3, points: { size: 9, fill: accent } }
     ];
     // The usual path of people at this clinic who started in the same place, where the clinic's history gives one.
@@ -45,6 +49,12 @@
         ctx.moveTo(left, y);
         ctx.lineTo(left + width, y);
         ctx.stroke();
+        // Named on the chart itself, not only in the key beside it.
+        ctx.setLineDash([]);
+        ctx.fillStyle = '#b3261e';
+        ctx.font = 'bold ' + (12 * devicePixelRatio) + 'px system-ui, sans-serif';
+        ctx.textAlign = 'right';
+        ctx.fillText('cut-off ' + c.cutoff, left + width - 4 * devicePixelRatio, y - 5 * devicePixelRatio);
       }
       ctx.restore();
     }
@@ -55,7 +65,10 @@
       series: series,
       hooks: { drawClear: [guides] },
       scales: {
-        x: { time: true, range: function (u, min, max) { var pad = Math.max(3 * day, (max - min) * 0.05); return [min - pad, max + pad]; } },
+        // One score so far: two weeks either side of it (uPlot's own range for a single time spans years).
+        x: n === 1
+          ? { time: true, auto: false, range: [c.x[0] - 14 * day, c.x[0] + 14 * day] }
+          : { time: true, range: function (u, min, max) { var pad = Math.max(3 * day, (max - min) * 0.05); return [min - pad, max + pad]; } },
         y: { range: [c.min, c.max] }
       },
       axes: [{ values: dateLabel }, { size: 40 }],
