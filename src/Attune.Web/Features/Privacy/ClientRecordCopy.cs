@@ -117,7 +117,7 @@ public sealed class ClientRecordCopy
         }
         foreach (var g in goals)
         {
-            Add(g.Kind == Core.Goals.GoalKind.Task ? "Task" : "Goal", g.CreatedAt, g.ProtectedText, g.Id, g.RelationshipId);
+            Add(g.Kind.ToString(), g.CreatedAt, g.ProtectedText, g.Id, g.RelationshipId);
             Add("Goal in the client's words", g.RespondedAt ?? g.CreatedAt, g.ProtectedClientWords, g.Id, g.RelationshipId);
             Add("Goal attainment scale", g.RevisedAt ?? g.CreatedAt, g.ProtectedScale, g.Id, g.RelationshipId);
         }
