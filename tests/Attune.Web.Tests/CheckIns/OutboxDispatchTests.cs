@@ -94,7 +94,9 @@ public class OutboxDispatchTests
 
         var senders = new[] { one, two, one, two }.Select(app => app.Services.GetRequiredService<OutboxDispatcher>()).ToList();
         var counts = await Task.WhenAll(senders.Select(s => Task.Run(() => s.SendPendingAsync(ct), ct)));
-        Assert.Equal(35, counts.Sum());
+        // Each instance's own background pass runs once at start and may still be running now (a loaded machine
+        // starts it late): it is a fifth sender, so the four here send at most all 35; exactly once is checked below.
+        Assert.InRange(counts.Sum(), 0, 35);
         Assert.Equal(0, await senders[0].SendPendingAsync(ct) + await senders[1].SendPendingAsync(ct));
 
         for (var i = 0; i < 100 && ids.Any(id => !smtp.Received.Contains($"{id:N}@attune", StringComparison.Ordinal)); i++)
