@@ -85,6 +85,17 @@ public static class Browser
         return result!.Value.GetProperty("authenticatorId").GetString()!;
     }
 
+    /// <summary>Types a date (and time) into a date entry the way a person does: the day, the month picked by name, the year, the time.</summary>
+    public static async Task EnterDateAsync(IPage page, string legend, DateTime at, bool withTime = true)
+    {
+        var group = page.GetByRole(AriaRole.Group, new() { Name = legend });
+        await group.GetByLabel("Day").FillAsync(at.Day.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await group.GetByLabel("Month").SelectOptionAsync(new SelectOptionValue { Label = at.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture) });
+        await group.GetByLabel("Year").FillAsync(at.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (withTime)
+            await group.GetByLabel("Time").FillAsync(at.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var dir = Path.Combine(AttuneServer.RepositoryRoot(), ".test-results", "screenshots");

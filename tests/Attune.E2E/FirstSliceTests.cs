@@ -50,7 +50,7 @@ public class FirstSliceTests
         await staff.GetByRole(AriaRole.Button, new() { Name = "Add client" }).ClickAsync();
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Morgan E2E" })).ToBeVisibleAsync();
 
-        await staff.GetByLabel("Date and time").FillAsync("2026-11-20T10:00");
+        await Browser.EnterDateAsync(staff, "Date and time of the session", new DateTime(2026, 11, 20, 10, 0, 0));
         await staff.GetByLabel("Where").SelectOptionAsync("Video");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Record session" }).ClickAsync();
         await Expect(staff.GetByText("Session recorded.")).ToBeVisibleAsync();
@@ -201,10 +201,13 @@ public class FirstSliceTests
         await staff.GetByLabel(new Regex("^Pronouns")).FillAsync("she/her");
         await staff.GetByLabel("Mobile phone").FillAsync("555-0177");
         await staff.GetByLabel("Preferred contact").SelectOptionAsync("Text");
+        await Browser.EnterDateAsync(staff, "Date of birth (optional)", new DateTime(1991, 3, 14), withTime: false);
         await Browser.AssertAccessibleAsync(staff, "the client details form");
+        await Browser.ScreenshotAsync(staff, "06d2-client-details");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
         await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Details saved.");
         await Expect(staff.Locator("p.contact")).ToContainTextAsync("555-0177 (prefers texts)");
+        await Expect(staff.Locator("p.contact")).ToContainTextAsync("born 14 Mar 1991");
 
         // The client finds the plan on their progress page, on the phone, and can print it.
         await client.ReloadAsync();

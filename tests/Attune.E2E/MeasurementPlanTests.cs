@@ -38,7 +38,7 @@ public class MeasurementPlanTests
 
         // A session in three hours, entered ahead: the CORE-10 goes out at once, being within a day of it (by email).
         var soon = DateTime.Now.AddHours(3);
-        await staff.GetByLabel("Date and time").FillAsync(soon.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await Browser.EnterDateAsync(staff, "Date and time of the session", soon);
         await staff.GetByLabel("Attendance").SelectOptionAsync("Scheduled");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Record session" }).ClickAsync();
         var sessions = staff.GetByRole(AriaRole.Region, new() { Name = "Sessions" });

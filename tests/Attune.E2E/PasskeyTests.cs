@@ -63,6 +63,13 @@ public class PasskeyTests
         // The passkey alone signs in, and back to the page asked for.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit trail" })).ToBeVisibleAsync();
+        // The trail filtered to today, the date typed as day, month and year.
+        await Browser.EnterDateAsync(page, "From", DateTime.Now, withTime: false);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("from.day="));
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "From" }).GetByLabel("Year")).ToHaveValueAsync(DateTime.Now.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Browser.AssertAccessibleAsync(page, "the audit trail filtered by date");
+        await Browser.ScreenshotAsync(page, "32-audit-trail");
         await page.GetByRole(AriaRole.Link, new() { Name = "Attune", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Clinic administration" })).ToBeVisibleAsync();
 

@@ -190,7 +190,14 @@ public class AuditTrailTests
             Assert.Contains($"{mine - 1} events match", all);
         }
 
-        foreach (var bad in new[] { "from=2026-13-40", "to=yesterday", "who=someone", "action=delete-everything", $"client={Guid.NewGuid()}", "page=0", "page=abc" })
+        // The filter form sends its dates as day, month and year, as they are shown; page links carry them as year-month-day.
+        var today = app.Services.GetRequiredService<Attune.Web.Time.ClinicClock>().ToLocal(app.Clock.GetUtcNow()).Date;
+        string Parts(string name, DateTime d) => $"{name}.day={d.Day}&{name}.month={d.Month}&{name}.year={d.Year}";
+        Assert.Contains("1 event matches", await admin.Http.GetStringAsync($"/admin/audit?client={clientId}&action=read&{Parts("from", today)}&{Parts("to", today)}", ct));
+        Assert.DoesNotContain("1 event matches", await admin.Http.GetStringAsync($"/admin/audit?client={clientId}&action=read&{Parts("from", today.AddDays(1))}", ct));
+        Assert.Contains("1 event matches", await admin.Http.GetStringAsync($"/admin/audit?client={clientId}&action=read&{Parts("to", today.AddDays(1))}", ct));
+
+        foreach (var bad in new[] { "from.day=31&from.month=2&from.year=2026", "to.day=1&to.month=&to.year=2026", "from=2026-13-40", "to=yesterday", "who=someone", "action=delete-everything", $"client={Guid.NewGuid()}", "page=0", "page=abc" })
         {
             var response = await admin.Http.GetAsync($"/admin/audit?{bad}", ct);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -16,11 +16,15 @@ public class BadInputTests(SharedApps apps) : IClassFixture<SharedApps>
         var data = new TheoryData<string, string, string, int>();
         foreach (var provider in new[] { "sqlite", "postgres" })
         {
-            data.Add(provider, "session", "SessionInput.StartsAt=garbage&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
-            data.Add(provider, "session", "SessionInput.StartsAt=2026-11-02T10:00&SessionInput.Modality=Teleport&SessionInput.Attendance=Attended", 422);
-            data.Add(provider, "session", "SessionInput.StartsAt=2026-11-02T10:00&SessionInput.Modality=7&SessionInput.Attendance=Attended", 422);
-            data.Add(provider, "session", "SessionInput.StartsAt=9999-12-31T23:59&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
-            data.Add(provider, "session", "SessionInput.StartsAt=0001-01-01T00:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=garbage&startsAt.month=11&startsAt.year=2026&startsAt.time=10:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=2&startsAt.month=11&startsAt.year=2026&startsAt.time=10:00&SessionInput.Modality=Teleport&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=2&startsAt.month=11&startsAt.year=2026&startsAt.time=10:00&SessionInput.Modality=7&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=31&startsAt.month=12&startsAt.year=9999&startsAt.time=23:59&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=1&startsAt.month=1&startsAt.year=0001&startsAt.time=00:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=31&startsAt.month=2&startsAt.year=2026&startsAt.time=10:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=2&startsAt.month=13&startsAt.year=2026&startsAt.time=10:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=2&startsAt.month=11&startsAt.year=2026&startsAt.time=25:00&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
+            data.Add(provider, "session", "startsAt.day=2&startsAt.month=11&startsAt.year=2026&startsAt.time=&SessionInput.Modality=Video&SessionInput.Attendance=Attended", 422);
             data.Add(provider, "checkin", "CheckInInput.Instruments=nope", 422);
             data.Add(provider, "checkin", "CheckInInput.Instruments=wai-sr", 422);
             data.Add(provider, "checkin", "CheckInInput.Instruments=phq-9&CheckInInput.SessionId=not-a-guid", 422);

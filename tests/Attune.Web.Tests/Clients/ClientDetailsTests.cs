@@ -11,9 +11,9 @@ namespace Attune.Web.Tests.Clients;
 /// </summary>
 public class ClientDetailsTests
 {
-    private static Dictionary<string, string> Details(string name = "Dana Details", string email = "", string phone = "", string preferred = "", string born = "") => new()
+    private static Dictionary<string, string> Details(string name = "Dana Details", string email = "", string phone = "", string preferred = "", string born = "") => new(born.Contains('-') ? Slice.DateFields("dateOfBirth", born) : new() { ["dateOfBirth.day"] = born, ["dateOfBirth.month"] = "", ["dateOfBirth.year"] = "" })
     {
-        ["name"] = name, ["pronouns"] = "they/them", ["dateOfBirth"] = born, ["email"] = email, ["phone"] = phone, ["reference"] = "R-1", ["preferredContact"] = preferred,
+        ["name"] = name, ["pronouns"] = "they/them", ["email"] = email, ["phone"] = phone, ["reference"] = "R-1", ["preferredContact"] = preferred,
     };
 
     [Theory, AllDatabases]
@@ -35,7 +35,8 @@ public class ClientDetailsTests
         await Refused(Details(preferred: "Text"), "Give the client's phone number");
         await Refused(Details(email: "not-an-address"), "Email is not a valid address.");
         await Refused(Details(born: "2999-01-01"), "Give a date of birth between 1900 and today");
-        await Refused(Details(born: "yesterday"), "Give the date of birth as a date");
+        await Refused(Details(born: "yesterday"), "Give the day of birth as a number from 1 to 31.");
+        await Refused(Details(born: "1990-02-30"), "February 1990 has 28 days; check the day of birth.");
         await Refused(Details(preferred: "Pigeon", phone: "555-0100"), "Choose how the client prefers to be contacted");
         await Refused(Details(name: " "), "Name is required.");
         await using (var db = app.CreateDbContext())

@@ -21,13 +21,27 @@ public static partial class Slice
         return Guid.Parse(response.Headers.Location!.OriginalString.Split('/').Last());
     }
 
-    /// <summary>The session form's fields for an attended video session.</summary>
-    public static Dictionary<string, string> SessionForm(string localStart) => new()
+    /// <summary>The session form's fields for an attended video session starting at a clinic time ("2026-11-02T10:00").</summary>
+    public static Dictionary<string, string> SessionForm(string localStart) => new(DateFields("startsAt", localStart))
     {
-        ["SessionInput.StartsAt"] = localStart,
         ["SessionInput.Modality"] = "Video",
         ["SessionInput.Attendance"] = "Attended",
     };
+
+    /// <summary>A date entry's fields as a browser sends them: day, month (a number), year and, for a time, 24-hour time.</summary>
+    public static Dictionary<string, string> DateFields(string name, string local)
+    {
+        // Split as written, not parsed, so that a day that does not exist ("2026-02-30") is sent as a person would type it.
+        var dateAndTime = local.Split('T');
+        var ymd = dateAndTime[0].Split('-');
+        var fields = new Dictionary<string, string>
+        {
+            [$"{name}.day"] = ymd[2].TrimStart('0'), [$"{name}.month"] = ymd[1].TrimStart('0'), [$"{name}.year"] = ymd[0],
+        };
+        if (dateAndTime.Length > 1)
+            fields[$"{name}.time"] = dateAndTime[1][..5];
+        return fields;
+    }
 
     public static async Task RecordSessionAsync(StaffClient staff, Guid clientId, string localStart)
     {

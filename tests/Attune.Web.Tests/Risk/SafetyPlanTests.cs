@@ -83,10 +83,10 @@ public class SafetyPlanTests
         var alertPage = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/alerts/{alertId}", ct));
         Assert.Contains("Safety plan (version 2,", alertPage);
         Assert.Contains("Record the review and resolve", alertPage);
-        var reviewed = await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "review", new()
+        var reviewed = await Slice.FollowAsync(staff, await staff.PostFormFromHtmlAsync($"/alerts/{alertId}", alertPage, "review", new(Slice.DateFields("reviewedAt", LocalNow(app)))
         {
             ["contactMade"] = "true", ["riskAssessed"] = "true", ["level"] = "Moderate", ["safetyPlan"] = "true",
-            ["note"] = "Called the same day; no plan or intent; went through the safety plan together.", ["reviewedAt"] = LocalNow(app),
+            ["note"] = "Called the same day; no plan or intent; went through the safety plan together.",
         }));
         Assert.Contains("<strong>Done:</strong> contact made; risk assessed: moderate; safety plan made or reviewed (version 2).", reviewed);
         Assert.Contains("went through the safety plan together", reviewed);
