@@ -131,6 +131,9 @@ public class LinkDeliveryTests
             var mail = await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "rowan@client.example", ct);
             Assert.Equal("Your check-in", mail.Subject);
             Assert.DoesNotContain("Rowan", mail.Body);
+            var clinic = app.Services.GetRequiredService<Attune.Web.Time.ClinicClock>();
+            var checkIn = await db.CheckIns.AsNoTracking().SingleAsync(c => db.Relationships.Any(r => r.Id == c.RelationshipId && r.ClientId == clientId), ct);
+            Assert.Contains($"The link works once and until {clinic.Format(checkIn.ExpiresAt)}.", mail.Body);
             Assert.Contains("If you need help now:\n- 988 Suicide & Crisis Lifeline: Call or text 988", mail.Body);
             link = new Uri(Regex.Match(mail.Body, @"http\S+/c/\S+").Value).PathAndQuery;
         }

@@ -9,7 +9,7 @@ namespace Attune.Web.Features.CheckIns;
 /// Emails check-in links to clients through the outbox, and sends one reminder for a link that is still
 /// unanswered after CheckIns:ReminderAfterHours (default 48). The email says nothing about the answers.
 /// </summary>
-public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, IConfiguration config, Crisis.ClinicCrisisResources crisis)
+public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, TimeProvider clock, Time.ClinicClock clinicClock, IConfiguration config, Crisis.ClinicCrisisResources crisis)
 {
     public TimeSpan ReminderAfter => TimeSpan.FromHours(Math.Max(1, config.GetValue("CheckIns:ReminderAfterHours", 48)));
 
@@ -46,7 +46,8 @@ public sealed class CheckInDelivery(AttuneDbContext db, CheckInLinks links, Time
         if (client.Email is null)
             throw new InvalidOperationException("The client has no email address.");
         var url = LinkUrl(checkIn);
-        var expires = checkIn.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        // In the clinic's time and the format of every date Attune shows: a link that ends this evening says so.
+        var expires = clinicClock.Format(checkIn.ExpiresAt);
         db.Outbox.Add(new OutboxMessage
         {
             OrganisationId = organisationId,
