@@ -82,6 +82,8 @@ public sealed class AttuneServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         // A server that lives for one test does not earn back dynamic PGO's instrumented code (half a second a start).
         start.Environment["DOTNET_TieredPGO"] = "0";
+        // Nor several server-GC heaps on a two-core test machine busy with a browser and another walk.
+        start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Attune.Web");
         foreach (var setting in settings)
             start.ArgumentList.Add(setting);

@@ -6,17 +6,35 @@ namespace Attune.E2E;
 /// <summary>Debian's Chromium driven by Playwright; never a downloaded browser.</summary>
 public static class Browser
 {
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <summary>
+    /// Playwright's driver (a Node process), started once per run and shared: starting it took a second of each walk.
+    /// Each walk still launches its own Chromium, so that no cookie, storage or open page crosses from one walk to another.
+    /// </summary>
+    private static readonly Lazy<Task<IPlaywright>> Driver = new(async () =>
+    {
+        var playwright = await Playwright.CreateAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => playwright.Dispose();
+        return playwright;
+    });
+
+    /// <returns>The walk's own Chromium, and a lease on the shared driver (disposing it leaves the driver running).</returns>
+    public static async Task<(IDisposable Driver, IBrowser Browser)> LaunchAsync()
     {
         var executable = Environment.GetEnvironmentVariable("ATTUNE_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
-        var playwright = await Playwright.CreateAsync();
+        var playwright = await Driver.Value;
         var browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = executable,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        return (playwright, browser);
+        return (NoLease.Instance, browser);
+    }
+
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+        public void Dispose() { }
     }
 
     /// <summary>The axe-core script that Deque's package bundles.</summary>

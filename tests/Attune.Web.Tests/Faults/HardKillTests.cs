@@ -15,9 +15,9 @@ namespace Attune.Web.Tests.Faults;
 /// </summary>
 public class HardKillTests
 {
-    private const int Links = 36;
+    private const int Links = 24;
     private const int Workers = 6;
-    private const int KillAfterAcknowledged = 12;
+    private const int KillAfterAcknowledged = 8;
 
     [Theory, AllDatabases]
     public async Task Every_acknowledged_check_in_survives_a_hard_kill_exactly_once(string provider)
