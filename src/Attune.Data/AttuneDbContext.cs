@@ -49,6 +49,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
     public DbSet<PrivacyDisclosure> Disclosures => Set<PrivacyDisclosure>();
+    public DbSet<Attune.Core.Matching.TherapistProfile> TherapistProfiles => Set<Attune.Core.Matching.TherapistProfile>();
+    public DbSet<Attune.Core.Matching.ClientMatchPreferences> MatchPreferences => Set<Attune.Core.Matching.ClientMatchPreferences>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -106,7 +108,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -267,6 +269,22 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             // One review resolves one risk alert.
             e.HasIndex(x => x.AlertId).IsUnique();
             e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<Attune.Core.Matching.TherapistProfile>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.ClinicianId).IsUnique();
+            e.Property(x => x.Offers).HasConversion(JsonConverter<Dictionary<string, List<string>>>(), JsonComparer<Dictionary<string, List<string>>>());
+            e.Property(x => x.Fee).HasPrecision(10, 2);
+        });
+
+        b.Entity<Attune.Core.Matching.ClientMatchPreferences>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.ClientId).IsUnique();
         });
 
         b.Entity<SafetyPlan>(e =>

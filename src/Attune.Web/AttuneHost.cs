@@ -1,6 +1,7 @@
 using Attune.Core.Instruments;
 using Attune.Data;
 using Attune.Web.Components;
+using Attune.Web.Features.Matching;
 using Attune.Web.Features.DataTransfer;
 using Attune.Web.Features.Account;
 using Attune.Web.Features.Audit;
@@ -86,6 +87,7 @@ public static class AttuneHost
         services.AddInstruments(builder.Configuration, builder.Environment);
         services.AddAudit();
         services.AddCrisisResources(builder.Configuration);
+        services.AddMatching(builder.Configuration);
         services.AddRecordAccess();
         services.AddClients();
         services.AddCaseload();

@@ -34,11 +34,13 @@ public class MatchRankingTests
             [new("state", ["ca"], Importance.NiceToHave), new("language", ["Spanish"], Importance.MustHave)],
             [], Therapists, []);
         Assert.Equal(["Ana Ruiz"], result.Suggestions.Select(s => s.Name));
-        var why = result.Excluded.ToDictionary(e => e.Name, e => e.Why);
-        Assert.Equal(["not: speaks Spanish"], why["Ben Ode"]);
-        Assert.Equal(["has no open places"], why["Cy Park"]);
+        var why = result.Excluded.ToDictionary(e => e.Name);
+        Assert.Equal(["speaks Spanish"], why["Ben Ode"].Unmet);
+        Assert.False(why["Ben Ode"].NoOpenPlaces);
+        Assert.Empty(why["Cy Park"].Unmet);
+        Assert.True(why["Cy Park"].NoOpenPlaces);
         // Licensure filters though the client marked it nice to have: a therapist may not practise where they are not licensed.
-        Assert.Equal(["not: is licensed in ca"], why["Dee Lo"]);
+        Assert.Equal(["is licensed in ca"], why["Dee Lo"].Unmet);
         Assert.Equal(["is licensed in ca", "speaks Spanish"], result.Suggestions[0].Reasons);
     }
 

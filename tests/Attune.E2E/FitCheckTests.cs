@@ -48,6 +48,28 @@ public class FitCheckTests
         await Browser.AssertAccessibleAsync(staff, "the client page after a fit check");
         await Browser.ScreenshotAsync(staff, "11-fit-check-clinician");
 
+        // The clinician records what Alex looks for in a therapist and sees colleagues ranked, each with its reasons.
+        await alert.GetByRole(AriaRole.Link, new() { Name = "See colleagues ranked for them" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Record what the client looks for" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Checkbox, new() { Name = "Depression" }).CheckAsync();
+        var meeting = staff.GetByRole(AriaRole.Group, new() { Name = "How would you like to meet?" });
+        await meeting.GetByRole(AriaRole.Checkbox, new() { Name = "Video" }).CheckAsync();
+        await meeting.GetByRole(AriaRole.Radio, new() { Name = "Must have" }).CheckAsync();
+        await staff.GetByRole(AriaRole.Group, new() { Name = "Would you like structure and direction, or room to explore?" }).GetByRole(AriaRole.Radio, new() { Name = "Room to explore" }).CheckAsync();
+        await Browser.AssertAccessibleAsync(staff, "the client's matching preferences");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Preferences saved.");
+        var suggestions = staff.GetByRole(AriaRole.Region, new() { Name = "Suggestions (1)" });
+        await Assertions.Expect(suggestions).ToContainTextAsync("1. Dr. Amara Okafor");
+        await Assertions.Expect(suggestions).ToContainTextAsync("as effective with depression as the clinic expects, 30 cases; leaves room to explore; offers video");
+        await Browser.AssertAccessibleAsync(staff, "the ranked colleagues");
+        await Browser.ScreenshotAsync(staff, "11b-ranked-colleagues");
+        await staff.GetByRole(AriaRole.Link, new() { Name = "My profile" }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "My matching profile" })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(staff, "the clinician's matching profile");
+        await staff.GoBackAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).ClickAsync();
+
         // The clinician drafts a goal; the client will agree to it on their progress page.
         await staff.GetByLabel("Goal or task, in words the client would use").FillAsync("Feel able to talk about my brother again");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Add and ask the client to agree" }).ClickAsync();

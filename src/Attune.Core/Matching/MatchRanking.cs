@@ -20,8 +20,8 @@ public sealed record MatchWeights(double Effective = 3, double Ineffective = -4,
 /// <summary>A therapist suggested for a client, with the score's parts in words: what fits and what does not.</summary>
 public sealed record Suggestion(Guid ClinicianId, string Name, int Rank, double Score, bool BestMatch, IReadOnlyList<string> Reasons, IReadOnlyList<string> NotMet);
 
-/// <summary>A therapist a hard limit ruled out, and which.</summary>
-public sealed record Exclusion(Guid ClinicianId, string Name, IReadOnlyList<string> Why);
+/// <summary>A therapist a hard limit ruled out: the must-haves they do not meet (in the words of what was asked), or no open places.</summary>
+public sealed record Exclusion(Guid ClinicianId, string Name, IReadOnlyList<string> Unmet, bool NoOpenPlaces);
 
 public sealed record MatchResult(IReadOnlyList<Suggestion> Suggestions, IReadOnlyList<Exclusion> Excluded);
 
@@ -62,12 +62,10 @@ public static class MatchRanking
         var excluded = new List<Exclusion>();
         foreach (var therapist in therapists.Where(t => t.ClinicianId != excluding))
         {
-            var why = new List<string>();
+            var unmet = new List<string>();
             var reasons = new List<string>();
             var notMet = new List<string>();
             double score = 0;
-            if (therapist.OpenPlaces <= 0)
-                why.Add("has no open places");
 
             // The track record on the client's most elevated domains.
             var effective = false;
@@ -114,13 +112,13 @@ public static class MatchRanking
                         score += weights.NiceToHave;
                 }
                 else if (preference.Importance == Importance.MustHave || criterion.AlwaysHard)
-                    why.Add(words);
+                    unmet.Add(words);
                 else
                     notMet.Add(words);
             }
 
-            if (why.Count > 0)
-                excluded.Add(new Exclusion(therapist.ClinicianId, therapist.Name, why.Select(w => w == "has no open places" ? w : $"not: {w}").ToList()));
+            if (unmet.Count > 0 || therapist.OpenPlaces <= 0)
+                excluded.Add(new Exclusion(therapist.ClinicianId, therapist.Name, unmet, therapist.OpenPlaces <= 0));
             else
                 ranked.Add((therapist, score, effective && !ineffective, reasons, notMet));
         }

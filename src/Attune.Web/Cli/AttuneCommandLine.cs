@@ -11,6 +11,7 @@ using Attune.Web.Database;
 using Attune.Web.Features.Demo;
 using Attune.Web.Features.Instruments;
 using Attune.Web.Features.Integrations;
+using Attune.Web.Features.Matching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Cli;
@@ -276,7 +277,58 @@ public static class AttuneCommandLine
         });
         var apiClient = new Command("api-client", "Systems that call the FHIR and REST APIs with OAuth 2.0 client credentials") { add, list, remove };
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient })
+        var organisationName = new Option<string>("--organisation") { Required = true, Description = "The clinic's name, as on its pages" };
+        var asJson = new Option<bool>("--json") { Description = "Print JSON (default: one line per clinician and domain)" };
+        var trackRecord = new Command("track-record", "Each clinician's track record per problem domain from the clinic's closed relationships (Constantino et al. 2021): cases, mean residual, interval, class") { organisationName, asJson };
+        trackRecord.TreatUnmatchedTokensAsErrors = false;
+        trackRecord.SetAction(async (p, ct) =>
+        {
+            // The database and the Matching settings alone, as 'audit verify' opens them: no web host to build.
+            var builder = Settings(p.UnmatchedTokens);
+            builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
+            builder.Services.AddMatching(builder.Configuration);
+            using var scope = builder.Build().Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            var name = p.GetValue(organisationName)!.Trim();
+            var organisations = await db.Organisations.AsNoTracking().Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
+            if (organisations.Count != 1)
+                throw new CommandLineInputException(organisations.Count == 0 ? $"There is no organisation named '{name}'." : $"Several organisations are named '{name}'.");
+            Features.Matching.TrackRecordView view;
+            try
+            {
+                view = await scope.ServiceProvider.GetRequiredService<Features.Matching.TrackRecordQuery>().LoadAsync(organisations[0], ct);
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                throw new CommandLineInputException(e.Message);
+            }
+            var rows = view.Records.Select(r => new
+            {
+                domain = r.DomainId,
+                clinician = view.Clinicians.TryGetValue(r.ClinicianId, out var c) ? c.Email ?? c.Name : r.ClinicianId.ToString(),
+                cases = r.Cases,
+                meanResidual = r.MeanResidual,
+                lower = r.Lower,
+                upper = r.Upper,
+                @class = r.Class.ToString(),
+            }).OrderBy(r => r.domain, StringComparer.Ordinal).ThenBy(r => r.clinician, StringComparer.Ordinal).ToList();
+            if (p.GetValue(asJson))
+                Write(stdout, new
+                {
+                    organisation = name,
+                    minimumCases = view.Settings.MinimumCases,
+                    intervalLevel = view.Settings.IntervalLevel,
+                    models = view.Models.Select(m => new { domain = m.DomainId, m.Cases, m.Intercept, m.Slope }),
+                    records = rows,
+                });
+            else
+                foreach (var r in rows)
+                    await stdout.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{r.domain}\t{r.clinician}\t{r.cases} cases\t{(r.meanResidual is { } m ? m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-")}\t{(r.lower is { } lo ? $"[{lo:0.###}, {r.upper:0.###}]" : "-")}\t{r.@class}"));
+            return 0;
+        });
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord })
             root.Subcommands.Add(command);
         return root;
     }

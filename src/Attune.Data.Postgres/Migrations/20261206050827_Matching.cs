@@ -1,0 +1,106 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Attune.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Matching : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "MatchPreferences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProtectedPreferences = table.Column<string>(type: "text", nullable: false),
+                    GivenByClient = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchPreferences", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MatchPreferences_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MatchPreferences_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TherapistProfiles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicianId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Offers = table.Column<string>(type: "text", nullable: false),
+                    OpenPlaces = table.Column<int>(type: "integer", nullable: false),
+                    Fee = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: true),
+                    SharesTrackRecord = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TherapistProfiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TherapistProfiles_Clinicians_ClinicianId",
+                        column: x => x.ClinicianId,
+                        principalTable: "Clinicians",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_TherapistProfiles_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchPreferences_ClientId",
+                table: "MatchPreferences",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchPreferences_OrganisationId",
+                table: "MatchPreferences",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TherapistProfiles_ClinicianId",
+                table: "TherapistProfiles",
+                column: "ClinicianId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TherapistProfiles_OrganisationId",
+                table: "TherapistProfiles",
+                column: "OrganisationId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "MatchPreferences");
+
+            migrationBuilder.DropTable(
+                name: "TherapistProfiles");
+        }
+    }
+}

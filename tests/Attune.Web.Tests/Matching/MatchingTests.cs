@@ -1,0 +1,228 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Attune.Core.Clinic;
+using Attune.Core.Instruments;
+using Attune.Core.Relationships;
+using Attune.Core.Scoring;
+using Attune.Core.CheckIns;
+using Attune.Data;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Attune.Web.Tests.Matching;
+
+/// <summary>
+/// Issue 19: each clinician's matching profile, a client's preferences (encrypted, audited), the track record from the
+/// clinic's closed relationships, and the ranked colleagues for a client with every reason in words.
+/// </summary>
+public class MatchingTests
+{
+    [Theory, AllDatabases]
+    public async Task A_clinician_keeps_a_profile_and_bad_input_changes_nothing(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var page = WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/profile/matching", ct));
+        Assert.Contains("value=\"English, Spanish\"", page); // the demo profile
+        string before;
+        await using (var db = app.CreateDbContext())
+            before = await ProfileAsync(db, ct);
+
+        foreach (var (form, field, message) in new (Dictionary<string, string>, string, string)[]
+        {
+            (new() { ["openPlaces"] = "many" }, "open-places", "Give your open places as a whole number from 0 to 500"),
+            (new() { ["openPlaces"] = "501" }, "open-places", "Open places are a number from 0 to 500."),
+            (new() { ["openPlaces"] = "2", ["fee"] = "-5" }, "fee", "The fee is an amount from 0 to 100000"),
+            (new() { ["openPlaces"] = "2", ["fee"] = "cheap" }, "fee", "Give your fee per session as an amount"),
+            (new() { ["openPlaces"] = "2", ["offer-approach"] = "astrology" }, "offer-approach", "\"astrology\" is not one of the choices for approach."),
+            (new() { ["openPlaces"] = "2", ["offer-language"] = new string('x', 101) }, "offer-language", "Keep each entry for language under 100 characters."),
+        })
+        {
+            var refused = await staff.PostFormAsync("/profile/matching", "profile", form);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct));
+            Assert.Contains(message, html);
+            Assert.Contains($"id=\"{field}-error\"", html);
+        }
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(before, await ProfileAsync(db, ct));
+
+        var saved = await staff.PostFormAsync("/profile/matching", "profile", new() { ["openPlaces"] = "3", ["fee"] = "95", ["offer-language"] = "English; ASL", ["sharesTrackRecord"] = "true" },
+            [new("offer-modality", "Video"), new("offer-approach", "dbt"), new("offer-approach", "cbt")]);
+        Assert.Equal("/profile/matching?done=saved", StaffClient.Target(saved));
+        await using (var db = app.CreateDbContext())
+        {
+            var profile = await db.TherapistProfiles.AsNoTracking().SingleAsync(p => db.Users.Any(u => u.Email == Demo.ClinicianEmail && u.ClinicianId == p.ClinicianId), ct);
+            Assert.Equal((3, 95m, true), (profile.OpenPlaces, profile.Fee, profile.SharesTrackRecord));
+            Assert.Equal(["English", "ASL"], profile.Offers["language"]);
+            Assert.Equal(["dbt", "cbt"], profile.Offers["approach"]);
+            Assert.False(profile.Offers.ContainsKey("pace")); // unticked: no longer offered
+            var audited = await db.AuditEvents.AsNoTracking().Where(e => e.EntityType == "TherapistProfile" && e.EntityId == profile.Id).ToListAsync(ct);
+            Assert.Equal("update", Assert.Single(audited).Action);
+            Assert.Contains("\"before\":{\"offers\":{\"state\":[\"CA\"]", audited[0].Detail);
+        }
+
+        // An admin keeps no profile (and is first sent to set up a second factor).
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        Assert.NotEqual(HttpStatusCode.OK, (await admin.Http.GetAsync("/profile/matching", ct)).StatusCode);
+    }
+
+    [Theory, AllDatabases]
+    public async Task Preferences_are_encrypted_audited_and_only_the_clients_clinician_changes_them(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Pat Prefers");
+        var path = $"/clients/{clientId}/preferences";
+
+        var bad = await staff.PostFormAsync(path, "preferences", new() { ["pref-fee"] = "a lot", ["importance-fee"] = "MustHave" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.Contains("Give the most the client can pay per session as an amount, like 120.", WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync(ct)));
+        var twoPaces = await staff.PostFormAsync(path, "preferences", [], [new("pref-pace", "gentle"), new("pref-pace", "brisk")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, twoPaces.StatusCode);
+        Assert.Contains("Choose one answer for pace.", WebUtility.HtmlDecode(await twoPaces.Content.ReadAsStringAsync(ct)));
+        await using (var db = app.CreateDbContext())
+            Assert.False(await db.MatchPreferences.AnyAsync(p => p.ClientId == clientId, ct));
+
+        var saved = await staff.PostFormAsync(path, "preferences", new()
+        {
+            ["pref-language"] = "Spanish", ["importance-language"] = "MustHave", ["pref-faith"] = "Catholic", ["pref-state"] = "CA", ["pref-fee"] = "130",
+        }, [new("concern", "anxiety"), new("pref-modality", "Video"), new("pref-modality", "Phone")]);
+        Assert.Equal($"/clients/{clientId}/matches?done=preferences", StaffClient.Target(saved));
+        await using (var db = app.CreateDbContext())
+        {
+            var stored = await db.MatchPreferences.AsNoTracking().SingleAsync(p => p.ClientId == clientId, ct);
+            Assert.DoesNotContain("Spanish", stored.ProtectedPreferences);
+            Assert.DoesNotContain("Catholic", stored.ProtectedPreferences);
+            Assert.False(stored.GivenByClient);
+            Assert.Contains(await db.AuditEvents.AsNoTracking().Where(e => e.EntityId == stored.Id).Select(e => e.Action).ToListAsync(ct), a => a == "update");
+        }
+        var again = WebUtility.HtmlDecode(await staff.Http.GetStringAsync(path, ct));
+        Assert.Contains("value=\"Spanish\"", again);
+        Assert.Contains("value=\"Catholic\"", again);
+        Assert.Matches("id=\"imp-language-must\"[^>]*checked", again);
+
+        // The supervisor reads the client's record but does not record their preferences; another clinic does not see the client.
+        var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
+        var supervisorPage = await supervisor.Http.GetAsync(path, ct);
+        Assert.Equal(HttpStatusCode.Forbidden, supervisorPage.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PostFormFromHtmlAsync(path, await supervisorPage.Content.ReadAsStringAsync(ct), "preferences", new() { ["pref-language"] = "French" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.Http.GetAsync($"/clients/{clientId}/matches", ct)).StatusCode);
+        await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password-2026");
+        var other = await StaffClient.SignInAsync(app, "other@elsewhere.example", "other-clinic-password-2026");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync(path, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.Http.GetAsync($"/clients/{clientId}/matches", ct)).StatusCode);
+    }
+
+    [Theory, AllDatabases]
+    public async Task Colleagues_are_ranked_by_track_record_then_preferences_with_every_reason(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        Guid org, okafor;
+        await using (var db = app.CreateDbContext())
+        {
+            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
+            okafor = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+        }
+        await Demo.AddStaffAsync(app, org, "robin@riverside.example", "robin-password-2026", "clinician", "Robin Lee");
+        Guid robin;
+        await using (var db = app.CreateDbContext())
+            robin = await db.Users.Where(u => u.Email == "robin@riverside.example").Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+        // Anxiety history (GAD-7): Robin's sixteen clients improved by 9 to 11 points, Dr. Okafor's sixteen by 2 to 4, from
+        // the same intakes (12 to 19): against the clinic-wide line Robin is effective, Dr. Okafor less effective.
+        await SeedAnxietyHistoryAsync(app, robin, change: [9, 10, 11]);
+        await SeedAnxietyHistoryAsync(app, okafor, change: [2, 3, 4]);
+        var robinStaff = await StaffClient.SignInAsync(app, "robin@riverside.example", "robin-password-2026");
+        Assert.Equal("/profile/matching?done=saved", StaffClient.Target(await robinStaff.PostFormAsync("/profile/matching", "profile",
+            new() { ["openPlaces"] = "5", ["fee"] = "100", ["offer-language"] = "English, Spanish", ["offer-state"] = "CA", ["sharesTrackRecord"] = "true" },
+            [new("offer-modality", "Video")])));
+
+        // A client of Sam Rivera with severe anxiety asks for another therapist.
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Max Anxious");
+        var link = await Slice.CreateCheckInAsync(staff, clientId, "gad-7");
+        Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, Enumerable.Range(1, 7).ToDictionary(i => $"gad-7/{i}", _ => "3"))).StatusCode);
+        await staff.PostFormAsync($"/clients/{clientId}/preferences", "preferences", new() { ["pref-state"] = "CA" }, [new("pref-modality", "Video")]);
+
+        var page = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}/matches", ct));
+        Assert.Contains("Most elevated: anxiety.", page);
+        var robinAt = page.IndexOf("1. Robin Lee", StringComparison.Ordinal);
+        var okaforAt = page.IndexOf("2. Dr. Amara Okafor", StringComparison.Ordinal);
+        Assert.True(robinAt > 0 && okaforAt > robinAt, page);
+        Assert.Contains("Best match", page[robinAt..okaforAt]);
+        Assert.Contains("Fits:</strong> effective with anxiety in this clinic's records, 16 cases; offers video; is licensed in CA", page);
+        Assert.Contains("Does not meet:</strong> less effective with anxiety than the clinic expects, 16 cases", page);
+        Assert.DoesNotContain("Sam Rivera", page[robinAt..]); // the current clinician is not suggested
+        Assert.Contains($"/clients/{clientId}/referral?to={robin}", page);
+
+        // The referral page opens with the chosen colleague selected.
+        var referral = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}/referral?to={robin}", ct));
+        Assert.Matches($"<option value=\"{robin}\" selected", referral);
+
+        // The command line prints the same track record.
+        var (exit, output, error) = await CommandLine.RunAsync(["track-record", "--organisation", "Riverside Counselling (demo)", "--json", .. app.DatabaseArguments]);
+        Assert.True(exit == 0, error);
+        var records = JsonNode.Parse(output)!["records"]!.AsArray();
+        JsonNode Row(string domain, string email) => records.Single(r => r!["domain"]!.GetValue<string>() == domain && r["clinician"]!.GetValue<string>() == email)!;
+        Assert.Equal(("Effective", 16), (Row("anxiety", "robin@riverside.example")["class"]!.GetValue<string>(), Row("anxiety", "robin@riverside.example")["cases"]!.GetValue<int>()));
+        Assert.Equal("Ineffective", Row("anxiety", Demo.SupervisorEmail)["class"]!.GetValue<string>());
+        // The demo's thirty past PHQ-9 clients are all Dr. Okafor's: against a line fitted to her cases alone her mean residual is 0.
+        var depression = Row("depression", Demo.SupervisorEmail);
+        Assert.Equal(("Neutral", 30), (depression["class"]!.GetValue<string>(), depression["cases"]!.GetValue<int>()));
+        Assert.Equal(0, depression["meanResidual"]!.GetValue<double>(), 1e-9);
+        var (badExit, _, badError) = await CommandLine.RunAsync(["track-record", "--organisation", "No Such Clinic", .. app.DatabaseArguments]);
+        Assert.Equal(2, badExit);
+        Assert.Contains("There is no organisation named 'No Such Clinic'.", badError);
+    }
+
+    private static async Task<string> ProfileAsync(AttuneDbContext db, CancellationToken ct) =>
+        string.Join("|", (await db.TherapistProfiles.AsNoTracking().ToListAsync(ct)).OrderBy(p => p.ClinicianId)
+            .Select(p => $"{System.Text.Json.JsonSerializer.Serialize(p.Offers)};{p.OpenPlaces};{p.Fee};{p.SharesTrackRecord}"));
+
+    /// <summary>Sixteen closed relationships with GAD-7 at intake 12 to 19 and at the end intake − change; one open and one single-score relationship that do not count.</summary>
+    private static async Task SeedAnxietyHistoryAsync(AttuneFactory app, Guid clinicianId, int[] change)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var gad = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Get("gad-7");
+        var org = await db.Clinicians.Where(c => c.Id == clinicianId).Select(c => c.OrganisationId).SingleAsync();
+        var now = app.Clock.GetUtcNow();
+        void Add(TherapeuticRelationship r, int total, DateTimeOffset at)
+        {
+            var session = r.RecordSession(at, SessionModality.Video, SessionAttendance.Attended);
+            var answers = Enumerable.Range(1, 7).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (decimal?)Math.Clamp(total - 3 * (i - 1), 0, 3));
+            db.Responses.Add(new InstrumentResponse(r.Id, null, session.Id, answers, InstrumentScorer.Score(gad, answers).Result!, at.AddMinutes(-5)));
+        }
+        TherapeuticRelationship Open(int weeksAgo)
+        {
+            var client = new Client(org, "Past anxiety client", now.AddDays(-7 * weeksAgo - 2));
+            db.Clients.Add(client);
+            var r = new TherapeuticRelationship(org, client.Id, clinicianId, now.AddDays(-7 * weeksAgo - 1));
+            db.Relationships.Add(r);
+            return r;
+        }
+        for (var c = 0; c < 16; c++)
+        {
+            var r = Open(40 + c);
+            var intake = 12 + c % 8;
+            Add(r, intake, now.AddDays(-7 * (40 + c)));
+            Add(r, intake - 2, now.AddDays(-7 * (38 + c)));
+            Add(r, intake - change[c % 3], now.AddDays(-7 * (36 + c)));
+            r.MoveTo(RelationshipPhase.Termination, "cipher", now.AddDays(-7 * (35 + c)));
+            db.Endings.Add(r.End(Attune.Core.Endings.EndingKind.Planned, Attune.Core.Endings.EndingReason.GoalsMet, "cipher", null, now.AddDays(-7 * (35 + c)).AddHours(1)));
+        }
+        // Still open: no case. Closed with one score: no case.
+        var open = Open(20);
+        Add(open, 19, now.AddDays(-140));
+        Add(open, 1, now.AddDays(-133));
+        var single = Open(30);
+        Add(single, 19, now.AddDays(-210));
+        single.MoveTo(RelationshipPhase.Termination, "cipher", now.AddDays(-200));
+        db.Endings.Add(single.End(Attune.Core.Endings.EndingKind.Planned, Attune.Core.Endings.EndingReason.GoalsMet, "cipher", null, now.AddDays(-199)));
+        await db.SaveChangesAsync();
+    }
+}
