@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every Attune test suite. Installs what the tests need when it is missing (Chromium, PostgreSQL),
+# Runs every Attune test suite. Installs what the tests need when it is missing (Chromium, PostgreSQL, Node, R),
 # starts a throwaway PostgreSQL on 127.0.0.1 for the HTTP tests, and ends with one line:
 #   tests: N passed, N failed, N skipped
 set -uo pipefail
@@ -10,12 +10,13 @@ rm -rf "$results"; mkdir -p "$results"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server).
+# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server), Node, R.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/python3 ] || missing+=(python3)   # its smtpd is the SMTP server the mail tests send to
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)   # the interop tests are real FHIR clients in Node
+command -v Rscript >/dev/null 2>&1 || missing+=(r-base-core)   # R is the reference the statistics are tested against
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq >/dev/null
