@@ -16,5 +16,7 @@ public static class StaffRoles
     public const string Clinician = "clinician";
     public const string Supervisor = "supervisor";
     public const string Admin = "admin";
-    public static readonly string[] All = [Clinician, Supervisor, Admin];
+    /// <summary>Assigns new clients to a therapist from the ranked suggestions; sees no client records.</summary>
+    public const string Coordinator = "coordinator";
+    public static readonly string[] All = [Clinician, Supervisor, Coordinator, Admin];
 }

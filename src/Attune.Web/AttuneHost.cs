@@ -76,6 +76,7 @@ public static class AttuneHost
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Clinician, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Supervisor))
             .AddPolicy(Policies.Admin, p => p.RequireRole(StaffRoles.Admin))
+            .AddPolicy(Policies.Coordinator, p => p.RequireRole(StaffRoles.Coordinator, StaffRoles.Admin))
             .AddApiPolicy();
         services.AddAttuneApiAccess(builder.Configuration);
         services.AddAntiforgery();
@@ -250,4 +251,6 @@ public static class Policies
 {
     public const string Clinician = "clinician";
     public const string Admin = "admin";
+    /// <summary>Intake coordinators, and admins, who may act as one.</summary>
+    public const string Coordinator = "coordinator";
 }

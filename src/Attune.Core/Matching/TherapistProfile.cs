@@ -55,6 +55,13 @@ public sealed class TherapistProfile
         UpdatedAt = at;
     }
 
+    /// <summary>A new client assigned: one open place fewer (never below none).</summary>
+    public void TakeOneClient(DateTimeOffset at)
+    {
+        OpenPlaces = Math.Max(0, OpenPlaces - 1);
+        UpdatedAt = at;
+    }
+
     public TherapistOffer AsOffer(string name) =>
         new(ClinicianId, name, Offers.ToDictionary(o => o.Key, o => (IReadOnlyList<string>)o.Value), OpenPlaces, Fee, SharesTrackRecord);
 }
@@ -162,4 +169,46 @@ public static class ProblemDomains
         new("anxiety", "Anxiety", "gad-7", Instruments.ScoreDirection.HigherIsWorse),
         new("distress", "General distress", "core-10", Instruments.ScoreDirection.HigherIsWorse),
     ];
+}
+
+/// <summary>
+/// A new client assigned to a therapist from the ranked suggestions: which suggestion (its rank among how many, its
+/// score, whether it was the best match) and its reasons as shown at the time, encrypted (they repeat the client's
+/// preferences). Kept so that the clinic analytics can compare matched and unmatched assignments.
+/// </summary>
+public sealed class MatchAssignment
+{
+    private MatchAssignment() { }
+
+    public MatchAssignment(Guid organisationId, Guid clientId, Guid relationshipId, Guid clinicianId, int rank, int suggestions, double score, bool bestMatch,
+        string protectedReasons, Guid assignedBy, DateTimeOffset at)
+    {
+        if (rank < 1 || rank > suggestions)
+            throw new DomainRuleException("The rank must be one of the suggestions'.", "rank");
+        Id = Guid.NewGuid();
+        OrganisationId = organisationId;
+        ClientId = clientId;
+        RelationshipId = relationshipId;
+        ClinicianId = clinicianId;
+        Rank = rank;
+        Suggestions = suggestions;
+        Score = score;
+        BestMatch = bestMatch;
+        ProtectedReasons = protectedReasons;
+        AssignedBy = assignedBy;
+        AssignedAt = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public Guid ClientId { get; private set; }
+    public Guid RelationshipId { get; private set; }
+    public Guid ClinicianId { get; private set; }
+    public int Rank { get; private set; }
+    public int Suggestions { get; private set; }
+    public double Score { get; private set; }
+    public bool BestMatch { get; private set; }
+    public string ProtectedReasons { get; private set; } = "";
+    public Guid AssignedBy { get; private set; }
+    public DateTimeOffset AssignedAt { get; private set; }
 }

@@ -106,7 +106,7 @@ public static class Demo
         var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         Guid? clinicianId = null;
-        if (role != StaffRoles.Admin)
+        if (role is StaffRoles.Clinician or StaffRoles.Supervisor)
         {
             var clinician = new Clinician(organisationId, name, app.Clock.GetUtcNow());
             db.Clinicians.Add(clinician);

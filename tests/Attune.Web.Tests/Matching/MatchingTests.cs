@@ -226,3 +226,82 @@ public class MatchingTests
         await db.SaveChangesAsync();
     }
 }
+
+/// <summary>Issue 19, point 5: the intake coordinator takes a new client, records their preferences, and assigns a ranked therapist.</summary>
+public class IntakeTests
+{
+    [Theory, AllDatabases]
+    public async Task The_coordinator_assigns_a_ranked_therapist_and_the_rank_and_reasons_are_kept(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        Guid org;
+        await using (var db = app.CreateDbContext())
+            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
+        await Demo.AddStaffAsync(app, org, "intake@riverside.example", "intake-password-2026", StaffRoles.Coordinator, "Ivy Intake");
+        var coordinator = await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
+
+        // A new client: no therapist yet, waiting at intake.
+        var bad = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = " ", ["email"] = "not an address", ["phone"] = "" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var added = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Nia New", ["email"] = "nia@client.example", ["phone"] = "" });
+        var clientId = Guid.Parse(StaffClient.Target(added).Split('/')[2]);
+        Assert.Equal($"/intake/{clientId}/preferences", StaffClient.Target(added));
+        var list = WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync("/intake", ct));
+        Assert.Contains($"<a href=\"/intake/{clientId}\">Nia New</a>", list);
+
+        // Spanish is a must-have: only Sam Rivera speaks it; in person is nice to have, and Sam offers it.
+        var saved = await coordinator.PostFormAsync($"/intake/{clientId}/preferences", "preferences",
+            new() { ["pref-language"] = "Spanish", ["importance-language"] = "MustHave", ["pref-state"] = "CA" }, [new("concern", "depression"), new("pref-modality", "InPerson")]);
+        Assert.Equal($"/intake/{clientId}?done=preferences", StaffClient.Target(saved));
+        var page = WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct));
+        Assert.Contains("1. Sam Rivera", page);
+        Assert.Contains("Fits:</strong> fewer than 15 past cases with depression (0): no track record yet; speaks Spanish; sees clients in person; is licensed in CA", page);
+        Assert.Contains("Dr. Amara Okafor: does not meet the must-have: speaks Spanish", page);
+        Guid sam, okafor;
+        await using (var db = app.CreateDbContext())
+        {
+            sam = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+            okafor = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+            Assert.False(await db.Clinicians.AnyAsync(c => c.DisplayName == "Ivy Intake", ct)); // a coordinator is no therapist
+        }
+
+        // Only a suggested therapist can be assigned: one a must-have rules out, or no one, is refused and nothing changes.
+        foreach (var who in new[] { okafor.ToString(), "someone", Guid.NewGuid().ToString() })
+        {
+            var refused = await coordinator.PostFormFromHtmlAsync($"/intake/{clientId}", page, "assign", new() { ["clinician"] = who });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains("suggest", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct)));
+        }
+        await using (var db = app.CreateDbContext())
+            Assert.False(await db.Relationships.AnyAsync(r => r.ClientId == clientId, ct));
+
+        var assigned = await coordinator.PostFormFromHtmlAsync($"/intake/{clientId}", page, "assign", new() { ["clinician"] = sam.ToString() });
+        Assert.Equal("/intake?done=assigned", StaffClient.Target(assigned));
+        await using (var db = app.CreateDbContext())
+        {
+            var relationship = await db.Relationships.AsNoTracking().SingleAsync(r => r.ClientId == clientId, ct);
+            Assert.Equal((sam, Attune.Core.Relationships.RelationshipPhase.Intake), (relationship.ClinicianId, relationship.Phase));
+            var assignment = await db.MatchAssignments.AsNoTracking().SingleAsync(a => a.ClientId == clientId, ct);
+            Assert.Equal((relationship.Id, 1, 1, 1.0, false), (assignment.RelationshipId, assignment.Rank, assignment.Suggestions, assignment.Score, assignment.BestMatch));
+            Assert.DoesNotContain("Spanish", assignment.ProtectedReasons);
+            var reasons = app.Services.GetRequiredService<Attune.Web.Features.Security.FreeTextProtector>().Unprotect(assignment.ProtectedReasons)!;
+            Assert.Contains("speaks Spanish", reasons);
+            var audit = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "assign" && e.EntityId == assignment.Id, ct);
+            Assert.Equal($$$"""{"before":null,"after":{"clinician":"{{{sam}}}","rank":1,"of":1,"score":1,"bestMatch":false}}""", audit.Detail);
+            Assert.Equal(3, (await db.TherapistProfiles.AsNoTracking().SingleAsync(p => p.ClinicianId == sam, ct)).OpenPlaces); // 4 open places, one taken
+        }
+        Assert.DoesNotContain("Nia New", await coordinator.Http.GetStringAsync("/intake", ct));
+        // Sam finds Nia on the caseload, in intake; a second assignment is refused.
+        var staff = await Demo.ClinicianAsync(app);
+        Assert.Contains("Nia New", await staff.Http.GetStringAsync("/", ct));
+        var again = await coordinator.PostFormFromHtmlAsync($"/intake/{clientId}", page, "assign", new() { ["clinician"] = sam.ToString() });
+        Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(1, await db.Relationships.CountAsync(r => r.ClientId == clientId, ct));
+
+        // The coordinator sees no client record; a clinician does not run intake.
+        Assert.NotEqual(HttpStatusCode.OK, (await coordinator.Http.GetAsync($"/clients/{clientId}", ct)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await staff.Http.GetAsync("/intake", ct)).StatusCode);
+    }
+}

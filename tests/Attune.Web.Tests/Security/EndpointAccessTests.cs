@@ -35,6 +35,8 @@ public partial class EndpointAccessTests
         ClientRecord,
         /// <summary>The clinic's admins, their own clinic only.</summary>
         Admin,
+        /// <summary>The clinic's intake coordinators and admins: clients waiting for a therapist, their preferences and the ranking.</summary>
+        Coordinator,
         /// <summary>A system with an access token (client credentials) and the SMART scope; a staff cookie is not enough.</summary>
         Api,
     }
@@ -76,6 +78,9 @@ public partial class EndpointAccessTests
         ["/clients/{ClientId:guid}/preferences"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/matches"] = Audience.ClientRecord,
         ["/profile/matching"] = Audience.Clinician,
+        ["/intake"] = Audience.Coordinator,
+        ["/intake/{ClientId:guid}"] = Audience.Coordinator,
+        ["/intake/{ClientId:guid}/preferences"] = Audience.Coordinator,
         ["/clients/{ClientId:guid}/episodes/{EpisodeId:guid}"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/sessions/{SessionId:guid}/note"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/sessions/{SessionId:guid}/reflection"] = Audience.ClientRecord,
@@ -168,6 +173,10 @@ public partial class EndpointAccessTests
                     Assert.False(anonymous, pattern);
                     Assert.True(policies.Contains(Policies.Admin), $"{pattern} needs the admin policy");
                     break;
+                case Audience.Coordinator:
+                    Assert.False(anonymous, pattern);
+                    Assert.True(policies.Contains(Policies.Coordinator), $"{pattern} needs the coordinator policy");
+                    break;
                 case Audience.Api:
                     Assert.False(anonymous, pattern);
                     Assert.True(policies.Contains(ApiAccess.Policy), $"{pattern} needs the API policy");
@@ -214,7 +223,11 @@ public partial class EndpointAccessTests
         var disclosed = await admin.PostFormAsync($"/admin/privacy/{client}", "disclose", new() { ["Reason"] = "right-of-access", ["Words"] = "" });
         var disclosure = Regex.Match(await disclosed.Content.ReadAsStringAsync(ct), "bundle\\?disclosure=([0-9a-f-]{36})").Groups[1].Value;
         Assert.NotEmpty(disclosure);
-        var secrets = new[] { "Alex M.", "Access test: a safeguarding" };
+        // A new client waiting at intake, for the intake pages.
+        var waitingResponse = await admin.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Waiting Wren", ["email"] = "", ["phone"] = "" });
+        Assert.Equal(HttpStatusCode.Redirect, waitingResponse.StatusCode);
+        var waiting = Guid.Parse(Regex.Match(waitingResponse.Headers.Location!.OriginalString, "/intake/([0-9a-f-]{36})/preferences").Groups[1].Value);
+        var secrets = new[] { "Alex M.", "Access test: a safeguarding", "Waiting Wren" };
 
         var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         await Demo.AddStaffAsync(app, otherOrg, "otheradmin@elsewhere.example", "other-admin-password", StaffRoles.Admin, "Other Admin");
@@ -232,7 +245,7 @@ public partial class EndpointAccessTests
         var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
 
         string Fill(string pattern) => pattern
-            .Replace("{ClientId:guid}", client.ToString()).Replace("{SessionId:guid}", session.ToString())
+            .Replace("{ClientId:guid}", (pattern.StartsWith("/intake/", StringComparison.Ordinal) ? waiting : client).ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
@@ -262,7 +275,7 @@ public partial class EndpointAccessTests
             endpointsProbed++;
             var path = Fill(pattern);
             // The forms the page offers to the people it is for, each of which every intruder then posts.
-            var rightful = audience == Audience.Admin ? admin : owner;
+            var rightful = audience is Audience.Admin or Audience.Coordinator ? admin : owner;
             var forms = new List<string>();
             if (audience == Audience.Api)
             {
@@ -293,13 +306,14 @@ public partial class EndpointAccessTests
                     Audience.Clinician => who.Contains("clinician") || who.Contains("supervisor"),
                     // An admin of another clinic reaches the admin pages, but only for their own clinic (checked below).
                     Audience.Admin => who == "the clinic's admin",
+                    Audience.Coordinator => who == "the clinic's admin",
                     _ => false,
                 };
                 if (allowed) continue;
                 var token = anonymous ? null : await TokenAsync(intruder, who);
                 var get = await intruder.Http.GetAsync(path, ct);
                 var getBody = await get.Content.ReadAsStringAsync(ct);
-                var otherAdminOnAdminPage = who == "an admin of another clinic" && audience == Audience.Admin && get.StatusCode == HttpStatusCode.OK && ClinicWide(pattern);
+                var otherAdminOnAdminPage = who == "an admin of another clinic" && audience is Audience.Admin or Audience.Coordinator && get.StatusCode == HttpStatusCode.OK && ClinicWide(pattern);
                 Check(otherAdminOnAdminPage || Refused(get, anonymous, path.StartsWith("/api", StringComparison.Ordinal)), $"GET {path} as {who}", get, getBody);
                 foreach (var form in forms)
                 {
@@ -309,7 +323,7 @@ public partial class EndpointAccessTests
                     var post = await intruder.Http.PostAsync(path, new FormUrlEncodedContent(fields), ct);
                     var postBody = await post.Content.ReadAsStringAsync(ct);
                     // Another clinic's admin posting an admin form acts on their own clinic, if on anything.
-                    var ownClinic = who == "an admin of another clinic" && audience == Audience.Admin && ClinicWide(pattern);
+                    var ownClinic = who == "an admin of another clinic" && audience is Audience.Admin or Audience.Coordinator && ClinicWide(pattern);
                     // A form the page does not have at all is refused by Blazor itself with 400, whoever posts it.
                     var noSuchForm = form == "probe" && post.StatusCode == HttpStatusCode.BadRequest;
                     // A read-only endpoint (a download) answers any post 405 from routing, before anything runs.

@@ -16,19 +16,20 @@ public sealed record PreferenceInput(string Criterion, IReadOnlyList<string> Val
 public sealed record MatchPreferencesInput(IReadOnlyList<string> Concerns, IReadOnlyList<PreferenceInput> Preferences);
 
 /// <summary>
-/// A client's matching preferences, entered by their clinician (the client's own link comes with the intake
-/// coordinator's workflow). Kept encrypted as one JSON document; audited without their content.
+/// A client's matching preferences, entered by their clinician or, at intake, by the intake coordinator (see
+/// <see cref="MatchAccess"/>). Kept encrypted as one JSON document; audited without their content.
 /// </summary>
-public sealed class MatchPreferenceActions(AttuneDbContext db, RecordAuthorization authorization, AuditTrail audit, FreeTextProtector protector, TimeProvider clock)
+public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess access, AuditTrail audit, FreeTextProtector protector, TimeProvider clock)
 {
-    public const string WhoMayChange = "Only the client's own clinician records their matching preferences.";
+    public const string WhoMayChange = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) records their matching preferences.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     public async Task<ActionResult<MatchPreferences>> SaveAsync(Guid clientId, MatchPreferencesInput input, CancellationToken ct = default)
     {
-        var (user, _, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayChange, ct);
-        if (refusal is not null)
+        var granted = await access.ForClientAsync(clientId, WhoMayChange, ct);
+        if (granted.Refusal is { } refusal)
             return refusal;
+        var user = granted.Value!.User;
         MatchPreferences checkedPreferences;
         try
         {

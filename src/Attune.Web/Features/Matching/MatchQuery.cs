@@ -11,24 +11,26 @@ namespace Attune.Web.Features.Matching;
 
 /// <summary>The ranked therapists for a client, what the ranking read (preferences, most elevated domains), and who holds the client now.</summary>
 public sealed record MatchView(Guid ClientId, string ClientName, MatchPreferences Preferences, bool GivenByClient, DateTimeOffset? PreferencesAt,
-    IReadOnlyList<ProblemDomain> Elevated, MatchResult Result, IReadOnlyList<string> WithoutProfile, Guid CurrentClinicianId, MatchWeights Weights, TrackRecordSettings Settings);
+    IReadOnlyList<ProblemDomain> Elevated, MatchResult Result, IReadOnlyList<string> WithoutProfile, Guid? CurrentClinicianId, MatchWeights Weights, TrackRecordSettings Settings);
 
 /// <summary>
-/// Suggestions of another therapist for a client: the client's preferences, their most elevated domains by their latest
-/// scores, every active clinician's profile and track record, ranked by <see cref="MatchRanking"/> without the client's
-/// current clinician. Read by the client's own clinician (when the client asks for another therapist); audited as a read.
+/// Therapists ranked for a client: the client's preferences, their most elevated domains by their latest scores, every
+/// active clinician's profile and track record, ranked by <see cref="MatchRanking"/> without the client's current
+/// clinician. Read by the intake coordinator for a new client, or by the client's own clinician when the client asks for
+/// another therapist (see <see cref="MatchAccess"/>); audited as a read.
 /// </summary>
-public sealed class MatchQuery(AttuneDbContext db, RecordAuthorization authorization, Audit.AuditTrail audit, FreeTextProtector protector,
+public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.AuditTrail audit, FreeTextProtector protector,
     InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options)
 {
-    public const string WhoMayRead = "Only the client's own clinician sees suggestions of another therapist for them.";
+    public const string WhoMayRead = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) sees colleagues ranked for them.";
 
     /// <summary>The client's preferences as stored (for the form that changes them), with the client's name.</summary>
     public async Task<ActionResult<(string ClientName, MatchPreferences Preferences, ClientMatchPreferences? Stored)>> PreferencesAsync(Guid clientId, CancellationToken ct = default)
     {
-        var (user, _, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, MatchPreferenceActions.WhoMayChange, ct);
-        if (refusal is not null)
+        var granted = await access.ForClientAsync(clientId, MatchPreferenceActions.WhoMayChange, ct);
+        if (granted.Refusal is { } refusal)
             return refusal;
+        var user = granted.Value!.User;
         var name = await db.Clients.AsNoTracking().Where(c => c.Id == clientId).Select(c => c.DisplayName).SingleAsync(ct);
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         if (stored is not null)
@@ -38,11 +40,11 @@ public sealed class MatchQuery(AttuneDbContext db, RecordAuthorization authoriza
 
     public async Task<ActionResult<MatchView>> LoadAsync(Guid clientId, CancellationToken ct = default)
     {
-        var (user, episodeId, refusal) = await authorization.CurrentEpisodeToChangeAsync(clientId, WhoMayRead, ct);
-        if (refusal is not null)
+        var granted = await access.ForClientAsync(clientId, WhoMayRead, ct);
+        if (granted.Refusal is { } refusal)
             return refusal;
+        var (user, current, _) = granted.Value!;
         var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
-        var current = await db.Relationships.AsNoTracking().Where(r => r.Id == episodeId).Select(r => r.ClinicianId).SingleAsync(ct);
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         var preferences = MatchPreferenceActions.Read(stored, protector);
 

@@ -33,6 +33,8 @@ public static class MatchingSetup
         services.AddScoped<MatchPreferenceActions>();
         services.AddScoped<MatchQuery>();
         services.AddScoped<TherapistProfileQuery>();
+        services.AddScoped<MatchAccess>();
+        services.AddScoped<IntakeActions>();
         return services;
     }
 }

@@ -12,6 +12,52 @@ namespace Attune.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "MatchAssignments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClinicianId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Rank = table.Column<int>(type: "integer", nullable: false),
+                    Suggestions = table.Column<int>(type: "integer", nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    BestMatch = table.Column<bool>(type: "boolean", nullable: false),
+                    ProtectedReasons = table.Column<string>(type: "text", nullable: false),
+                    AssignedBy = table.Column<Guid>(type: "uuid", nullable: false),
+                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchAssignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MatchAssignments_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_MatchAssignments_Clinicians_ClinicianId",
+                        column: x => x.ClinicianId,
+                        principalTable: "Clinicians",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MatchAssignments_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MatchAssignments_Relationships_RelationshipId",
+                        column: x => x.RelationshipId,
+                        principalTable: "Relationships",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MatchPreferences",
                 columns: table => new
                 {
@@ -71,6 +117,28 @@ namespace Attune.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MatchAssignments_ClientId",
+                table: "MatchAssignments",
+                column: "ClientId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchAssignments_ClinicianId",
+                table: "MatchAssignments",
+                column: "ClinicianId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchAssignments_OrganisationId",
+                table: "MatchAssignments",
+                column: "OrganisationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchAssignments_RelationshipId",
+                table: "MatchAssignments",
+                column: "RelationshipId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MatchPreferences_ClientId",
                 table: "MatchPreferences",
                 column: "ClientId",
@@ -96,6 +164,9 @@ namespace Attune.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "MatchAssignments");
+
             migrationBuilder.DropTable(
                 name: "MatchPreferences");
 
