@@ -59,5 +59,29 @@ public class StaffAdministrationTests
         await Assertions.Expect(preview.GetByRole(AriaRole.Link, new() { Name = "County crisis team" })).ToHaveAttributeAsync("href", "tel:5550100");
         await Browser.AssertAccessibleAsync(admin, "the crisis lines");
         await Browser.ScreenshotAsync(admin, "40-crisis-lines");
+
+        // Intake (issue 19): the admin, acting as intake coordinator, takes a new client, records what they look for,
+        // and assigns the therapist ranked first.
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Intake" }).ClickAsync();
+        await admin.GetByLabel("Name or initials").FillAsync("Nia N.");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add to intake" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Checkbox, new() { Name = "Anxiety" }).CheckAsync();
+        var language = admin.GetByRole(AriaRole.Group, new() { Name = "Which languages would you like to have therapy in?" });
+        await language.GetByRole(AriaRole.Textbox).FillAsync("Spanish");
+        await language.GetByRole(AriaRole.Radio, new() { Name = "Must have" }).CheckAsync();
+        await admin.GetByRole(AriaRole.Group, new() { Name = "When can you come?" }).GetByRole(AriaRole.Checkbox, new() { Name = "Weekday evenings" }).CheckAsync();
+        await admin.GetByRole(AriaRole.Group, new() { Name = "Where do you live (state or region)? A therapist must be licensed there." }).GetByRole(AriaRole.Textbox).FillAsync("CA");
+        await Browser.AssertAccessibleAsync(admin, "the intake preferences");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save preferences" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "A therapist for Nia N." })).ToBeVisibleAsync();
+        var ranked = admin.GetByRole(AriaRole.Region, new() { Name = "Suggestions (1)" });
+        await Assertions.Expect(ranked).ToContainTextAsync("speaks Spanish; is licensed in CA; sees clients on weekday evenings");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Ruled out" })).ToContainTextAsync("Dr. Amara Okafor: does not meet the must-have: speaks Spanish");
+        await Browser.AssertAccessibleAsync(admin, "the ranked therapists at intake");
+        await Browser.ScreenshotAsync(admin, "41-intake-ranked");
+        await ranked.GetByRole(AriaRole.Button, new() { Name = "Assign to Sam Rivera" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Assigned.");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Waiting (0)" })).ToContainTextAsync("No one is waiting.");
+        await Browser.AssertAccessibleAsync(admin, "the intake list");
     }
 }
