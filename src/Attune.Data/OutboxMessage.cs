@@ -49,4 +49,5 @@ public static class OutboxKinds
     public const string StaffInvitation = "account invitation";
     public const string Disclosure = "record disclosure notice";
     public const string Notice = "notice";
+    public const string PreferenceLink = "preferences link";
 }

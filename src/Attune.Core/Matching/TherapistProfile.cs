@@ -150,6 +150,19 @@ public sealed class ClientMatchPreferences
     public bool GivenByClient { get; private set; }
     public Guid? UpdatedBy { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>The version of the client's own preferences link: a new link makes every earlier one stop working.</summary>
+    public int LinkVersion { get; private set; }
+    public DateTimeOffset? LinkExpiresAt { get; private set; }
+
+    /// <summary>A new link for the client to give their preferences themselves; earlier links stop working.</summary>
+    public void NewLink(DateTimeOffset expiresAt)
+    {
+        LinkVersion++;
+        LinkExpiresAt = expiresAt;
+    }
+
+    /// <summary>Whether a link of this version still works at the time given.</summary>
+    public bool LinkWorks(int version, DateTimeOffset at) => version == LinkVersion && LinkVersion > 0 && LinkExpiresAt > at;
 
     public void Update(string protectedPreferences, bool byClient, Guid? staffId, DateTimeOffset at)
     {

@@ -397,6 +397,12 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<bool>("GivenByClient")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("LinkExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 

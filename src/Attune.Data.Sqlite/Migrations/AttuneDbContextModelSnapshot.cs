@@ -392,6 +392,12 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<bool>("GivenByClient")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LinkExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 

@@ -304,4 +304,59 @@ public class IntakeTests
         Assert.NotEqual(HttpStatusCode.OK, (await coordinator.Http.GetAsync($"/clients/{clientId}", ct)).StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, (await staff.Http.GetAsync("/intake", ct)).StatusCode);
     }
+
+    [Theory, AllDatabases]
+    public async Task A_client_gives_their_own_preferences_by_link_and_a_new_link_stops_the_old_one(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        Guid org;
+        await using (var db = app.CreateDbContext())
+            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
+        await Demo.AddStaffAsync(app, org, "intake@riverside.example", "intake-password-2026", StaffRoles.Coordinator, "Ivy Intake");
+        var coordinator = await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
+        var added = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Lee Link", ["email"] = "lee@client.example", ["phone"] = "" });
+        var clientId = Guid.Parse(StaffClient.Target(added).Split('/')[2]);
+
+        var made = WebUtility.HtmlDecode(await (await coordinator.PostFormAsync($"/intake/{clientId}/preferences", "preference-link", [])).Content.ReadAsStringAsync(ct));
+        Assert.Contains("Sent to lee@client.example.", made);
+        string link;
+        await using (var db = app.CreateDbContext())
+        {
+            var mail = await db.Outbox.AsNoTracking().SingleAsync(m => m.To == "lee@client.example", ct);
+            Assert.Equal(OutboxKinds.PreferenceLink, mail.Kind);
+            Assert.DoesNotContain("Lee", mail.Body);
+            Assert.Contains("If you need help now", mail.Body);
+            link = new Uri(System.Text.RegularExpressions.Regex.Match(mail.Body, @"http\S+/m/\S+").Value).PathAndQuery;
+        }
+
+        // The client, on their phone, without an account.
+        var client = new StaffClient(StaffClient.Anonymous(app));
+        var form = WebUtility.HtmlDecode(await client.Http.GetStringAsync(link, ct));
+        Assert.Contains("What you look for in a therapist", form);
+        Assert.Contains("Riverside Counselling (demo)", form);
+        Assert.Contains("Worry, nerves or anxiety", form);
+        var sent = await client.PostFormFromHtmlAsync(link, form, "preferences", new() { ["pref-language"] = "Spanish", ["importance-language"] = "MustHave" }, [new("concern", "anxiety")]);
+        Assert.Equal($"{link}?done=saved", StaffClient.Target(sent));
+        await using (var db = app.CreateDbContext())
+        {
+            var stored = await db.MatchPreferences.AsNoTracking().SingleAsync(p => p.ClientId == clientId, ct);
+            Assert.True(stored.GivenByClient);
+            Assert.Null(stored.UpdatedBy);
+            Assert.Contains(await db.AuditEvents.AsNoTracking().Where(e => e.EntityId == stored.Id).Select(e => e.ActorKind + ":" + e.Action).ToListAsync(ct), a => a == "client-link:update");
+        }
+        var page = WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct));
+        Assert.Contains("Given by the client", page);
+        Assert.Contains("<strong>Language</strong>: Spanish · must have", page);
+
+        // A tampered link opens nothing; a new link stops the old one, which then changes nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync(link[..^3] + "xyz", ct)).StatusCode);
+        await coordinator.PostFormAsync($"/intake/{clientId}/preferences", "preference-link", []);
+        var old = await client.Http.GetAsync(link, ct);
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("a newer one was sent", WebUtility.HtmlDecode(await old.Content.ReadAsStringAsync(ct)));
+        var late = await client.PostFormFromHtmlAsync(link, form, "preferences", new() { ["pref-language"] = "French" });
+        Assert.False(late.IsSuccessStatusCode || late.StatusCode == HttpStatusCode.Redirect, $"{(int)late.StatusCode}");
+        Assert.Contains("Spanish", WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct)));
+    }
 }

@@ -52,6 +52,7 @@ public partial class EndpointAccessTests
         ["/not-found"] = Audience.Public,
         ["/c/{Token}"] = Audience.ClientLink,
         ["/p/{Token}"] = Audience.ClientLink,
+        ["/m/{Token}"] = Audience.ClientLink,
         ["/p/{Token}/plan"] = Audience.ClientLink,
         ["/p/{Token}/safety-plan"] = Audience.ClientLink,
         ["/"] = Audience.Staff,
@@ -357,7 +358,7 @@ public partial class EndpointAccessTests
         var progressToken = progress.Split('/')[2].Split('?')[0];
         foreach (var path in new[]
                  {
-                     $"/p/{checkInToken}", $"/p/{checkInToken}/plan", $"/c/{progressToken}",
+                     $"/p/{checkInToken}", $"/p/{checkInToken}/plan", $"/c/{progressToken}", $"/m/{checkInToken}", $"/m/{progressToken}", "/m/not-a-token",
                      $"/c/{checkInToken[..^4]}AAAA", $"/p/{progressToken[..^4]}AAAA", "/c/not-a-token", "/p/not-a-token", "/p/not-a-token/plan",
                  })
         {

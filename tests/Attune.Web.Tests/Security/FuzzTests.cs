@@ -19,7 +19,7 @@ namespace Attune.Web.Tests.Security;
 /// </summary>
 public partial class FuzzTests
 {
-    private const int Iterations = 150;
+    private const int Iterations = 100;
 
     private sealed record Target(StaffClient Client, string Path, string Form, IReadOnlyList<string> Fields, bool Anonymous)
     {

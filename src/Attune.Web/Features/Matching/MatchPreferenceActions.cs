@@ -19,7 +19,11 @@ public sealed record MatchPreferencesInput(IReadOnlyList<string> Concerns, IRead
 /// A client's matching preferences, entered by their clinician or, at intake, by the intake coordinator (see
 /// <see cref="MatchAccess"/>). Kept encrypted as one JSON document; audited without their content.
 /// </summary>
-public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess access, AuditTrail audit, FreeTextProtector protector, TimeProvider clock)
+/// <summary>A preferences link just made: its address (shown once, to hand over) and whether it went to the client by email.</summary>
+public sealed record PreferenceLinkMade(string Url, string? EmailedTo, DateTimeOffset ExpiresAt);
+
+public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess access, AuditTrail audit, FreeTextProtector protector, TimeProvider clock,
+    PreferenceLinks links, CheckIns.CheckInDelivery delivery, Crisis.ClinicCrisisResources crisis, Time.ClinicClock clinicClock)
 {
     public const string WhoMayChange = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) records their matching preferences.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -30,7 +34,82 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         if (granted.Refusal is { } refusal)
             return refusal;
         var user = granted.Value!.User;
-        MatchPreferences checkedPreferences;
+        var checkedResult = Check(input);
+        if (checkedResult.Refusal is { } invalid)
+            return invalid;
+        var checkedPreferences = checkedResult.Value!;
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
+        var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
+        if (stored is null)
+            db.MatchPreferences.Add(stored = new ClientMatchPreferences(client.OrganisationId, clientId));
+        stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences, Json))!, byClient: false, user.Id, clock.GetUtcNow());
+        audit.Staff(user, "update", nameof(ClientMatchPreferences), stored.Id, clientId);
+        await db.SaveChangesAsync(ct);
+        return checkedPreferences;
+    }
+
+    /// <summary>
+    /// A link for the client to give their preferences on their phone; a new one stops the earlier ones. Emailed with
+    /// the clinic's crisis lines when the client has an email address; the address is returned once to hand over.
+    /// </summary>
+    public async Task<ActionResult<PreferenceLinkMade>> CreateLinkAsync(Guid clientId, CancellationToken ct = default)
+    {
+        var granted = await access.ForClientAsync(clientId, WhoMayChange, ct);
+        if (granted.Refusal is { } refusal)
+            return refusal;
+        var user = granted.Value!.User;
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
+        var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
+        var now = clock.GetUtcNow();
+        if (stored is null)
+        {
+            db.MatchPreferences.Add(stored = new ClientMatchPreferences(client.OrganisationId, clientId));
+            stored.Update(protector.Protect(JsonSerializer.Serialize(MatchPreferences.None, Json))!, byClient: false, user.Id, now);
+        }
+        var expires = now + PreferenceLinks.Lifetime;
+        stored.NewLink(expires);
+        var url = delivery.PublicUrl + links.PathFor(links.CreateToken(clientId, expires, stored.LinkVersion));
+        if (client.Email is { } email)
+        {
+            var lines = Crisis.ClinicCrisisResources.AsText(await crisis.ForOrganisationAsync(client.OrganisationId, ct));
+            db.Outbox.Add(new OutboxMessage
+            {
+                OrganisationId = client.OrganisationId,
+                Kind = OutboxKinds.PreferenceLink,
+                ClientId = clientId,
+                To = email,
+                Subject = "Finding the right therapist for you",
+                Body = "To help us find a therapist who suits you, please tell us what matters to you: how you like to work, "
+                       + $"languages, times and anything else. It takes a few minutes.\n\n{url}\n\nThe link works until {clinicClock.Format(expires)}.\n\n{lines}",
+                CreatedAt = now,
+            });
+        }
+        audit.Staff(user, "create-link", nameof(ClientMatchPreferences), stored.Id, clientId);
+        await db.SaveChangesAsync(ct);
+        return new PreferenceLinkMade(url, client.Email, expires);
+    }
+
+    /// <summary>The client's own answers through their link: the same checks as staff's, kept as given by the client.</summary>
+    public async Task<ActionResult<MatchPreferences>> SaveByClientAsync(string? token, MatchPreferencesInput input, CancellationToken ct = default)
+    {
+        if (links.Read(token) is not { } link)
+            return Refusal.NotFound("link");
+        var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == link.Id, ct);
+        if (stored is null || !stored.LinkWorks(link.Version, clock.GetUtcNow()) || link.ExpiresAt <= clock.GetUtcNow())
+            return Refusal.Conflict(LinkEnded);
+        var checkedPreferences = Check(input);
+        if (checkedPreferences.Refusal is { } invalid)
+            return invalid;
+        stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences.Value, Json))!, byClient: true, null, clock.GetUtcNow());
+        audit.ClientLink(stored.OrganisationId, stored.Id, "update", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
+        await db.SaveChangesAsync(ct);
+        return checkedPreferences.Value!;
+    }
+
+    public const string LinkEnded = "This link no longer works: it has expired or a newer one was sent. Please ask the clinic for a new one.";
+
+    private static ActionResult<MatchPreferences> Check(MatchPreferencesInput input)
+    {
         try
         {
             var preferences = new List<ClientPreference>();
@@ -40,20 +119,12 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
                     return Refusal.Invalid($"{p.Criterion}-importance", "Choose \"must have\" or \"nice to have\".");
                 preferences.Add(new ClientPreference(p.Criterion, p.Values, importance));
             }
-            checkedPreferences = MatchPreferences.Checked(input.Concerns, preferences, ProblemDomains.BuiltIn.Select(d => d.Id).ToList());
+            return MatchPreferences.Checked(input.Concerns, preferences, ProblemDomains.BuiltIn.Select(d => d.Id).ToList());
         }
         catch (DomainRuleException e)
         {
             return Refusal.From(e);
         }
-        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
-        var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
-        if (stored is null)
-            db.MatchPreferences.Add(stored = new ClientMatchPreferences(client.OrganisationId, clientId));
-        stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences, Json))!, byClient: false, user.Id, clock.GetUtcNow());
-        audit.Staff(user, "update", nameof(ClientMatchPreferences), stored.Id, clientId);
-        await db.SaveChangesAsync(ct);
-        return checkedPreferences;
     }
 
     /// <summary>The client's preferences, decrypted; none when none were given.</summary>

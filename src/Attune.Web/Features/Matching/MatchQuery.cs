@@ -20,8 +20,22 @@ public sealed record MatchView(Guid ClientId, string ClientName, MatchPreference
 /// another therapist (see <see cref="MatchAccess"/>); audited as a read.
 /// </summary>
 public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.AuditTrail audit, FreeTextProtector protector,
-    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options)
+    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options, PreferenceLinks links, TimeProvider clock)
 {
+    /// <summary>The client's preferences through their own link (for their form), with the clinic's name; a refusal when the link does not work.</summary>
+    public async Task<ActionResult<(string ClinicName, MatchPreferences Preferences, bool GivenByClient)>> PreferencesByLinkAsync(string? token, CancellationToken ct = default)
+    {
+        if (links.Read(token) is not { } link)
+            return Refusal.NotFound("link");
+        var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == link.Id, ct);
+        if (stored is null || !stored.LinkWorks(link.Version, clock.GetUtcNow()) || link.ExpiresAt <= clock.GetUtcNow())
+            return Refusal.Conflict(MatchPreferenceActions.LinkEnded);
+        var clinic = await db.Organisations.AsNoTracking().Where(o => o.Id == stored.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        audit.ClientLink(stored.OrganisationId, stored.Id, "read", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
+        await db.SaveChangesAsync(ct);
+        return (clinic, MatchPreferenceActions.Read(stored, protector), stored.GivenByClient);
+    }
+
     public const string WhoMayRead = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) sees colleagues ranked for them.";
 
     /// <summary>The client's preferences as stored (for the form that changes them), with the client's name.</summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Attune.Data.Postgres.Migrations
+namespace Attune.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Matching : Migration
@@ -15,18 +15,18 @@ namespace Attune.Data.Postgres.Migrations
                 name: "MatchAssignments",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RelationshipId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClinicianId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Rank = table.Column<int>(type: "integer", nullable: false),
-                    Suggestions = table.Column<int>(type: "integer", nullable: false),
-                    Score = table.Column<double>(type: "double precision", nullable: false),
-                    BestMatch = table.Column<bool>(type: "boolean", nullable: false),
-                    ProtectedReasons = table.Column<string>(type: "text", nullable: false),
-                    AssignedBy = table.Column<Guid>(type: "uuid", nullable: false),
-                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClinicianId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Rank = table.Column<int>(type: "INTEGER", nullable: false),
+                    Suggestions = table.Column<int>(type: "INTEGER", nullable: false),
+                    Score = table.Column<double>(type: "REAL", nullable: false),
+                    BestMatch = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ProtectedReasons = table.Column<string>(type: "TEXT", nullable: false),
+                    AssignedBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssignedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -61,13 +61,15 @@ namespace Attune.Data.Postgres.Migrations
                 name: "MatchPreferences",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClientId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProtectedPreferences = table.Column<string>(type: "text", nullable: false),
-                    GivenByClient = table.Column<bool>(type: "boolean", nullable: false),
-                    UpdatedBy = table.Column<Guid>(type: "uuid", nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProtectedPreferences = table.Column<string>(type: "TEXT", nullable: false),
+                    GivenByClient = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LinkVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    LinkExpiresAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -90,14 +92,14 @@ namespace Attune.Data.Postgres.Migrations
                 name: "TherapistProfiles",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ClinicianId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Offers = table.Column<string>(type: "text", nullable: false),
-                    OpenPlaces = table.Column<int>(type: "integer", nullable: false),
-                    Fee = table.Column<decimal>(type: "numeric(10,2)", precision: 10, scale: 2, nullable: true),
-                    SharesTrackRecord = table.Column<bool>(type: "boolean", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClinicianId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Offers = table.Column<string>(type: "TEXT", nullable: false),
+                    OpenPlaces = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fee = table.Column<decimal>(type: "TEXT", precision: 10, scale: 2, nullable: true),
+                    SharesTrackRecord = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

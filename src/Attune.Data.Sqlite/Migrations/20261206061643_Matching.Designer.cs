@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Attune.Data.Sqlite.Migrations
 {
     [DbContext(typeof(AttuneDbContext))]
-    [Migration("20261206052905_Matching")]
+    [Migration("20261206061643_Matching")]
     partial class Matching
     {
         /// <inheritdoc />
@@ -393,6 +393,12 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("GivenByClient")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LinkExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinkVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("OrganisationId")

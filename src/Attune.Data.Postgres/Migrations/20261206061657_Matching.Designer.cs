@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Attune.Data.Postgres.Migrations
 {
     [DbContext(typeof(AttuneDbContext))]
-    [Migration("20261206052918_Matching")]
+    [Migration("20261206061657_Matching")]
     partial class Matching
     {
         /// <inheritdoc />
@@ -399,6 +399,12 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<bool>("GivenByClient")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LinkExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
