@@ -161,8 +161,8 @@ public sealed class ClientMatchPreferences
         LinkExpiresAt = expiresAt;
     }
 
-    /// <summary>Whether a link of this version still works at the time given.</summary>
-    public bool LinkWorks(int version, DateTimeOffset at) => version == LinkVersion && LinkVersion > 0 && LinkExpiresAt > at;
+    /// <summary>Whether a link of this version, signed to expire then, still works at the time given (both expiries must hold).</summary>
+    public bool LinkWorks(int version, DateTimeOffset signedExpiry, DateTimeOffset at) => version == LinkVersion && LinkVersion > 0 && LinkExpiresAt > at && signedExpiry > at;
 
     public void Update(string protectedPreferences, bool byClient, Guid? staffId, DateTimeOffset at)
     {

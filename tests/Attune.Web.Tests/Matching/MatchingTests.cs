@@ -235,11 +235,7 @@ public class IntakeTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        Guid org;
-        await using (var db = app.CreateDbContext())
-            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
-        await Demo.AddStaffAsync(app, org, "intake@riverside.example", "intake-password-2026", StaffRoles.Coordinator, "Ivy Intake");
-        var coordinator = await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
+        var coordinator = await CoordinatorAsync(app);
 
         // A new client: no therapist yet, waiting at intake.
         var bad = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = " ", ["email"] = "not an address", ["phone"] = "" });
@@ -310,11 +306,7 @@ public class IntakeTests
     {
         await using var app = await AttuneFactory.StartAsync(provider);
         var ct = TestContext.Current.CancellationToken;
-        Guid org;
-        await using (var db = app.CreateDbContext())
-            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
-        await Demo.AddStaffAsync(app, org, "intake@riverside.example", "intake-password-2026", StaffRoles.Coordinator, "Ivy Intake");
-        var coordinator = await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
+        var coordinator = await CoordinatorAsync(app);
         var added = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Lee Link", ["email"] = "lee@client.example", ["phone"] = "" });
         var clientId = Guid.Parse(StaffClient.Target(added).Split('/')[2]);
 
@@ -358,5 +350,15 @@ public class IntakeTests
         var late = await client.PostFormFromHtmlAsync(link, form, "preferences", new() { ["pref-language"] = "French" });
         Assert.False(late.IsSuccessStatusCode || late.StatusCode == HttpStatusCode.Redirect, $"{(int)late.StatusCode}");
         Assert.Contains("Spanish", WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct)));
+    }
+
+    /// <summary>An intake coordinator of the demo clinic, signed in.</summary>
+    private static async Task<StaffClient> CoordinatorAsync(AttuneFactory app)
+    {
+        Guid org;
+        await using (var db = app.CreateDbContext())
+            org = await db.Organisations.Select(o => o.Id).SingleAsync(TestContext.Current.CancellationToken);
+        await Demo.AddStaffAsync(app, org, "intake@riverside.example", "intake-password-2026", StaffRoles.Coordinator, "Ivy Intake");
+        return await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
     }
 }

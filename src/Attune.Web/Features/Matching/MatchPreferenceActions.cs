@@ -95,7 +95,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         if (links.Read(token) is not { } link)
             return Refusal.NotFound("link");
         var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == link.Id, ct);
-        if (stored is null || !stored.LinkWorks(link.Version, clock.GetUtcNow()) || link.ExpiresAt <= clock.GetUtcNow())
+        if (stored is null || !stored.LinkWorks(link.Version, link.ExpiresAt, clock.GetUtcNow()))
             return Refusal.Conflict(LinkEnded);
         var checkedPreferences = Check(input);
         if (checkedPreferences.Refusal is { } invalid)

@@ -28,7 +28,7 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         if (links.Read(token) is not { } link)
             return Refusal.NotFound("link");
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == link.Id, ct);
-        if (stored is null || !stored.LinkWorks(link.Version, clock.GetUtcNow()) || link.ExpiresAt <= clock.GetUtcNow())
+        if (stored is null || !stored.LinkWorks(link.Version, link.ExpiresAt, clock.GetUtcNow()))
             return Refusal.Conflict(MatchPreferenceActions.LinkEnded);
         var clinic = await db.Organisations.AsNoTracking().Where(o => o.Id == stored.OrganisationId).Select(o => o.Name).SingleAsync(ct);
         audit.ClientLink(stored.OrganisationId, stored.Id, "read", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
