@@ -16,7 +16,10 @@ public sealed record CriterionOption(string Value, string Label, string Offered)
 /// </summary>
 public sealed record MatchCriterion(string Key, string Question, string Label, CriterionKind Kind, IReadOnlyList<CriterionOption> Options, string Offered, bool AlwaysHard = false)
 {
-    public bool Multiple => Kind == CriterionKind.Options && Key is not ("pace" or "talk" or "stance" or "gender");
+    /// <summary>A client picks one of the options (a pace, a stance); a therapist may still offer several.</summary>
+    public bool OneAnswer { get; init; }
+
+    public bool Multiple => Kind == CriterionKind.Options && !OneAnswer;
 
     public CriterionOption? Option(string value) => Options.FirstOrDefault(o => string.Equals(o.Value, value, StringComparison.OrdinalIgnoreCase));
 
@@ -43,20 +46,20 @@ public static class MatchCriteria
         O("gentle", "Gentle: take our time", "works at a gentle pace"),
         O("steady", "Steady", "works at a steady pace"),
         O("brisk", "Brisk: get to work quickly", "works at a brisk pace"),
-    ], "{0}");
+    ], "{0}") { OneAnswer = true };
 
     public static readonly MatchCriterion Talk = new("talk", "How much would you like your therapist to talk?", "How much the therapist talks", CriterionKind.Options,
     [
         O("listens", "Mostly listen", "mostly listens"),
         O("balanced", "About half and half", "keeps talk balanced"),
         O("guides", "Talk and guide actively", "talks and guides actively"),
-    ], "{0}");
+    ], "{0}") { OneAnswer = true };
 
     public static readonly MatchCriterion Stance = new("stance", "Would you like structure and direction, or room to explore?", "Directive or exploratory", CriterionKind.Options,
     [
         O("directive", "Structure and direction", "gives structure and direction"),
         O("exploratory", "Room to explore", "leaves room to explore"),
-    ], "{0}");
+    ], "{0}") { OneAnswer = true };
 
     public static readonly MatchCriterion Neurodivergent = new("neurodivergent", "Would you like neurodivergent-affirming care?", "Neurodivergent-affirming", CriterionKind.Options,
     [
@@ -76,7 +79,7 @@ public static class MatchCriteria
         O("woman", "A woman", "is a woman"),
         O("man", "A man", "is a man"),
         O("nonbinary", "Non-binary", "is non-binary"),
-    ], "{0}");
+    ], "{0}") { OneAnswer = true };
 
     public static readonly MatchCriterion Approach = new("approach", "Is there an approach you would like?", "Approach", CriterionKind.Options,
     [

@@ -87,7 +87,7 @@ public sealed record MatchPreferences(IReadOnlyList<string> Concerns, IReadOnlyL
                 throw new DomainRuleException($"There is no criterion \"{p.Criterion}\".", p.Criterion);
             if (kept.Any(k => k.Criterion == criterion.Key))
                 throw new DomainRuleException($"\"{criterion.Label}\" is given twice.", criterion.Key);
-            var values = Values(criterion, p.Values, oneAnswer: !criterion.Multiple && criterion.Kind != CriterionKind.Words);
+            var values = Values(criterion, p.Values, oneAnswer: criterion.Kind == CriterionKind.Options && criterion.OneAnswer);
             if (values.Count > 0)
                 kept.Add(new ClientPreference(criterion.Key, values, p.Importance));
         }
