@@ -302,29 +302,13 @@ public static class AttuneCommandLine
             {
                 throw new CommandLineInputException(e.Message);
             }
-            var rows = view.Records.Select(r => new
-            {
-                domain = r.DomainId,
-                clinician = view.Clinicians.TryGetValue(r.ClinicianId, out var c) ? c.Email ?? c.Name : r.ClinicianId.ToString(),
-                cases = r.Cases,
-                meanResidual = r.MeanResidual,
-                lower = r.Lower,
-                upper = r.Upper,
-                @class = r.Class.ToString(),
-            }).OrderBy(r => r.domain, StringComparer.Ordinal).ThenBy(r => r.clinician, StringComparer.Ordinal).ToList();
+            var report = Features.Matching.TrackRecordReport.From(view);
             if (p.GetValue(asJson))
-                Write(stdout, new
-                {
-                    organisation = name,
-                    minimumCases = view.Settings.MinimumCases,
-                    intervalLevel = view.Settings.IntervalLevel,
-                    models = view.Models.Select(m => new { domain = m.DomainId, m.Cases, m.Intercept, m.Slope }),
-                    records = rows,
-                });
+                Write(stdout, new { organisation = name, report.MinimumCases, report.IntervalLevel, report.Models, report.Records });
             else
-                foreach (var r in rows)
+                foreach (var r in report.Records)
                     await stdout.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"{r.domain}\t{r.clinician}\t{r.cases} cases\t{(r.meanResidual is { } m ? m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-")}\t{(r.lower is { } lo ? $"[{lo:0.###}, {r.upper:0.###}]" : "-")}\t{r.@class}"));
+                        $"{r.Domain}\t{r.Clinician}\t{r.Cases} cases\t{(r.MeanResidual is { } m ? m.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "-")}\t{(r.Lower is { } lo ? $"[{lo:0.###}, {r.Upper:0.###}]" : "-")}\t{r.Class}"));
             return 0;
         });
 

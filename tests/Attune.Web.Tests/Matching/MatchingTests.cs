@@ -163,6 +163,48 @@ public class MatchingTests
         var referral = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{clientId}/referral?to={robin}", ct));
         Assert.Matches($"<option value=\"{robin}\" selected", referral);
 
+        // The REST API gives the same ranking, reasons and preferences to a system acting as Sam (scope attune/matching.*).
+        var api = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, "attune/matching.read", "attune/matching.write"));
+        var matches = JsonNode.Parse(await api.GetStringAsync($"/api/v1/clients/{clientId}/matches", ct))!;
+        Assert.Equal("anxiety", matches["mostElevated"]![0]!.GetValue<string>());
+        var first = matches["suggestions"]![0]!;
+        Assert.Equal((1, robin.ToString(), true), (first["rank"]!.GetValue<int>(), first["clinicianId"]!.GetValue<string>(), first["bestMatch"]!.GetValue<bool>()));
+        Assert.Equal("effective with anxiety in this clinic's records, 16 cases", first["fits"]![0]!.GetValue<string>());
+        Assert.Equal("less effective with anxiety than the clinic expects, 16 cases", matches["suggestions"]![1]!["notMet"]![0]!.GetValue<string>());
+        Assert.DoesNotContain(matches["suggestions"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "Sam Rivera");
+        var preferences = JsonNode.Parse(await api.GetStringAsync($"/api/v1/clients/{clientId}/preferences", ct))!;
+        Assert.Equal("""[{"criterion":"modality","values":["Video"],"importance":"NiceToHave"},{"criterion":"state","values":["CA"],"importance":"NiceToHave"}]""",
+            preferences["preferences"]!.ToJsonString());
+        // A must-have Spanish speaker: the API stores it (encrypted) and the ranking follows; a bad value is refused and changes nothing.
+        var wrong = await api.PutAsync($"/api/v1/clients/{clientId}/preferences", new StringContent("""{"preferences":[{"criterion":"pace","values":["gentle","brisk"]}]}""", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("Choose one answer for pace.", JsonNode.Parse(await wrong.Content.ReadAsStringAsync(ct))!["errors"]!["pace"]![0]!.GetValue<string>());
+        var put = await api.PutAsync($"/api/v1/clients/{clientId}/preferences", new StringContent(
+            """{"concerns":["anxiety"],"preferences":[{"criterion":"language","values":["Spanish"],"importance":"MustHave"},{"criterion":"modality","values":["Video"]}]}""", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(ct));
+        Assert.False(JsonNode.Parse(await put.Content.ReadAsStringAsync(ct))!["givenByClient"]!.GetValue<bool>());
+        var ruledOut = JsonNode.Parse(await api.GetStringAsync($"/api/v1/clients/{clientId}/matches", ct))!["excluded"]!.AsArray().Single()!;
+        Assert.Equal(("Dr. Amara Okafor", "speaks Spanish"), (ruledOut["name"]!.GetValue<string>(), ruledOut["mustHavesNotMet"]![0]!.GetValue<string>()));
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.DoesNotContain("Spanish", (await db.MatchPreferences.AsNoTracking().SingleAsync(p => p.ClientId == clientId, ct)).ProtectedPreferences);
+            var audited = await db.AuditEvents.AsNoTracking().Where(e => e.ActorKind == "api" && e.ClientId == clientId).Select(e => e.Action + " " + e.EntityType).ToListAsync(ct);
+            Assert.Equal(["read ClientMatchPreferences", "read MatchSuggestions", "read MatchSuggestions", "update ClientMatchPreferences"], audited.Order());
+            // Dr. Okafor stops sharing her track record: the API shows Sam the clinic's lines, Robin's record, and not hers.
+            var hers = await db.TherapistProfiles.SingleAsync(p => p.ClinicianId == okafor, ct);
+            hers.Update(hers.Offers.ToDictionary(o => o.Key, o => (IReadOnlyList<string>)o.Value), hers.OpenPlaces, hers.Fee, sharesTrackRecord: false, app.Clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+        }
+        var shared = JsonNode.Parse(await api.GetStringAsync("/api/v1/matching/track-record", ct))!;
+        Assert.Equal((15, 0.95), (shared["minimumCases"]!.GetValue<int>(), shared["intervalLevel"]!.GetValue<double>()));
+        Assert.Equal(["anxiety", "depression"], shared["models"]!.AsArray().Select(m => m!["domain"]!.GetValue<string>()).Order());
+        Assert.Equal(["anxiety robin@riverside.example Effective"], shared["records"]!.AsArray().Select(r => $"{r!["domain"]} {r["clinician"]} {r["class"]}"));
+        var readOnly = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, "attune/matching.read"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await readOnly.PutAsync($"/api/v1/clients/{clientId}/preferences", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), ct)).StatusCode);
+        // A system acting as Dr. Okafor, Sam's supervisor, reads Max's record but not colleagues ranked for Max.
+        var hersApi = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.SupervisorEmail, "attune/matching.read"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await hersApi.GetAsync($"/api/v1/clients/{clientId}/matches", ct)).StatusCode);
+
         // The command line prints the same track record.
         var (exit, output, error) = await CommandLine.RunAsync(["track-record", "--organisation", "Riverside Counselling (demo)", "--json", .. app.DatabaseArguments]);
         Assert.True(exit == 0, error);

@@ -141,6 +141,9 @@ public partial class EndpointAccessTests
         ["/api/v1/clients/{clientId:guid}/ruptures/{ruptureId:guid}"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/episodes/"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/episodes/current/phase"] = Audience.Api,
+        ["/api/v1/matching/track-record"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/preferences"] = Audience.Api,
+        ["/api/v1/clients/{clientId:guid}/matches"] = Audience.Api,
     };
 
     [Fact]

@@ -9,7 +9,7 @@ public static class ApiScopes
 {
     public static readonly string[] FhirReadable = ["Patient", "Practitioner", "EpisodeOfCare", "Encounter", "Questionnaire", "QuestionnaireResponse", "Observation"];
     public static readonly string[] FhirWritable = ["QuestionnaireResponse"];
-    public static readonly string[] RestAreas = ["signals", "goals", "ruptures", "phases"];
+    public static readonly string[] RestAreas = ["signals", "goals", "ruptures", "phases", "matching"];
 
     public const string AllFhirRead = "system/*.read";
     public const string AllFhirWrite = "system/*.write";

@@ -4,6 +4,7 @@ using Attune.Core.Relationships;
 using Attune.Data;
 using Attune.Web.Features.Goals;
 using Attune.Web.Features.Lifecycle;
+using Attune.Web.Features.Matching;
 using Attune.Web.Features.Ruptures;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
@@ -14,7 +15,7 @@ using OpenIddict.Abstractions;
 namespace Attune.Web.Features.Integrations;
 
 /// <summary>
-/// The REST API at /api/v1 for what FHIR does not carry: signals (alerts), treatment goals, ruptures and phases. The
+/// The REST API at /api/v1 for what FHIR does not carry: signals (alerts), treatment goals, ruptures, phases and matching. The
 /// same systems as the FHIR endpoint call it, with the same tokens; each area needs its own scope
 /// (<c>attune/ruptures.read</c>, <c>attune/ruptures.write</c>, …), and the staff member the system acts as must be
 /// allowed the record, exactly as in the web app. Errors are RFC 9457 problem details. Each area's endpoints live
@@ -32,6 +33,7 @@ public static class RestApi
         v1.MapGoalApi();
         v1.MapRuptureApi();
         v1.MapPhaseApi();
+        v1.MapMatchingApi();
     }
 
     /// <summary>Refuses (403, problem details) a token without this area's scope.</summary>

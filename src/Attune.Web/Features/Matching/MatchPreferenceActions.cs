@@ -28,7 +28,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
     public const string WhoMayChange = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) records their matching preferences.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    public async Task<ActionResult<MatchPreferences>> SaveAsync(Guid clientId, MatchPreferencesInput input, CancellationToken ct = default)
+    public async Task<ActionResult<(MatchPreferences Preferences, ClientMatchPreferences Stored)>> SaveAsync(Guid clientId, MatchPreferencesInput input, CancellationToken ct = default)
     {
         var granted = await access.ForClientAsync(clientId, WhoMayChange, ct);
         if (granted.Refusal is { } refusal)
@@ -45,7 +45,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences, Json))!, byClient: false, user.Id, clock.GetUtcNow());
         audit.Staff(user, "update", nameof(ClientMatchPreferences), stored.Id, clientId);
         await db.SaveChangesAsync(ct);
-        return checkedPreferences;
+        return (checkedPreferences, stored);
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
     }
 
     /// <summary>The client's own answers through their link: the same checks as staff's, kept as given by the client.</summary>
-    public async Task<ActionResult<MatchPreferences>> SaveByClientAsync(string? token, MatchPreferencesInput input, CancellationToken ct = default)
+    public async Task<ActionResult<(MatchPreferences Preferences, ClientMatchPreferences Stored)>> SaveByClientAsync(string? token, MatchPreferencesInput input, CancellationToken ct = default)
     {
         if (links.Read(token) is not { } link)
             return Refusal.NotFound("link");
@@ -103,7 +103,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences.Value, Json))!, byClient: true, null, clock.GetUtcNow());
         audit.ClientLink(stored.OrganisationId, stored.Id, "update", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
         await db.SaveChangesAsync(ct);
-        return checkedPreferences.Value!;
+        return (checkedPreferences.Value!, stored);
     }
 
     public const string LinkEnded = "This link no longer works: it has expired or a newer one was sent. Please ask the clinic for a new one.";
