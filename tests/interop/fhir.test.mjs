@@ -129,6 +129,30 @@ describe('read and search', () => {
     }), 400);
   });
 
+  test("a client's matching preferences: the language on Patient.communication, the rest a response to the preferences questionnaire", async () => {
+    const questionnaire = valid(await fhir.read({ resourceType: 'Questionnaire', id: 'match-preferences' }));
+    const responses = await everyPage(fhir, await fhir.search({ resourceType: 'QuestionnaireResponse', searchParams: { questionnaire: questionnaire.url } }));
+    assert.ok(responses.length > 0, 'the demo has preferences for Alex M.');
+    const linkIds = questionnaire.item.map((i) => i.linkId);
+    for (const { resource } of responses) {
+      assert.equal(resource.questionnaire, questionnaire.url);
+      // Every answered item is one of the questionnaire's, in its order; each answer a coding of its options, a string or a decimal.
+      const positions = resource.item.map((i) => linkIds.indexOf(i.linkId));
+      assert.ok(positions.every((p, n) => p >= 0 && (n === 0 || p > positions[n - 1])), JSON.stringify(resource.item.map((i) => i.linkId)));
+      for (const item of resource.item.filter((i) => i.linkId !== 'concerns')) {
+        const asked = questionnaire.item.find((q) => q.linkId === item.linkId).item.find((q) => q.linkId === `${item.linkId}.values`);
+        for (const answer of item.item.find((i) => i.linkId === `${item.linkId}.values`).answer) {
+          if (asked.type === 'choice') assert.ok(asked.answerOption.some((o) => o.valueCoding.code === answer.valueCoding.code), `${item.linkId}: ${answer.valueCoding.code}`);
+          else if (asked.type === 'decimal') assert.equal(typeof answer.valueDecimal, 'number');
+          else assert.equal(typeof answer.valueString, 'string');
+        }
+      }
+      const patient = valid(await fhir.read({ resourceType: 'Patient', id: resource.subject.reference.split('/')[1] }));
+      assert.ok(patient.communication?.length > 0, 'the language asked for is on the Patient');
+      valid(await fhir.read({ resourceType: 'QuestionnaireResponse', id: resource.id }));
+    }
+  });
+
   test('Observations by patient, LOINC code and date, each derived from a response of the same patient', async () => {
     const patients = await everyPage(fhir, await fhir.search({ resourceType: 'Patient', searchParams: { _count: 100 } }));
     let found = 0;

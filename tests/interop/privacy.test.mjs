@@ -100,6 +100,8 @@ test("the admin's privacy export of a client is a valid FHIR R4 Bundle whose ref
   const types = new Set(bundle.entry.map((e) => e.resource.resourceType));
   for (const type of ['Patient', 'EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Observation', 'Practitioner', 'AuditEvent'])
     assert.ok(types.has(type), `the export has no ${type}`);
+  assert.ok(bundle.entry.some((e) => e.resource.questionnaire === 'urn:attune:questionnaire:match-preferences'), 'the export has the matching preferences');
+  assert.ok(bundle.entry.find((e) => e.resource.resourceType === 'Patient').resource.communication?.length > 0, 'the export has the language asked for');
   const urls = new Set(bundle.entry.map((e) => e.fullUrl));
   const references = [...JSON.stringify(bundle).matchAll(/"reference":"([^"]+)"/g)].map((m) => m[1]);
   assert.ok(references.length > 10);

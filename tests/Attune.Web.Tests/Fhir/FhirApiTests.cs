@@ -96,6 +96,24 @@ public class FhirApiTests
         await ReadAsync<Patient>(await http.GetAsync($"/fhir/Patient/{alex}/_history/{patient.Meta.VersionId}", ct), HttpStatusCode.OK);
         await ReadAsync<OperationOutcome>(await http.GetAsync($"/fhir/Patient/{alex}/_history/0000", ct), HttpStatusCode.NotFound);
 
+        // Alex's matching preferences: the language on Patient.communication, the rest as a response to the preferences
+        // questionnaire (searched by its canonical URL, read by id), which is itself readable.
+        Assert.Equal(("English", true), (patient.Communication.Single().Language.Text, patient.Communication.Single().Preferred));
+        var preferences = await ReadAsync<Bundle>(await http.GetAsync($"/fhir/QuestionnaireResponse?questionnaire={PreferencesQuestionnaire.Canonical}&patient=Patient/{alex}", ct), HttpStatusCode.OK);
+        var answered = (QuestionnaireResponse)preferences.Entry.Single().Resource!;
+        Assert.Equal((PreferencesQuestionnaire.Canonical, $"Patient/{alex}"), (answered.Questionnaire, answered.Subject!.Reference));
+        Assert.Equal("depression", ((Coding)answered.Item.Single(i => i.LinkId == "concerns").Answer.Single().Value!).Code);
+        var modality = answered.Item.Single(i => i.LinkId == "modality");
+        Assert.Equal(["Video", "InPerson"], modality.Item.Single(i => i.LinkId == "modality.values").Answer.Select(a => ((Coding)a.Value!).Code));
+        Assert.Equal("NiceToHave", ((Coding)modality.Item.Single(i => i.LinkId == "modality.importance").Answer.Single().Value!).Code);
+        Assert.Equal(130m, ((FhirDecimal)answered.Item.Single(i => i.LinkId == "fee").Item[0].Answer.Single().Value!).Value);
+        Assert.Equal(answered.Id, (await ReadAsync<QuestionnaireResponse>(await http.GetAsync($"/fhir/QuestionnaireResponse/{answered.Id}", ct), HttpStatusCode.OK)).Id);
+        var definition = await ReadAsync<Questionnaire>(await http.GetAsync($"/fhir/Questionnaire/{PreferencesQuestionnaire.Id}", ct), HttpStatusCode.OK);
+        Assert.Equal(answered.Item.Select(i => i.LinkId), definition.Item.Select(i => i.LinkId).Where(l => answered.Item.Any(a => a.LinkId == l)));
+        Assert.Equal(16, definition.Item.Count); // the concerns and fifteen criteria
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.ActorKind == "api" && e.EntityType == "ClientMatchPreferences" && e.ClientId == alex, ct));
+
         // Someone else's client: not found, by read or search, and nothing of them in any answer.
         var notYours = await ReadAsync<OperationOutcome>(await http.GetAsync($"/fhir/Patient/{stranger.Id}", ct), HttpStatusCode.NotFound);
         Assert.Equal(OperationOutcome.IssueType.NotFound, notYours.Issue.Single().Code);

@@ -66,6 +66,14 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         db.Ruptures.Add(new Core.Ruptures.RuptureRecord(alex.Id, third.Id, third.StartsAt, Core.Ruptures.RuptureMarker.ComplaintAboutActivities, Core.Ruptures.NoticedBy.ClientReport,
             [Core.Ruptures.RepairStrategy.InviteDiscussion, Core.Ruptures.RepairStrategy.ChangeTaskOrGoal], Core.Ruptures.RuptureResolution.Resolved, null, null, Guid.Empty, third.StartsAt.AddDays(1)));
         SeedLifecycle(alex);
+        // What Alex looked for at intake, given on their phone: shown in the privacy copy and as FHIR (Patient.communication, a QuestionnaireResponse).
+        var alexPreferences = new Core.Matching.ClientMatchPreferences(org.Id, alex.ClientId);
+        alexPreferences.Update(Matching.MatchPreferenceActions.Protect(new Core.Matching.MatchPreferences(["depression"],
+        [
+            new("language", ["English"], Core.Matching.Importance.MustHave), new("modality", ["Video", "InPerson"], Core.Matching.Importance.NiceToHave),
+            new("pace", ["steady"], Core.Matching.Importance.NiceToHave), new("state", ["CA"], Core.Matching.Importance.MustHave), new("fee", ["130"], Core.Matching.Importance.NiceToHave),
+        ]), protector), byClient: true, null, alex.OpenedAt.AddDays(-2));
+        db.MatchPreferences.Add(alexPreferences);
         var priya = SeedClient(org, clinician, "Priya K.", now, weeksAgo: 3, phq9: [13, 14, 12], alliance: [8, 8.5m, 9]);
         SeedClient(org, clinician, "Jo T.", now, weeksAgo: 1, phq9: [20], alliance: [9]);
         // Chris is getting worse and the sessions feel less right: not on track, and the alliance is slipping.

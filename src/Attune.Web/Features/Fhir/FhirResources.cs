@@ -24,13 +24,15 @@ public static class FhirResources
 
     public static readonly ReferenceTo Relative = (type, id) => $"{type}/{id}";
 
-    public static Patient Patient(Client client, string? organisationName)
+    /// <param name="languages">The languages the client asked to have therapy in (their matching preferences), as Patient.communication.</param>
+    public static Patient Patient(Client client, string? organisationName, IEnumerable<Patient.CommunicationComponent>? languages = null)
     {
         var patient = new Patient { Id = client.Id.ToString(), Active = true, Name = [new HumanName { Text = client.DisplayName }] };
         if (client.Email is { } email) patient.Telecom.Add(new ContactPoint(ContactPoint.ContactPointSystem.Email, ContactPoint.ContactPointUse.Home, email));
         if (client.Phone is { } phone) patient.Telecom.Add(new ContactPoint(ContactPoint.ContactPointSystem.Phone, ContactPoint.ContactPointUse.Mobile, phone));
         if (client.Reference is { } reference) patient.Identifier.Add(new Identifier(ClinicReferenceSystem, reference));
         if (organisationName is not null) patient.ManagingOrganization = new ResourceReference { Display = organisationName };
+        if (languages is not null) patient.Communication.AddRange(languages);
         return patient;
     }
 

@@ -9,6 +9,8 @@ using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Attune.Web.Time;
 
+using Attune.Web.Features.Matching;
+
 namespace Attune.Web.Features.Fhir;
 
 /// <summary>One page of a search: the resources, how many match in all, and the client each resource is about.</summary>
@@ -52,8 +54,10 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
         return page;
     }
 
+    /// <summary>A measure's Questionnaire, or the matching preferences questionnaire (read by its id; searches list the measures a system can send).</summary>
     public Questionnaire? Questionnaire(string id) =>
-        catalog.Find(id) is { } d ? Core.Fhir.QuestionnaireExport.ToQuestionnaire(d) : null;
+        id == Core.Fhir.PreferencesQuestionnaire.Id ? Core.Fhir.PreferencesQuestionnaire.Definition(Core.Matching.ProblemDomains.BuiltIn)
+        : catalog.Find(id) is { } d ? Core.Fhir.QuestionnaireExport.ToQuestionnaire(d) : null;
 
     public FhirPage Questionnaires(FhirQuery query)
     {
@@ -103,7 +107,10 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
         var (clients, total) = await PageAsync(q.OrderBy(c => c.DisplayName).ThenBy(c => c.Id), query, ct);
         var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == _user.OrganisationId).Select(o => o.Name).SingleAsync(ct);
         foreach (var c in clients) audit.Staff(_user, "read", "Client", c.Id, c.Id);
-        return new FhirPage(clients.Select(c => (Resource)FhirResources.Patient(c, organisation)).ToList(), total);
+        var ids = clients.Select(c => c.Id).ToList();
+        var preferences = await db.MatchPreferences.AsNoTracking().Where(p => ids.Contains(p.ClientId)).ToDictionaryAsync(p => p.ClientId, ct);
+        return new FhirPage(clients.Select(c => (Resource)FhirResources.Patient(c, organisation,
+            preferences.TryGetValue(c.Id, out var p) ? Core.Fhir.PreferencesQuestionnaire.Languages(MatchPreferenceActions.Read(p, protector)) : null)).ToList(), total);
     }
 
     private async Task<FhirPage> PractitionersAsync(FhirQuery query, Guid? id, CancellationToken ct)
@@ -171,6 +178,8 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
             patients = patients is null ? subjects : [.. patients.Intersect(subjects)];
         if (patients is not null) episodes = episodes.Where(r => patients.Contains(r.ClientId));
         var relationshipIds = episodes.Select(r => r.Id);
+        if (!asScores && query.Alternatives("questionnaire").Any(alternatives => alternatives.Any(IsPreferences)))
+            return await PreferencesAsync(query, id, patients, ct);
         var q = db.Responses.AsNoTracking().Where(r => relationshipIds.Contains(r.RelationshipId));
         if (id is { } one) q = q.Where(r => r.Id == one);
         foreach (var alternatives in query.Alternatives("_id"))
@@ -198,6 +207,8 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
         foreach (var range in query.Dates(asScores ? "date" : "authored", clock)) q = range.Apply(q, r => r.CompletedAt);
 
         var (responses, total) = await PageAsync(q.OrderBy(r => r.CompletedAt).ThenBy(r => r.Id), query, ct);
+        if (!asScores && id is not null && responses.Count == 0)
+            return await PreferencesAsync(query, id, patients, ct);
         var ids2 = responses.Select(r => r.RelationshipId).Distinct().ToList();
         var clients = await db.Relationships.AsNoTracking().Where(r => ids2.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.ClientId, ct);
         var checkInIds = responses.Select(r => r.CheckInId).OfType<Guid>().Distinct().ToList();
@@ -214,5 +225,25 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
                 : FhirResources.Response(response, clientId, d, completed, FhirResources.ReadTexts(protector.Unprotect(response.ProtectedText)), FhirResources.Relative));
         }
         return new FhirPage(resources, total);
+    }
+
+    private static bool IsPreferences(string questionnaire) =>
+        questionnaire.Split('|')[0] is Core.Fhir.PreferencesQuestionnaire.Canonical or "Questionnaire/" + Core.Fhir.PreferencesQuestionnaire.Id
+        || questionnaire.EndsWith("/Questionnaire/" + Core.Fhir.PreferencesQuestionnaire.Id, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Clients' matching preferences as responses to the preferences questionnaire: read by id, or searched with
+    /// questionnaire= its canonical URL (with patient/subject and authored), for the clients the user may see.
+    /// </summary>
+    private async Task<FhirPage> PreferencesAsync(FhirQuery query, Guid? id, IReadOnlyCollection<Guid>? patients, CancellationToken ct)
+    {
+        var clients = ClientIds();
+        var q = ById(db.MatchPreferences.AsNoTracking().Where(p => p.OrganisationId == _user.OrganisationId && clients.Contains(p.ClientId)), query, id, p => p.Id);
+        if (patients is not null) q = q.Where(p => patients.Contains(p.ClientId));
+        foreach (var range in query.Dates("authored", clock)) q = range.Apply(q, p => p.UpdatedAt);
+        var (rows, total) = await PageAsync(q.OrderBy(p => p.ClientId), query, ct);
+        foreach (var p in rows) audit.Staff(_user, "read", nameof(Core.Matching.ClientMatchPreferences), p.Id, p.ClientId);
+        return new FhirPage(rows.Select(p => (Resource)Core.Fhir.PreferencesQuestionnaire.Response(MatchPreferenceActions.Read(p, protector), Core.Matching.ProblemDomains.BuiltIn,
+            p.Id, new ResourceReference(FhirResources.Relative("Patient", p.ClientId)), p.UpdatedAt, p.GivenByClient)).ToList(), total);
     }
 }

@@ -42,7 +42,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         if (stored is null)
             db.MatchPreferences.Add(stored = new ClientMatchPreferences(client.OrganisationId, clientId));
-        stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences, Json))!, byClient: false, user.Id, clock.GetUtcNow());
+        stored.Update(Protect(checkedPreferences, protector), byClient: false, user.Id, clock.GetUtcNow());
         audit.Staff(user, "update", nameof(ClientMatchPreferences), stored.Id, clientId);
         await db.SaveChangesAsync(ct);
         return (checkedPreferences, stored);
@@ -100,7 +100,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         var checkedPreferences = Check(input);
         if (checkedPreferences.Refusal is { } invalid)
             return invalid;
-        stored.Update(protector.Protect(JsonSerializer.Serialize(checkedPreferences.Value, Json))!, byClient: true, null, clock.GetUtcNow());
+        stored.Update(Protect(checkedPreferences.Value!, protector), byClient: true, null, clock.GetUtcNow());
         audit.ClientLink(stored.OrganisationId, stored.Id, "update", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
         await db.SaveChangesAsync(ct);
         return (checkedPreferences.Value!, stored);
@@ -126,6 +126,9 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
             return Refusal.From(e);
         }
     }
+
+    /// <summary>The client's preferences as stored: JSON, encrypted.</summary>
+    public static string Protect(MatchPreferences preferences, FreeTextProtector protector) => protector.Protect(JsonSerializer.Serialize(preferences, Json))!;
 
     /// <summary>The client's preferences, decrypted; none when none were given.</summary>
     public static MatchPreferences Read(ClientMatchPreferences? stored, FreeTextProtector protector) =>

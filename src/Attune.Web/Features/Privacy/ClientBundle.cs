@@ -30,8 +30,11 @@ public static class ClientBundle
 
         var client = copy.Client;
         ReferenceTo to = (_, id) => Base + id;
-        Add(FhirResources.Patient(client, copy.Organisation.Name), client.Id);
+        Add(FhirResources.Patient(client, copy.Organisation.Name, copy.Preferences is { } languages ? PreferencesQuestionnaire.Languages(languages.Preferences) : null), client.Id);
         var patientRef = new ResourceReference(Base + client.Id, client.DisplayName);
+        if (copy.Preferences is { } preferences)
+            Add(PreferencesQuestionnaire.Response(preferences.Preferences, Core.Matching.ProblemDomains.BuiltIn, preferences.Stored.Id, patientRef, preferences.Stored.UpdatedAt, preferences.Stored.GivenByClient),
+                preferences.Stored.Id);
 
         foreach (var clinician in copy.Clinicians.Values)
             Add(FhirResources.Practitioner(clinician), clinician.Id);

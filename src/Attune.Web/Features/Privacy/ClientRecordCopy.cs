@@ -45,6 +45,10 @@ public sealed class ClientRecordCopy
     public required IReadOnlyList<HeldText> Texts { get; init; }
     public required IReadOnlyList<AccessEntry> Access { get; init; }
     public required int MessagesToClient { get; init; }
+    /// <summary>The client's matching preferences (decrypted), when any were recorded, and the stored row.</summary>
+    public (Core.Matching.MatchPreferences Preferences, Core.Matching.ClientMatchPreferences Stored)? Preferences { get; init; }
+    /// <summary>How the client was matched at intake: the rank chosen and the reasons shown then (decrypted).</summary>
+    public (Core.Matching.MatchAssignment Assignment, string? Reasons)? Assignment { get; init; }
 
     public IEnumerable<TherapySession> Sessions => Relationships.SelectMany(r => r.Sessions).OrderBy(s => s.StartsAt);
 
@@ -67,6 +71,8 @@ public sealed class ClientRecordCopy
         ("Risk reviews", RiskReviews.Count),
         ("Safety plan versions", SafetyPlanVersions.Count),
         ("Messages to the client", MessagesToClient),
+        ("Matching preferences", Preferences is null ? 0 : 1),
+        ("Matching assignments", Assignment is null ? 0 : 1),
     ];
 
     /// <summary>Loads the whole record of one client of the organisation; null when there is no such client there.</summary>
@@ -95,6 +101,9 @@ public sealed class ClientRecordCopy
         var clinicians = await db.Clinicians.AsNoTracking().Where(c => clinicianIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var messages = client.Email is null ? 0
             : await db.Outbox.AsNoTracking().CountAsync(m => m.OrganisationId == organisationId && m.To == client.Email, ct);
+
+        var storedPreferences = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
+        var assignment = await db.MatchAssignments.AsNoTracking().SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
 
         var texts = new List<HeldText>();
         void Add(string kind, DateTimeOffset at, string? cipher, Guid id, Guid relationship, Guid? session = null)
@@ -160,6 +169,8 @@ public sealed class ClientRecordCopy
             CheckIns = checkIns, Responses = responses, Goals = goals, GoalRatings = ratings, Alerts = alerts,
             Ruptures = ruptures, Reflections = reflections, Notes = notes, Intakes = intakes, Endings = endings,
             RiskReviews = riskReviews, SafetyPlanVersions = planVersions, Texts = texts.OrderBy(t => t.At).ToList(), Access = access, MessagesToClient = messages,
+            Preferences = storedPreferences is null ? null : (Matching.MatchPreferenceActions.Read(storedPreferences, protector), storedPreferences),
+            Assignment = assignment is null ? null : (assignment, protector.Unprotect(assignment.ProtectedReasons)),
         };
     }
 }
