@@ -52,6 +52,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<Attune.Core.Matching.TherapistProfile> TherapistProfiles => Set<Attune.Core.Matching.TherapistProfile>();
     public DbSet<Attune.Core.Matching.ClientMatchPreferences> MatchPreferences => Set<Attune.Core.Matching.ClientMatchPreferences>();
     public DbSet<Attune.Core.Matching.MatchAssignment> MatchAssignments => Set<Attune.Core.Matching.MatchAssignment>();
+    public DbSet<Attune.Core.Matching.MatchOffer> MatchOffers => Set<Attune.Core.Matching.MatchOffer>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -109,7 +110,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -278,6 +279,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.ClinicianId).IsUnique();
             e.Property(x => x.Offers).HasConversion(JsonConverter<Dictionary<string, List<string>>>(), JsonComparer<Dictionary<string, List<string>>>());
+            e.Property(x => x.SupervisionOffers).HasConversion(JsonConverter<Dictionary<string, List<string>>>(), JsonComparer<Dictionary<string, List<string>>>());
+            e.Property(x => x.SupervisionWants).HasConversion(JsonConverter<List<Attune.Core.Matching.ClientPreference>>(), JsonComparer<List<Attune.Core.Matching.ClientPreference>>());
             e.Property(x => x.Fee).HasPrecision(10, 2);
         });
 
@@ -290,6 +293,15 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => x.RelationshipId).IsUnique();
             // A client is assigned from intake once: two coordinators at the same moment cannot both assign them.
             e.HasIndex(x => x.ClientId).IsUnique();
+        });
+
+        b.Entity<Attune.Core.Matching.MatchOffer>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => x.ClientId);
+            e.Ignore(x => x.Clinicians);
+            e.Property(x => x.Choices).HasMaxLength(200);
         });
 
         b.Entity<Attune.Core.Matching.ClientMatchPreferences>(e =>

@@ -50,4 +50,5 @@ public static class OutboxKinds
     public const string Disclosure = "record disclosure notice";
     public const string Notice = "notice";
     public const string PreferenceLink = "preferences link";
+    public const string ChoiceLink = "therapist choice link";
 }

@@ -54,8 +54,10 @@ public static class MatchRanking
     }
 
     public static MatchResult Rank(IReadOnlyList<ClientPreference> preferences, IReadOnlyList<ProblemDomain> elevated, IEnumerable<TherapistOffer> therapists,
-        IReadOnlyList<ClinicianTrackRecord> records, MatchWeights? weights = null, TrackRecordSettings? settings = null, Guid? excluding = null)
+        IReadOnlyList<ClinicianTrackRecord> records, MatchWeights? weights = null, TrackRecordSettings? settings = null, Guid? excluding = null,
+        Func<string, MatchCriterion?>? criteria = null)
     {
+        criteria ??= MatchCriteria.Find;
         weights ??= MatchWeights.Default;
         settings ??= TrackRecordSettings.Default;
         var ranked = new List<(TherapistOffer Offer, double Score, bool Best, List<string> Reasons, List<string> NotMet)>();
@@ -102,7 +104,7 @@ public static class MatchRanking
 
             foreach (var preference in preferences)
             {
-                if (MatchCriteria.Find(preference.Criterion) is not { } criterion || preference.Values.Count == 0)
+                if (criteria(preference.Criterion) is not { } criterion || preference.Values.Count == 0)
                     continue;
                 var (met, words) = Meets(criterion, preference.Values, therapist);
                 if (met)

@@ -33,17 +33,30 @@ public sealed class TherapistProfile
     public bool SharesTrackRecord { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public void Update(IReadOnlyDictionary<string, IReadOnlyList<string>> offers, int openPlaces, decimal? fee, bool sharesTrackRecord, DateTimeOffset at)
+    /// <summary>What the clinician, as a supervisor, offers supervisees (areas, approaches, how and when they meet).</summary>
+    public Dictionary<string, List<string>> SupervisionOffers { get; private set; } = [];
+    /// <summary>How many supervisees the clinician can take in all, as a supervisor.</summary>
+    public int SupervisionPlaces { get; private set; }
+    /// <summary>What the clinician wants from their own supervision, each must-have or nice-to-have.</summary>
+    public List<ClientPreference> SupervisionWants { get; private set; } = [];
+
+    private static Dictionary<string, List<string>> Clean(IReadOnlyDictionary<string, IReadOnlyList<string>> offers, Func<string, MatchCriterion?> find)
     {
         var clean = new Dictionary<string, List<string>>();
         foreach (var (key, values) in offers)
         {
-            if (MatchCriteria.Find(key) is not { } criterion || criterion.Kind == CriterionKind.AtMost)
+            if (find(key) is not { } criterion || criterion.Kind == CriterionKind.AtMost)
                 throw new DomainRuleException($"There is no criterion \"{key}\" to offer.", key);
             var kept = MatchPreferences.Values(criterion, values, oneAnswer: false); // a therapist may offer several paces or stances
             if (kept.Count > 0)
                 clean[criterion.Key] = kept;
         }
+        return clean;
+    }
+
+    public void Update(IReadOnlyDictionary<string, IReadOnlyList<string>> offers, int openPlaces, decimal? fee, bool sharesTrackRecord, DateTimeOffset at)
+    {
+        var clean = Clean(offers, MatchCriteria.Find);
         if (openPlaces is < 0 or > MaxOpenPlaces)
             throw new DomainRuleException($"Open places are a number from 0 to {MaxOpenPlaces}.", "openPlaces");
         if (fee is < 0 or > MaxFee)
@@ -54,6 +67,22 @@ public sealed class TherapistProfile
         SharesTrackRecord = sharesTrackRecord;
         UpdatedAt = at;
     }
+
+    /// <summary>What the clinician wants from supervision and, as a supervisor, offers; checked like a client's preferences and a therapist's offers.</summary>
+    public void UpdateSupervision(IReadOnlyDictionary<string, IReadOnlyList<string>> offers, int places, IEnumerable<ClientPreference> wants, DateTimeOffset at)
+    {
+        var clean = Clean(offers, SupervisionCriteria.Find);
+        if (places is < 0 or > MaxOpenPlaces)
+            throw new DomainRuleException($"Supervisee places are a number from 0 to {MaxOpenPlaces}.", "supervisionPlaces");
+        SupervisionWants = [.. MatchPreferences.Checked([], wants, [], SupervisionCriteria.Find).Preferences];
+        SupervisionOffers = clean;
+        SupervisionPlaces = places;
+        UpdatedAt = at;
+    }
+
+    /// <summary>The clinician as a supervisor, with the places left after their current supervisees.</summary>
+    public TherapistOffer AsSupervisorOffer(string name, int supervisees) =>
+        new(ClinicianId, name, SupervisionOffers.ToDictionary(o => o.Key, o => (IReadOnlyList<string>)o.Value), Math.Max(0, SupervisionPlaces - supervisees), null, SharesTrackRecord: false);
 
     /// <summary>A new client assigned: one open place fewer (never below none).</summary>
     public void TakeOneClient(DateTimeOffset at)
@@ -75,15 +104,16 @@ public sealed record MatchPreferences(IReadOnlyList<string> Concerns, IReadOnlyL
     /// The preferences checked and tidied: known criteria and domains, an option's own value, words trimmed, no
     /// duplicates, at most MaxValues values of at most MaxWords characters, a fee as an amount.
     /// </summary>
-    public static MatchPreferences Checked(IEnumerable<string> concerns, IEnumerable<ClientPreference> preferences, IReadOnlyCollection<string> domainIds)
+    public static MatchPreferences Checked(IEnumerable<string> concerns, IEnumerable<ClientPreference> preferences, IReadOnlyCollection<string> domainIds, Func<string, MatchCriterion?>? find = null)
     {
+        find ??= MatchCriteria.Find;
         var named = concerns.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (named.FirstOrDefault(c => !domainIds.Contains(c, StringComparer.OrdinalIgnoreCase)) is { } unknown)
             throw new DomainRuleException($"There is no problem domain \"{unknown}\".", "concerns");
         var kept = new List<ClientPreference>();
         foreach (var p in preferences)
         {
-            if (MatchCriteria.Find(p.Criterion) is not { } criterion)
+            if (find(p.Criterion) is not { } criterion)
                 throw new DomainRuleException($"There is no criterion \"{p.Criterion}\".", p.Criterion);
             if (kept.Any(k => k.Criterion == criterion.Key))
                 throw new DomainRuleException($"\"{criterion.Label}\" is given twice.", criterion.Key);
@@ -194,7 +224,7 @@ public sealed class MatchAssignment
     private MatchAssignment() { }
 
     public MatchAssignment(Guid organisationId, Guid clientId, Guid relationshipId, Guid clinicianId, int rank, int suggestions, double score, bool bestMatch,
-        string protectedReasons, Guid assignedBy, DateTimeOffset at)
+        string protectedReasons, Guid assignedBy, DateTimeOffset at, bool chosenByClient = false)
     {
         if (rank < 1 || rank > suggestions)
             throw new DomainRuleException("The rank must be one of the suggestions'.", "rank");
@@ -210,6 +240,7 @@ public sealed class MatchAssignment
         ProtectedReasons = protectedReasons;
         AssignedBy = assignedBy;
         AssignedAt = at;
+        ChosenByClient = chosenByClient;
     }
 
     public Guid Id { get; private set; }
@@ -222,6 +253,9 @@ public sealed class MatchAssignment
     public double Score { get; private set; }
     public bool BestMatch { get; private set; }
     public string ProtectedReasons { get; private set; } = "";
+    /// <summary>The coordinator who assigned, or who offered the choice the client made.</summary>
     public Guid AssignedBy { get; private set; }
     public DateTimeOffset AssignedAt { get; private set; }
+    /// <summary>The client chose this therapist from those offered to them (<see cref="MatchOffer"/>).</summary>
+    public bool ChosenByClient { get; private set; }
 }

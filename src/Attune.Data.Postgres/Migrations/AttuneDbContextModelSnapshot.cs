@@ -440,6 +440,9 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<bool>("BestMatch")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ChosenByClient")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid");
 
@@ -480,6 +483,49 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("MatchAssignments");
                 });
 
+            modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Choices")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ChosenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ChosenClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("OfferedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OfferedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("MatchOffers");
+                });
+
             modelBuilder.Entity("Attune.Core.Matching.TherapistProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -504,6 +550,17 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<bool>("SharesTrackRecord")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("SupervisionOffers")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("SupervisionPlaces")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SupervisionWants")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1979,6 +2036,21 @@ namespace Attune.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -435,6 +435,9 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<bool>("BestMatch")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ChosenByClient")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("TEXT");
 
@@ -475,6 +478,49 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("MatchAssignments");
                 });
 
+            modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Choices")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ChosenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ChosenClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OfferedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OfferedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.ToTable("MatchOffers");
+                });
+
             modelBuilder.Entity("Attune.Core.Matching.TherapistProfile", b =>
                 {
                     b.Property<Guid>("Id")
@@ -499,6 +545,17 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.Property<bool>("SharesTrackRecord")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupervisionOffers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SupervisionPlaces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupervisionWants")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -1966,6 +2023,21 @@ namespace Attune.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("RelationshipId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

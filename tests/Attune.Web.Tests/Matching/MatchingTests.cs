@@ -394,6 +394,85 @@ public class IntakeTests
         Assert.Contains("Spanish", WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct)));
     }
 
+    [Theory, AllDatabases]
+    public async Task The_client_chooses_one_of_two_therapists_offered_by_link(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var coordinator = await CoordinatorAsync(app);
+        var added = await coordinator.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Cleo Choice", ["email"] = "cleo@client.example", ["phone"] = "" });
+        var clientId = Guid.Parse(StaffClient.Target(added).Split('/')[2]);
+        Guid sam, okafor;
+        await using (var db = app.CreateDbContext())
+        {
+            sam = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+            okafor = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+        }
+        var page = WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct));
+
+        // One therapist is no choice; an id not suggested is refused; nothing is offered.
+        foreach (var (ticked, message) in new[] { (new[] { sam.ToString() }, "Offer the client 2 or 3 therapists to choose from."), (new[] { sam.ToString(), Guid.NewGuid().ToString() }, "is not among the suggestions now") })
+        {
+            var refused = await coordinator.PostFormFromHtmlAsync($"/intake/{clientId}", page, "assign", new() { ["do"] = "offer" }, [.. ticked.Select(t => new KeyValuePair<string, string>("offer", t))]);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains(message, WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct)));
+        }
+        await using (var db = app.CreateDbContext())
+            Assert.False(await db.MatchOffers.AnyAsync(o => o.ClientId == clientId, ct));
+
+        // Two offers: the second stops the first's link.
+        var seen = new HashSet<Guid>();
+        async Task<string> OfferAsync()
+        {
+            var sent = await coordinator.PostFormFromHtmlAsync($"/intake/{clientId}", page, "assign", new() { ["do"] = "offer" }, [new("offer", okafor.ToString()), new("offer", sam.ToString())]);
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+            Assert.Contains("A choice of Sam Rivera, Dr. Amara Okafor was emailed to cleo@client.example", WebUtility.HtmlDecode(await sent.Content.ReadAsStringAsync(ct)));
+            await using var db = app.CreateDbContext();
+            var mail = (await db.Outbox.AsNoTracking().Where(m => m.To == "cleo@client.example" && m.Kind == OutboxKinds.ChoiceLink).ToListAsync(ct)).Single(m => seen.Add(m.Id));
+            Assert.DoesNotContain("Cleo", mail.Body);
+            Assert.Contains("If you need help now", mail.Body);
+            return new Uri(System.Text.RegularExpressions.Regex.Match(mail.Body, @"http\S+/m/choose/\S+").Value).PathAndQuery;
+        }
+        var first = await OfferAsync();
+        var link = await OfferAsync();
+        Assert.NotEqual(first, link);
+        Assert.Contains("the client is choosing", await coordinator.Http.GetStringAsync("/intake", ct));
+        Assert.Contains("Waiting for the client to choose between Sam Rivera, Dr. Amara Okafor", WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync($"/intake/{clientId}", ct)));
+
+        var client = new StaffClient(StaffClient.Anonymous(app));
+        Assert.Equal(HttpStatusCode.Gone, (await client.Http.GetAsync(first, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.Http.GetAsync(link[..^3] + "xyz", ct)).StatusCode);
+        var choice = WebUtility.HtmlDecode(await client.Http.GetStringAsync(link, ct));
+        Assert.Contains("Riverside Counselling (demo) suggests these therapists for you", choice);
+        Assert.Contains("About Dr. Amara Okafor:</strong> practises psychodynamic therapy; practises person-centred therapy; practises EMDR; works by talking it through", choice);
+        Assert.Contains("Choose Sam Rivera", choice);
+        Assert.True(choice.IndexOf("Choose Sam Rivera", StringComparison.Ordinal) < choice.IndexOf("Choose Dr. Amara Okafor", StringComparison.Ordinal)); // in the ranking's order
+
+        // Only someone offered can be chosen; the choice opens the relationship, kept as the client's choice, and the link then only thanks.
+        var wrong = await client.PostFormFromHtmlAsync(link, choice, "choose", new() { ["clinician"] = Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.Contains("Choose one of the therapists offered.", WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync(ct)));
+        var chose = await client.PostFormFromHtmlAsync(link, choice, "choose", new() { ["clinician"] = okafor.ToString() });
+        Assert.Equal(link, StaffClient.Target(chose));
+        Assert.Contains("You chose <strong>Dr. Amara Okafor</strong>", WebUtility.HtmlDecode(await client.Http.GetStringAsync(link, ct)));
+        await using (var db = app.CreateDbContext())
+        {
+            var relationship = await db.Relationships.AsNoTracking().SingleAsync(r => r.ClientId == clientId, ct);
+            Assert.Equal(okafor, relationship.ClinicianId);
+            var assignment = await db.MatchAssignments.AsNoTracking().SingleAsync(a => a.ClientId == clientId, ct);
+            var coordinatorId = await db.Users.Where(u => u.Email == "intake@riverside.example").Select(u => u.Id).SingleAsync(ct);
+            Assert.Equal((2, 2, true, coordinatorId), (assignment.Rank, assignment.Suggestions, assignment.ChosenByClient, assignment.AssignedBy));
+            Assert.Equal(1, (await db.TherapistProfiles.AsNoTracking().SingleAsync(p => p.ClinicianId == okafor, ct)).OpenPlaces);
+            Assert.Equal(["choose", "create", "assign"], await db.AuditEvents.AsNoTracking().Where(e => e.ActorKind == "client-link" && e.ClientId == clientId && e.Action != "read")
+                .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(ct));
+        }
+        var again = await client.PostFormFromHtmlAsync(link, choice, "choose", new() { ["clinician"] = sam.ToString() });
+        Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(1, await db.Relationships.CountAsync(r => r.ClientId == clientId, ct));
+        Assert.DoesNotContain("Cleo Choice", await coordinator.Http.GetStringAsync("/intake", ct));
+    }
+
     /// <summary>An intake coordinator of the demo clinic, signed in.</summary>
     private static async Task<StaffClient> CoordinatorAsync(AttuneFactory app)
     {

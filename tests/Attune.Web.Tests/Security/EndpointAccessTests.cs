@@ -53,6 +53,7 @@ public partial class EndpointAccessTests
         ["/c/{Token}"] = Audience.ClientLink,
         ["/p/{Token}"] = Audience.ClientLink,
         ["/m/{Token}"] = Audience.ClientLink,
+        ["/m/choose/{Token}"] = Audience.ClientLink,
         ["/p/{Token}/plan"] = Audience.ClientLink,
         ["/p/{Token}/safety-plan"] = Audience.ClientLink,
         ["/"] = Audience.Staff,
@@ -362,6 +363,7 @@ public partial class EndpointAccessTests
         foreach (var path in new[]
                  {
                      $"/p/{checkInToken}", $"/p/{checkInToken}/plan", $"/c/{progressToken}", $"/m/{checkInToken}", $"/m/{progressToken}", "/m/not-a-token",
+                     $"/m/choose/{checkInToken}", $"/m/choose/{progressToken}", "/m/choose/not-a-token",
                      $"/c/{checkInToken[..^4]}AAAA", $"/p/{progressToken[..^4]}AAAA", "/c/not-a-token", "/p/not-a-token", "/p/not-a-token/plan",
                  })
         {

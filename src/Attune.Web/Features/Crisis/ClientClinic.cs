@@ -12,13 +12,13 @@ public sealed record ClientClinicView(string? ClinicName, string? TherapistName,
 
 /// <summary>
 /// The clinic a client page belongs to, read from the signed link in its address (/c/{token}: a check-in; /p/{token}:
-/// a progress link and the pages under it; /m/{token}: a client's preferences at intake), once per request. The layout's header and footer and the page share it.
+/// a progress link and the pages under it; /m/{token}: a client's preferences at intake; /m/choose/{token}: their choice of therapist), once per request. The layout's header and footer and the page share it.
 /// It reads through a scope of its own, so it never runs a query on the page's database context at the same time as
 /// the page. An expired link still names its clinic, so that its crisis lines show; a link that names nothing, or a
 /// failure to read, gets the installation's lines: a client page never shows no crisis lines.
 /// </summary>
 public sealed class ClientClinic(IHttpContextAccessor http, IServiceScopeFactory scopes, CheckInLinks checkIns, ProgressLinks progress,
-    Matching.PreferenceLinks preferences, ClinicCrisisResources crisis, ILogger<ClientClinic> logger)
+    Matching.PreferenceLinks preferences, Matching.ChoiceLinks choices, ClinicCrisisResources crisis, ILogger<ClientClinic> logger)
 {
     private Task<ClientClinicView>? _view;
 
@@ -40,12 +40,17 @@ public sealed class ClientClinic(IHttpContextAccessor http, IServiceScopeFactory
                 relationshipId = await db.CheckIns.AsNoTracking().Where(c => c.Id == checkIn.Id).Select(c => (Guid?)c.RelationshipId).SingleOrDefaultAsync(context.RequestAborted);
             else if (path.StartsWith("/p/", StringComparison.Ordinal) && progress.Read(token) is { } link)
                 relationshipId = link.Id;
-            if (path.StartsWith("/m/", StringComparison.Ordinal) && preferences.Read(token) is { } asked)
+            Guid? waitingClientId = null;
+            if (path.StartsWith("/m/choose/", StringComparison.Ordinal) && choices.Read(token) is { } choice)
+                waitingClientId = await db.MatchOffers.AsNoTracking().Where(o => o.Id == choice.Id).Select(o => (Guid?)o.ClientId).SingleOrDefaultAsync(context.RequestAborted);
+            else if (path.StartsWith("/m/", StringComparison.Ordinal) && preferences.Read(token) is { } asked)
+                waitingClientId = asked.Id;
+            if (waitingClientId is { } waiting)
             {
                 // A client at intake: the clinic is known, a therapist not yet.
                 var clinic = await (
                     from c in db.Clients.AsNoTracking()
-                    where c.Id == asked.Id
+                    where c.Id == waiting
                     join o in db.Organisations on c.OrganisationId equals o.Id
                     select new { o.Name, o.CrisisResources }).SingleOrDefaultAsync(context.RequestAborted);
                 return clinic is null ? fallback : new(clinic.Name, null, clinic.CrisisResources ?? crisis.Installation);

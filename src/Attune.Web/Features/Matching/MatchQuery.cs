@@ -11,7 +11,17 @@ namespace Attune.Web.Features.Matching;
 
 /// <summary>The ranked therapists for a client, what the ranking read (preferences, most elevated domains), and who holds the client now.</summary>
 public sealed record MatchView(Guid ClientId, string ClientName, MatchPreferences Preferences, bool GivenByClient, DateTimeOffset? PreferencesAt,
-    IReadOnlyList<ProblemDomain> Elevated, MatchResult Result, IReadOnlyList<string> WithoutProfile, Guid? CurrentClinicianId, MatchWeights Weights, TrackRecordSettings Settings);
+    IReadOnlyList<ProblemDomain> Elevated, MatchResult Result, IReadOnlyList<string> WithoutProfile, Guid? CurrentClinicianId, MatchWeights Weights, TrackRecordSettings Settings,
+    OfferSummary? OpenOffer = null);
+
+/// <summary>A choice of therapists waiting for the client's answer: who was offered, when, until when.</summary>
+public sealed record OfferSummary(IReadOnlyList<string> Names, DateTimeOffset OfferedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>A therapist offered to the client, with how they fit now (null when they can no longer be chosen).</summary>
+public sealed record OfferedTherapist(Guid ClinicianId, string Name, Suggestion? Now, IReadOnlyList<string> About);
+
+/// <summary>The client's choice page: the clinic, the therapists offered, and the one chosen once the client has chosen.</summary>
+public sealed record ChoiceView(string ClinicName, IReadOnlyList<OfferedTherapist> Offered, string? ChosenName, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Therapists ranked for a client: the client's preferences, their most elevated domains by their latest scores, every
@@ -20,8 +30,35 @@ public sealed record MatchView(Guid ClientId, string ClientName, MatchPreference
 /// another therapist (see <see cref="MatchAccess"/>); audited as a read.
 /// </summary>
 public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.AuditTrail audit, FreeTextProtector protector,
-    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options, PreferenceLinks links, TimeProvider clock)
+    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options, PreferenceLinks links, ChoiceLinks choiceLinks, TimeProvider clock)
 {
+    /// <summary>
+    /// The therapists offered to a client, through the client's choice link, each with how they fit now; once chosen,
+    /// the one chosen. A refusal when the link does not work (expired, or replaced by a newer offer).
+    /// </summary>
+    public async Task<ActionResult<ChoiceView>> ChoiceByLinkAsync(string? token, CancellationToken ct = default)
+    {
+        if (choiceLinks.Read(token) is not { } link)
+            return Refusal.NotFound("link");
+        var offer = await db.MatchOffers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == link.Id, ct);
+        if (offer is null)
+            return Refusal.NotFound("link");
+        var now = clock.GetUtcNow();
+        if (link.ExpiresAt <= now || (offer.ChosenClinicianId is null && !offer.IsOpen(now)))
+            return Refusal.Conflict(IntakeActions.ChoiceEnded);
+        var clinic = await db.Organisations.AsNoTracking().Where(o => o.Id == offer.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        var ids = offer.Clinicians;
+        var names = await db.Clinicians.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        audit.ClientLink(offer.OrganisationId, offer.Id, "read", nameof(MatchOffer), offer.Id, offer.ClientId);
+        await db.SaveChangesAsync(ct);
+        if (offer.ChosenClinicianId is { } chosen)
+            return new ChoiceView(clinic, [], names.GetValueOrDefault(chosen, "your therapist"), offer.ExpiresAt);
+        var view = await RankAsync(offer.ClientId, null, ct);
+        var profiles = await db.TherapistProfiles.AsNoTracking().Where(p => ids.Contains(p.ClinicianId)).ToDictionaryAsync(p => p.ClinicianId, ct);
+        return new ChoiceView(clinic, ids.Select(id => new OfferedTherapist(id, names.GetValueOrDefault(id, "a therapist"), view.Result.Suggestions.FirstOrDefault(s => s.ClinicianId == id),
+            profiles.TryGetValue(id, out var profile) ? About(profile) : [])).ToList(), null, offer.ExpiresAt);
+    }
+
     /// <summary>The client's preferences through their own link (for their form), with the clinic's name; a refusal when the link does not work.</summary>
     public async Task<ActionResult<(string ClinicName, MatchPreferences Preferences, bool GivenByClient)>> PreferencesByLinkAsync(string? token, CancellationToken ct = default)
     {
@@ -58,6 +95,17 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         if (granted.Refusal is { } refusal)
             return refusal;
         var (user, current, _) = granted.Value!;
+        var view = await RankAsync(clientId, current, ct);
+        await audit.ReadAsync(user, "MatchSuggestions", clientId, clientId, ct);
+        return view;
+    }
+
+    /// <summary>
+    /// The ranking for a client as it stands now, without a check of who asks or an audit event: for callers that have
+    /// done both (<see cref="LoadAsync"/>, and the client's own choice through their link).
+    /// </summary>
+    internal async Task<MatchView> RankAsync(Guid clientId, Guid? current, CancellationToken ct)
+    {
         var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         var preferences = MatchPreferenceActions.Read(stored, protector);
@@ -83,7 +131,16 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
             .Select(c => c.DisplayName).Order(StringComparer.Ordinal).ToList();
         var weights = options.Value.Weights;
         var result = MatchRanking.Rank(preferences.Preferences, elevated, offers, records.Records, weights, records.Settings, excluding: current);
-        await audit.ReadAsync(user, "MatchSuggestions", clientId, clientId, ct);
-        return new MatchView(clientId, client.DisplayName, preferences, stored?.GivenByClient ?? false, stored?.UpdatedAt, elevated, result, withoutProfile, current, weights, records.Settings);
+        var now = clock.GetUtcNow();
+        var open = (await db.MatchOffers.AsNoTracking().Where(o => o.ClientId == clientId && o.WithdrawnAt == null && o.ChosenClinicianId == null).ToListAsync(ct))
+            .Where(o => o.IsOpen(now)).MaxBy(o => o.OfferedAt);
+        var summary = open is null ? null
+            : new OfferSummary(open.Clinicians.Select(id => clinicians.FirstOrDefault(c => c.Id == id)?.DisplayName ?? "a former clinician").ToList(), open.OfferedAt, open.ExpiresAt);
+        return new MatchView(clientId, client.DisplayName, preferences, stored?.GivenByClient ?? false, stored?.UpdatedAt, elevated, result, withoutProfile, current, weights, records.Settings, summary);
     }
+
+    /// <summary>What a therapist's profile says of how they work, in the words of the reasons ("practises CBT", "offers video", "speaks Spanish").</summary>
+    private static IReadOnlyList<string> About(TherapistProfile profile) =>
+        new[] { MatchCriteria.Approach, MatchCriteria.Communication, MatchCriteria.Modality, MatchCriteria.Language }
+            .SelectMany(c => profile.Offers.TryGetValue(c.Key, out var values) ? values.Select(c.Words) : []).ToList();
 }

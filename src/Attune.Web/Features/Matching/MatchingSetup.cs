@@ -36,6 +36,7 @@ public static class MatchingSetup
         services.AddScoped<MatchAccess>();
         services.AddScoped<IntakeActions>();
         services.AddSingleton<PreferenceLinks>();
+        services.AddSingleton<ChoiceLinks>();
         return services;
     }
 }

@@ -12,3 +12,12 @@ public sealed class PreferenceLinks(IDataProtectionProvider provider) : SignedLi
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 }
+
+/// <summary>
+/// Signed, expiring links on which a client waiting at intake chooses one of the two or three therapists the clinic
+/// offers them (/m/choose/{token}): the offer's id and expiry, under a purpose of their own.
+/// </summary>
+public sealed class ChoiceLinks(IDataProtectionProvider provider) : SignedLinks(provider, "Attune.ChoiceLink.v1", "/m/choose/")
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+}
