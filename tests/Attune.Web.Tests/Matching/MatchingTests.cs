@@ -483,3 +483,77 @@ public class IntakeTests
         return await StaffClient.SignInAsync(app, "intake@riverside.example", "intake-password-2026");
     }
 }
+
+/// <summary>Issue 19, point 6: clinicians say what they want from supervision, supervisors what they offer; the same filter-and-rank suggests supervisors.</summary>
+public class SupervisorMatchingTests
+{
+    [Theory, AllDatabases]
+    public async Task Supervisors_are_ranked_for_a_clinician_on_what_they_want_with_reasons(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var sam = await Demo.ClinicianAsync(app);
+
+        // The demo: Sam wants trauma work and video (nice to have); Dr. Okafor, Sam's supervisor, offers both.
+        var page = WebUtility.HtmlDecode(await sam.Http.GetStringAsync("/profile/supervision", ct));
+        Assert.Contains("1. Dr. Amara Okafor <span class=\"badge\">Current supervisor</span>", page);
+        Assert.Contains("Fits:</strong> supervises trauma work; supervises by video", page);
+        Assert.DoesNotContain("Supervisees I can take in all", page); // Sam does not supervise: no offer to make
+
+        // A second supervisor who offers couples work by phone, with one place.
+        Guid org;
+        await using (var db = app.CreateDbContext())
+            org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
+        await Demo.AddStaffAsync(app, org, "rowan@riverside.example", "rowan-password-2026", StaffRoles.Supervisor, "Rowan Reed");
+        var rowan = await StaffClient.SignInAsync(app, "rowan@riverside.example", "rowan-password-2026");
+        var rowanPage = await rowan.Http.GetStringAsync("/profile/supervision", ct);
+        Assert.Contains("Supervisees I can take in all", rowanPage);
+        var badPlaces = await rowan.PostFormFromHtmlAsync("/profile/supervision", rowanPage, "supervision", new() { ["supervisionPlaces"] = "lots" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badPlaces.StatusCode);
+        Assert.Contains("Give the supervisees you can take in all as a whole number", WebUtility.HtmlDecode(await badPlaces.Content.ReadAsStringAsync(ct)));
+        Assert.Equal("/profile/supervision?done=saved", StaffClient.Target(await rowan.PostFormFromHtmlAsync("/profile/supervision", rowanPage, "supervision",
+            new() { ["supervisionPlaces"] = "1", ["give-areas"] = "couples; family work" }, [new("give-modality", "Phone")])));
+
+        // Sam cannot offer supervision, and a made-up importance is refused; nothing changes.
+        string before;
+        await using (var db = app.CreateDbContext())
+            before = System.Text.Json.JsonSerializer.Serialize((await db.TherapistProfiles.AsNoTracking().SingleAsync(p => db.Users.Any(u => u.Email == Demo.ClinicianEmail && u.ClinicianId == p.ClinicianId), ct)).SupervisionWants);
+        var offering = await sam.PostFormFromHtmlAsync("/profile/supervision", page, "supervision", new() { ["give-areas"] = "everything", ["supervisionPlaces"] = "3" });
+        Assert.Equal(HttpStatusCode.Forbidden, offering.StatusCode);
+        Assert.Contains(Attune.Web.Features.Matching.TherapistProfileActions.OnlySupervisors, WebUtility.HtmlDecode(await offering.Content.ReadAsStringAsync(ct)));
+        var maybe = await sam.PostFormFromHtmlAsync("/profile/supervision", page, "supervision", new() { ["want-areas"] = "couples", ["want-importance-areas"] = "Maybe" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, maybe.StatusCode);
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize((await db.TherapistProfiles.AsNoTracking().SingleAsync(p => db.Users.Any(u => u.Email == Demo.ClinicianEmail && u.ClinicianId == p.ClinicianId), ct)).SupervisionWants));
+
+        // Couples work becomes a must-have: Rowan is suggested, Dr. Okafor is ruled out with the reason.
+        Assert.Equal("/profile/supervision?done=saved", StaffClient.Target(await sam.PostFormFromHtmlAsync("/profile/supervision", page, "supervision",
+            new() { ["want-areas"] = "Couples", ["want-importance-areas"] = "MustHave" }, [new("want-modality", "Phone")])));
+        page = WebUtility.HtmlDecode(await sam.Http.GetStringAsync("/profile/supervision", ct));
+        Assert.Contains("1. Rowan Reed", page);
+        Assert.Contains("Fits:</strong> supervises Couples; supervises by phone", page);
+        Assert.Contains("Dr. Amara Okafor: does not meet the must-have: supervises Couples", page);
+
+        // The admin who assigns supervisors sees the same ranking on Sam's staff page.
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        Guid samUser;
+        await using (var db = app.CreateDbContext())
+        {
+            samUser = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.Id).SingleAsync(ct);
+            var audited = await db.AuditEvents.AsNoTracking().Where(e => e.EntityType == "TherapistProfile" && e.Action == "update").ToListAsync(ct);
+            Assert.Contains(audited, e => e.Detail!.Contains("\"supervisionWants\":[{\"criterion\":\"areas\",\"values\":[\"Couples\"]", StringComparison.Ordinal));
+        }
+        var staffPage = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/admin/staff/{samUser}", ct));
+        Assert.Contains("Supervisors ranked for Sam Rivera", staffPage);
+        Assert.Contains("1. Rowan Reed", staffPage);
+        // Once Rowan supervises Sam, their one place is Sam's: Rowan is still suggested to Sam, and is full for anyone else.
+        Guid rowanUser;
+        await using (var db = app.CreateDbContext())
+            rowanUser = await db.Users.Where(u => u.Email == "rowan@riverside.example").Select(u => u.Id).SingleAsync(ct);
+        Assert.NotEqual(HttpStatusCode.UnprocessableEntity, (await admin.PostFormFromHtmlAsync($"/admin/staff/{samUser}", staffPage, "supervisor", new() { ["supervisor"] = rowanUser.ToString() })).StatusCode);
+        Assert.Contains("1. Rowan Reed <span class=\"badge\">Current supervisor</span>", WebUtility.HtmlDecode(await sam.Http.GetStringAsync("/profile/supervision", ct)));
+        await Demo.AddStaffAsync(app, org, "kit@riverside.example", "kit-password-2026", StaffRoles.Clinician, "Kit Kim");
+        var kit = await StaffClient.SignInAsync(app, "kit@riverside.example", "kit-password-2026");
+        Assert.Contains("Rowan Reed: no supervisee places left", WebUtility.HtmlDecode(await kit.Http.GetStringAsync("/profile/supervision", ct)));
+    }
+}

@@ -80,6 +80,7 @@ public partial class EndpointAccessTests
         ["/clients/{ClientId:guid}/preferences"] = Audience.ClientRecord,
         ["/clients/{ClientId:guid}/matches"] = Audience.ClientRecord,
         ["/profile/matching"] = Audience.Clinician,
+        ["/profile/supervision"] = Audience.Clinician,
         ["/intake"] = Audience.Coordinator,
         ["/intake/{ClientId:guid}"] = Audience.Coordinator,
         ["/intake/{ClientId:guid}/preferences"] = Audience.Coordinator,

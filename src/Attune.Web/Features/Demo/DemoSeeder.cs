@@ -53,13 +53,20 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
         await CreateUser(org, Logins[2], "Jordan Lee (clinic admin)", null);
 
         SeedHistory(org, supervisorClinician, now);
-        SeedProfile(org, clinician, now, 4, 120,
+        var samProfile = SeedProfile(org, clinician, now, 4, 120,
             ("state", ["CA"]), ("language", ["English", "Spanish"]), ("modality", ["InPerson", "Video"]), ("approach", ["cbt", "act"]),
             ("communication", ["talking", "writing"]), ("pace", ["steady"]), ("talk", ["balanced"]), ("stance", ["directive"]), ("times", ["weekday-afternoons", "weekday-evenings"]));
-        SeedProfile(org, supervisorClinician, now, 2, 150,
+        var okaforProfile = SeedProfile(org, supervisorClinician, now, 2, 150,
             ("state", ["CA", "OR"]), ("language", ["English"]), ("modality", ["Video", "Phone"]), ("approach", ["psychodynamic", "person-centred", "emdr"]),
             ("communication", ["talking", "experiential"]), ("pace", ["gentle"]), ("talk", ["listens"]), ("stance", ["exploratory"]), ("neurodivergent", ["yes"]),
             ("times", ["weekday-mornings", "weekends"]));
+        // Supervision: what Sam wants from it, and what Dr. Okafor offers as a supervisor.
+        samProfile.UpdateSupervision(new Dictionary<string, IReadOnlyList<string>>(), 0,
+            [new("areas", ["trauma work"], Core.Matching.Importance.NiceToHave), new("modality", ["Video"], Core.Matching.Importance.NiceToHave)], now);
+        okaforProfile.UpdateSupervision(new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["areas"] = ["trauma work", "risk", "licensure hours"], ["approach"] = ["psychodynamic", "emdr"], ["modality"] = ["Video", "InPerson"], ["times"] = ["weekday-mornings"],
+        }, 4, [], now);
         var alex = SeedClient(org, clinician, "Alex M.", now, weeksAgo: 8, phq9: [18, 16, 15, 12, 11, 9], alliance: [8, 8.5m, 6, 8, 8.5m, 9]);
         // Alex's rupture in session 3, logged and repaired: Attune links the Connection Check's recovery to it.
         var third = alex.Sessions.Single(s => s.Number == 3);
@@ -131,11 +138,12 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
     }
 
     /// <summary>A clinician's matching profile, shared with the track record, so that the demo's suggestions have reasons to show.</summary>
-    private void SeedProfile(Organisation org, Clinician clinician, DateTimeOffset now, int openPlaces, decimal fee, params (string Key, string[] Values)[] offers)
+    private Core.Matching.TherapistProfile SeedProfile(Organisation org, Clinician clinician, DateTimeOffset now, int openPlaces, decimal fee, params (string Key, string[] Values)[] offers)
     {
         var profile = new Core.Matching.TherapistProfile(org.Id, clinician.Id, now);
         profile.Update(offers.ToDictionary(o => o.Key, o => (IReadOnlyList<string>)o.Values), openPlaces, fee, sharesTrackRecord: true, now);
         db.TherapistProfiles.Add(profile);
+        return profile;
     }
 
     /// <summary>

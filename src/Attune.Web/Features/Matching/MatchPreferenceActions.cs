@@ -110,21 +110,30 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
 
     private static ActionResult<MatchPreferences> Check(MatchPreferencesInput input)
     {
+        var preferences = WithImportance(input.Preferences);
+        if (preferences.Refusal is { } invalid)
+            return invalid;
         try
         {
-            var preferences = new List<ClientPreference>();
-            foreach (var p in input.Preferences)
-            {
-                if (!Forms.FormChoice.TryParse<Importance>(string.IsNullOrWhiteSpace(p.Importance) ? nameof(Importance.NiceToHave) : p.Importance, out var importance))
-                    return Refusal.Invalid($"{p.Criterion}-importance", "Choose \"must have\" or \"nice to have\".");
-                preferences.Add(new ClientPreference(p.Criterion, p.Values, importance));
-            }
-            return MatchPreferences.Checked(input.Concerns, preferences, ProblemDomains.BuiltIn.Select(d => d.Id).ToList());
+            return MatchPreferences.Checked(input.Concerns, preferences.Value!, ProblemDomains.BuiltIn.Select(d => d.Id).ToList());
         }
         catch (DomainRuleException e)
         {
             return Refusal.From(e);
         }
+    }
+
+    /// <summary>Preferences with their importance read ("MustHave", "NiceToHave"; nothing is nice to have); the values are checked by the domain.</summary>
+    public static ActionResult<List<ClientPreference>> WithImportance(IEnumerable<PreferenceInput> inputs)
+    {
+        var preferences = new List<ClientPreference>();
+        foreach (var p in inputs)
+        {
+            if (!Forms.FormChoice.TryParse<Importance>(string.IsNullOrWhiteSpace(p.Importance) ? nameof(Importance.NiceToHave) : p.Importance, out var importance))
+                return Refusal.Invalid($"{p.Criterion}-importance", "Choose \"must have\" or \"nice to have\".");
+            preferences.Add(new ClientPreference(p.Criterion, p.Values, importance));
+        }
+        return preferences;
     }
 
     /// <summary>The client's preferences as stored: JSON, encrypted.</summary>

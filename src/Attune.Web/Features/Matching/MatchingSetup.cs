@@ -35,6 +35,7 @@ public static class MatchingSetup
         services.AddScoped<TherapistProfileQuery>();
         services.AddScoped<MatchAccess>();
         services.AddScoped<IntakeActions>();
+        services.AddScoped<SupervisorMatchQuery>();
         services.AddSingleton<PreferenceLinks>();
         services.AddSingleton<ChoiceLinks>();
         return services;

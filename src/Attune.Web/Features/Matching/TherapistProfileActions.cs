@@ -12,10 +12,49 @@ namespace Attune.Web.Features.Matching;
 /// <summary>A therapist profile as a page or the API sends it: values per criterion, open places and fee as typed, the opt-in.</summary>
 public sealed record TherapistProfileInput(IReadOnlyDictionary<string, IReadOnlyList<string>> Offers, string? OpenPlaces, string? Fee, bool SharesTrackRecord);
 
+/// <summary>What a clinician wants from supervision and, if they supervise, offers supervisees: as a page or the API sends it.</summary>
+public sealed record SupervisionInput(IReadOnlyList<PreferenceInput> Wants, IReadOnlyDictionary<string, IReadOnlyList<string>> Offers, string? Places);
+
 /// <summary>Each clinician keeps their own matching profile; no one else changes it. Audited with before and after.</summary>
 public sealed class TherapistProfileActions(AttuneDbContext db, CurrentStaff staff, AuditTrail audit, TimeProvider clock)
 {
     public const string WhoMayChange = "Only clinicians keep a matching profile, each their own.";
+    public const string OnlySupervisors = "Only supervisors offer supervision; what you want from your own supervision is kept.";
+
+    /// <summary>What the clinician wants from supervision, each must-have or nice-to-have; and, for a supervisor, what they offer and how many supervisees they can take.</summary>
+    public async Task<ActionResult<TherapistProfile>> SaveSupervisionAsync(SupervisionInput input, CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        if (user.ClinicianId is not { } clinicianId)
+            return Refusal.Forbidden(WhoMayChange);
+        var supervises = staff.Principal.IsInRole(StaffRoles.Supervisor);
+        var places = 0;
+        if (!string.IsNullOrWhiteSpace(input.Places) && !int.TryParse(input.Places.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out places))
+            return Refusal.Invalid("supervisionPlaces", $"Give the supervisees you can take in all as a whole number from 0 to {TherapistProfile.MaxOpenPlaces}.");
+        if (!supervises && (places > 0 || input.Offers.Any(o => o.Value.Count > 0)))
+            return Refusal.Forbidden(OnlySupervisors);
+        var wants = MatchPreferenceActions.WithImportance(input.Wants);
+        if (wants.Refusal is { } invalid)
+            return invalid;
+        var profile = await db.TherapistProfiles.SingleOrDefaultAsync(p => p.ClinicianId == clinicianId, ct);
+        var before = profile is null ? null : Snapshot(profile);
+        var isNew = profile is null;
+        profile ??= new TherapistProfile(user.OrganisationId, clinicianId, clock.GetUtcNow());
+        try
+        {
+            profile.UpdateSupervision(input.Offers, places, wants.Value!, clock.GetUtcNow());
+        }
+        catch (DomainRuleException e)
+        {
+            db.ChangeTracker.Clear();
+            return Refusal.From(e);
+        }
+        if (isNew)
+            db.TherapistProfiles.Add(profile);
+        audit.Change(user, isNew ? "create" : "update", nameof(TherapistProfile), profile.Id, before, Snapshot(profile));
+        await db.SaveChangesAsync(ct);
+        return profile;
+    }
 
     public async Task<ActionResult<TherapistProfile>> SaveAsync(TherapistProfileInput input, CancellationToken ct = default)
     {
@@ -51,5 +90,5 @@ public sealed class TherapistProfileActions(AttuneDbContext db, CurrentStaff sta
         return profile;
     }
 
-    private static object Snapshot(TherapistProfile p) => new { p.Offers, p.OpenPlaces, p.Fee, p.SharesTrackRecord };
+    private static object Snapshot(TherapistProfile p) => new { p.Offers, p.OpenPlaces, p.Fee, p.SharesTrackRecord, p.SupervisionWants, p.SupervisionOffers, p.SupervisionPlaces };
 }
