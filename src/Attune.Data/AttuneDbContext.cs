@@ -53,6 +53,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<Attune.Core.Matching.ClientMatchPreferences> MatchPreferences => Set<Attune.Core.Matching.ClientMatchPreferences>();
     public DbSet<Attune.Core.Matching.MatchAssignment> MatchAssignments => Set<Attune.Core.Matching.MatchAssignment>();
     public DbSet<Attune.Core.Matching.MatchOffer> MatchOffers => Set<Attune.Core.Matching.MatchOffer>();
+    public DbSet<Attune.Core.Matching.ClinicProblemDomain> ClinicProblemDomains => Set<Attune.Core.Matching.ClinicProblemDomain>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -110,7 +111,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -293,6 +294,17 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => x.RelationshipId).IsUnique();
             // A client is assigned from intake once: two coordinators at the same moment cannot both assign them.
             e.HasIndex(x => x.ClientId).IsUnique();
+        });
+
+        b.Entity<Attune.Core.Matching.ClinicProblemDomain>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.Key).HasMaxLength(Attune.Core.Matching.ClinicProblemDomain.MaxName);
+            e.Property(x => x.Name).HasMaxLength(Attune.Core.Matching.ClinicProblemDomain.MaxName);
+            e.Property(x => x.InstrumentId).HasMaxLength(100);
+            // One domain per name and per measure in a clinic.
+            e.HasIndex(x => new { x.OrganisationId, x.Key }).IsUnique();
+            e.HasIndex(x => new { x.OrganisationId, x.InstrumentId }).IsUnique();
         });
 
         b.Entity<Attune.Core.Matching.MatchOffer>(e =>

@@ -94,3 +94,42 @@ public static class TrackRecordMethod
         return new ClinicianTrackRecord(clinicianId, domainId, n, mean, lower, upper, verdict);
     }
 }
+
+/// <summary>
+/// A problem domain a clinic adds for matching, defined by a measure it uses (for example "Trauma" by the PCL-5): its
+/// track records and a client's most elevated domains then read that measure's scores like the built-in domains'.
+/// </summary>
+public sealed class ClinicProblemDomain
+{
+    public const int MaxName = 60;
+
+    private ClinicProblemDomain() { }
+
+    public ClinicProblemDomain(Guid organisationId, string name, string instrumentId, IReadOnlyCollection<string> takenKeys, DateTimeOffset at)
+    {
+        var trimmed = (name ?? "").Trim();
+        if (trimmed.Length is 0 or > MaxName)
+            throw new DomainRuleException($"Give the domain a name of 1 to {MaxName} characters, like \"Trauma\".", "name");
+        var key = new string(trimmed.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        while (key.Contains("--", StringComparison.Ordinal))
+            key = key.Replace("--", "-", StringComparison.Ordinal);
+        if (key.Length == 0)
+            throw new DomainRuleException("Give the domain a name with letters or digits in it.", "name");
+        if (takenKeys.Contains(key, StringComparer.Ordinal))
+            throw new DomainRuleException($"There is already a domain named \"{trimmed}\".", "name");
+        Id = Guid.NewGuid();
+        OrganisationId = organisationId;
+        Key = key;
+        Name = trimmed;
+        InstrumentId = instrumentId;
+        CreatedAt = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    /// <summary>The domain's id in preferences and track records ("trauma").</summary>
+    public string Key { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string InstrumentId { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+}

@@ -283,10 +283,11 @@ public static class AttuneCommandLine
         trackRecord.TreatUnmatchedTokensAsErrors = false;
         trackRecord.SetAction(async (p, ct) =>
         {
-            // The database and the Matching settings alone, as 'audit verify' opens them: no web host to build.
+            // The database, the instruments and the Matching settings alone, as 'audit verify' opens them: no web host to build.
             var builder = Settings(p.UnmatchedTokens);
             builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
             builder.Services.AddMatching(builder.Configuration);
+            builder.Services.AddInstruments(builder.Configuration, builder.Environment);
             using var scope = builder.Build().Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var name = p.GetValue(organisationName)!.Trim();

@@ -221,6 +221,94 @@ public class MatchingTests
         Assert.Contains("There is no organisation named 'No Such Clinic'.", badError);
     }
 
+    [Theory, AllDatabases]
+    public async Task A_clinic_adds_a_problem_domain_by_a_measure_and_it_is_matched_on_like_the_built_in_ones(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        var settings = WebUtility.HtmlDecode(await admin.Http.GetStringAsync("/settings/matching", ct));
+        Assert.Contains("<td>General distress</td>", settings);
+
+        // Bad definitions are refused and add nothing: no name, a measure already behind a domain, no such measure.
+        foreach (var (name, measure, message) in new[] { (" ", "ors", "Give the domain a name"), ("Low mood", "phq-9", "That measure already defines a domain."), ("Sleep", "isi", "Choose one of the clinic's outcome measures.") })
+        {
+            var refused = await admin.PostFormFromHtmlAsync("/settings/matching", settings, "add-domain", new() { ["name"] = name, ["instrument"] = measure });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains(message, WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(ct)));
+        }
+        // Wellbeing by the ORS, where a higher score is better.
+        Assert.Equal("/settings/matching?done=added", StaffClient.Target(await admin.PostFormFromHtmlAsync("/settings/matching", settings, "add-domain", new() { ["name"] = "Wellbeing", ["instrument"] = "ors" })));
+        await using (var db = app.CreateDbContext())
+        {
+            var domain = await db.ClinicProblemDomains.AsNoTracking().SingleAsync(ct);
+            Assert.Equal(("wellbeing", "Wellbeing", "ors"), (domain.Key, domain.Name, domain.InstrumentId));
+            Assert.Equal("create", (await db.AuditEvents.AsNoTracking().SingleAsync(e => e.EntityId == domain.Id, ct)).Action);
+        }
+
+        // Three past clients of Dr. Okafor's improved on the ORS (10 → 30, 12 → 28, 8 → 30): their changes are +20, +16 and +22.
+        Guid okafor, client;
+        await using (var db = app.CreateDbContext())
+            okafor = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            var ors = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Get("ors");
+            var org = await db.Organisations.Select(o => o.Id).SingleAsync(ct);
+            var now = app.Clock.GetUtcNow();
+            void Score(TherapeuticRelationship r, decimal total, DateTimeOffset at)
+            {
+                // Four 0–10 scales that add up to the total.
+                var answers = Enumerable.Range(1, 4).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (decimal?)(Math.Floor(total / 4) + (i <= total % 4 ? 1 : 0)));
+                var scored = InstrumentScorer.Score(ors, answers);
+                Assert.True(scored.Result is not null, string.Join("; ", scored.Errors));
+                db.Responses.Add(new InstrumentResponse(r.Id, null, r.RecordSession(at, SessionModality.InPerson, SessionAttendance.Attended).Id, answers, scored.Result, at));
+            }
+            foreach (var (first, last, weeks) in new[] { (10m, 30m, 40), (12m, 28m, 50), (8m, 30m, 60) })
+            {
+                var past = new Client(org, "Past wellbeing client", now.AddDays(-7 * weeks - 2));
+                db.Clients.Add(past);
+                var r = new TherapeuticRelationship(org, past.Id, okafor, now.AddDays(-7 * weeks - 1));
+                db.Relationships.Add(r);
+                Score(r, first, now.AddDays(-7 * weeks));
+                Score(r, last, now.AddDays(-7 * weeks + 56));
+                r.MoveTo(RelationshipPhase.Termination, "cipher", now.AddDays(-7 * weeks + 57));
+                db.Endings.Add(r.End(Attune.Core.Endings.EndingKind.Planned, Attune.Core.Endings.EndingReason.GoalsMet, "cipher", null, now.AddDays(-7 * weeks + 58)));
+            }
+            // A client of Sam's, now at ORS 9 of 40 (below the cut-off of 25): wellbeing is their most elevated domain.
+            var current = new Client(org, "Wren Wellbeing", now.AddDays(-20));
+            db.Clients.Add(current);
+            var sam = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+            var open = new TherapeuticRelationship(org, current.Id, sam, now.AddDays(-19));
+            db.Relationships.Add(open);
+            Score(open, 9, now.AddDays(-2));
+            await db.SaveChangesAsync(ct);
+            client = current.Id;
+        }
+        var (exit, output, error) = await CommandLine.RunAsync(["track-record", "--organisation", "Riverside Counselling (demo)", "--json", .. app.DatabaseArguments]);
+        Assert.True(exit == 0, error);
+        var report = JsonNode.Parse(output)!;
+        Assert.Equal(3, report["models"]!.AsArray().Single(m => m!["domain"]!.GetValue<string>() == "wellbeing")!["cases"]!.GetValue<int>());
+        var wellbeing = report["records"]!.AsArray().Single(r => r!["domain"]!.GetValue<string>() == "wellbeing")!;
+        Assert.Equal((Demo.SupervisorEmail, 3, "NotEnoughCases"), (wellbeing["clinician"]!.GetValue<string>(), wellbeing["cases"]!.GetValue<int>(), wellbeing["class"]!.GetValue<string>()));
+
+        var staff = await Demo.ClinicianAsync(app);
+        var form = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{client}/preferences", ct));
+        Assert.Contains("value=\"wellbeing\"", form);
+        var matches = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{client}/matches", ct));
+        Assert.Contains("Most elevated: wellbeing.", matches);
+        Assert.Contains("fewer than 15 past cases with wellbeing (3): no track record yet", matches);
+        var saved = await staff.PostFormAsync($"/clients/{client}/preferences", "preferences", [], [new("concern", "wellbeing")]);
+        Assert.Equal($"/clients/{client}/matches?done=preferences", StaffClient.Target(saved));
+
+        // Removed: no longer offered as a concern, nor ranked on.
+        settings = WebUtility.HtmlDecode(await admin.Http.GetStringAsync("/settings/matching", ct));
+        Assert.Equal("/settings/matching?done=removed", StaffClient.Target(await admin.PostFormFromHtmlAsync("/settings/matching", settings, "remove-domain", new() { ["key"] = "wellbeing" })));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostFormFromHtmlAsync("/settings/matching", settings, "remove-domain", new() { ["key"] = "depression" })).StatusCode);
+        Assert.DoesNotContain("value=\"wellbeing\"", await staff.Http.GetStringAsync($"/clients/{client}/preferences", ct));
+        Assert.Contains("No problem domain is elevated or named yet.", WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients/{client}/matches", ct))); // Wren named it: it no longer ranks
+    }
+
     private static async Task<string> ProfileAsync(AttuneDbContext db, CancellationToken ct) =>
         string.Join("|", (await db.TherapistProfiles.AsNoTracking().ToListAsync(ct)).OrderBy(p => p.ClinicianId)
             .Select(p => $"{System.Text.Json.JsonSerializer.Serialize(p.Offers)};{p.OpenPlaces};{p.Fee};{p.SharesTrackRecord}"));

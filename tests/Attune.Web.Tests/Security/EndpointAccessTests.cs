@@ -94,6 +94,7 @@ public partial class EndpointAccessTests
         ["/admin/break-glass"] = Audience.Admin,
         ["/admin/break-glass/{GrantId:guid}"] = Audience.Admin,
         ["/settings/measures"] = Audience.Admin,
+        ["/settings/matching"] = Audience.Admin,
         ["/settings/signals"] = Audience.Admin,
         ["/settings/crisis"] = Audience.Admin,
         ["/admin/privacy"] = Audience.Admin,

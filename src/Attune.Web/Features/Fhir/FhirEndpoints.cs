@@ -143,7 +143,7 @@ public static class FhirEndpoints
     {
         Resource? resource;
         if (type == "Questionnaire")
-            resource = store.Questionnaire(id);
+            resource = await store.QuestionnaireAsync(id, ct);
         else
         {
             var key = type == "Observation" ? FhirResources.ResponseOfScore(id) : Guid.TryParse(id, out var g) ? g : null;

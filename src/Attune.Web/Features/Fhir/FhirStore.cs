@@ -21,7 +21,8 @@ public sealed record FhirPage(IReadOnlyList<Resource> Resources, int Total);
 /// supervisor's supervisees' clients, with all of those clients' episodes in the clinic). Every resource about a
 /// client that leaves here is audited as a read.
 /// </summary>
-public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, CurrentStaff staff, InstrumentCatalog catalog, ClinicClock clock, AuditTrail audit, FreeTextProtector protector)
+public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, CurrentStaff staff, InstrumentCatalog catalog, ClinicClock clock, AuditTrail audit, FreeTextProtector protector,
+    ProblemDomainCatalog domains)
 {
     private StaffUser? _current;
     private StaffUser _user => _current ?? throw new InvalidOperationException("UserAsync first.");
@@ -55,8 +56,8 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
     }
 
     /// <summary>A measure's Questionnaire, or the matching preferences questionnaire (read by its id; searches list the measures a system can send).</summary>
-    public Questionnaire? Questionnaire(string id) =>
-        id == Core.Fhir.PreferencesQuestionnaire.Id ? Core.Fhir.PreferencesQuestionnaire.Definition(Core.Matching.ProblemDomains.BuiltIn)
+    public async Task<Questionnaire?> QuestionnaireAsync(string id, CancellationToken ct) =>
+        id == Core.Fhir.PreferencesQuestionnaire.Id ? Core.Fhir.PreferencesQuestionnaire.Definition(await domains.ForAsync((await UserAsync(ct)).OrganisationId, ct))
         : catalog.Find(id) is { } d ? Core.Fhir.QuestionnaireExport.ToQuestionnaire(d) : null;
 
     public FhirPage Questionnaires(FhirQuery query)
@@ -243,7 +244,8 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
         foreach (var range in query.Dates("authored", clock)) q = range.Apply(q, p => p.UpdatedAt);
         var (rows, total) = await PageAsync(q.OrderBy(p => p.ClientId), query, ct);
         foreach (var p in rows) audit.Staff(_user, "read", nameof(Core.Matching.ClientMatchPreferences), p.Id, p.ClientId);
-        return new FhirPage(rows.Select(p => (Resource)Core.Fhir.PreferencesQuestionnaire.Response(MatchPreferenceActions.Read(p, protector), Core.Matching.ProblemDomains.BuiltIn,
+        var named = await domains.ForAsync(_user.OrganisationId, ct);
+        return new FhirPage(rows.Select(p => (Resource)Core.Fhir.PreferencesQuestionnaire.Response(MatchPreferenceActions.Read(p, protector), named,
             p.Id, new ResourceReference(FhirResources.Relative("Patient", p.ClientId)), p.UpdatedAt, p.GivenByClient)).ToList(), total);
     }
 }

@@ -23,7 +23,7 @@ public sealed record MatchPreferencesInput(IReadOnlyList<string> Concerns, IRead
 public sealed record PreferenceLinkMade(string Url, string? EmailedTo, DateTimeOffset ExpiresAt);
 
 public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess access, AuditTrail audit, FreeTextProtector protector, TimeProvider clock,
-    PreferenceLinks links, CheckIns.CheckInDelivery delivery, Crisis.ClinicCrisisResources crisis, Time.ClinicClock clinicClock)
+    PreferenceLinks links, CheckIns.CheckInDelivery delivery, Crisis.ClinicCrisisResources crisis, Time.ClinicClock clinicClock, ProblemDomainCatalog domains)
 {
     public const string WhoMayChange = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) records their matching preferences.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -34,7 +34,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         if (granted.Refusal is { } refusal)
             return refusal;
         var user = granted.Value!.User;
-        var checkedResult = Check(input);
+        var checkedResult = Check(input, await domains.ForAsync(granted.Value.OrganisationId, ct));
         if (checkedResult.Refusal is { } invalid)
             return invalid;
         var checkedPreferences = checkedResult.Value!;
@@ -97,7 +97,7 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         var stored = await db.MatchPreferences.SingleOrDefaultAsync(p => p.ClientId == link.Id, ct);
         if (stored is null || !stored.LinkWorks(link.Version, link.ExpiresAt, clock.GetUtcNow()))
             return Refusal.Conflict(LinkEnded);
-        var checkedPreferences = Check(input);
+        var checkedPreferences = Check(input, await domains.ForAsync(stored.OrganisationId, ct));
         if (checkedPreferences.Refusal is { } invalid)
             return invalid;
         stored.Update(Protect(checkedPreferences.Value!, protector), byClient: true, null, clock.GetUtcNow());
@@ -108,14 +108,14 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
 
     public const string LinkEnded = "This link no longer works: it has expired or a newer one was sent. Please ask the clinic for a new one.";
 
-    private static ActionResult<MatchPreferences> Check(MatchPreferencesInput input)
+    private static ActionResult<MatchPreferences> Check(MatchPreferencesInput input, IReadOnlyList<ProblemDomain> domains)
     {
         var preferences = WithImportance(input.Preferences);
         if (preferences.Refusal is { } invalid)
             return invalid;
         try
         {
-            return MatchPreferences.Checked(input.Concerns, preferences.Value!, ProblemDomains.BuiltIn.Select(d => d.Id).ToList());
+            return MatchPreferences.Checked(input.Concerns, preferences.Value!, domains.Select(d => d.Id).ToList());
         }
         catch (DomainRuleException e)
         {

@@ -30,7 +30,8 @@ public sealed record ChoiceView(string ClinicName, IReadOnlyList<OfferedTherapis
 /// another therapist (see <see cref="MatchAccess"/>); audited as a read.
 /// </summary>
 public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.AuditTrail audit, FreeTextProtector protector,
-    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options, PreferenceLinks links, ChoiceLinks choiceLinks, TimeProvider clock)
+    InstrumentCatalog catalog, TrackRecordQuery trackRecords, IOptions<MatchingOptions> options, PreferenceLinks links, ChoiceLinks choiceLinks, TimeProvider clock,
+    ProblemDomainCatalog domainCatalog)
 {
     /// <summary>
     /// The therapists offered to a client, through the client's choice link, each with how they fit now; once chosen,
@@ -60,7 +61,7 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
     }
 
     /// <summary>The client's preferences through their own link (for their form), with the clinic's name; a refusal when the link does not work.</summary>
-    public async Task<ActionResult<(string ClinicName, MatchPreferences Preferences, bool GivenByClient)>> PreferencesByLinkAsync(string? token, CancellationToken ct = default)
+    public async Task<ActionResult<(string ClinicName, MatchPreferences Preferences, bool GivenByClient, IReadOnlyList<ProblemDomain> Domains)>> PreferencesByLinkAsync(string? token, CancellationToken ct = default)
     {
         if (links.Read(token) is not { } link)
             return Refusal.NotFound("link");
@@ -70,13 +71,13 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         var clinic = await db.Organisations.AsNoTracking().Where(o => o.Id == stored.OrganisationId).Select(o => o.Name).SingleAsync(ct);
         audit.ClientLink(stored.OrganisationId, stored.Id, "read", nameof(ClientMatchPreferences), stored.Id, stored.ClientId);
         await db.SaveChangesAsync(ct);
-        return (clinic, MatchPreferenceActions.Read(stored, protector), stored.GivenByClient);
+        return (clinic, MatchPreferenceActions.Read(stored, protector), stored.GivenByClient, await domainCatalog.ForAsync(stored.OrganisationId, ct));
     }
 
     public const string WhoMayRead = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) sees colleagues ranked for them.";
 
     /// <summary>The client's preferences as stored (for the form that changes them), with the client's name.</summary>
-    public async Task<ActionResult<(string ClientName, MatchPreferences Preferences, ClientMatchPreferences? Stored)>> PreferencesAsync(Guid clientId, CancellationToken ct = default)
+    public async Task<ActionResult<(string ClientName, MatchPreferences Preferences, ClientMatchPreferences? Stored, IReadOnlyList<ProblemDomain> Domains)>> PreferencesAsync(Guid clientId, CancellationToken ct = default)
     {
         var granted = await access.ForClientAsync(clientId, MatchPreferenceActions.WhoMayChange, ct);
         if (granted.Refusal is { } refusal)
@@ -86,7 +87,7 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         if (stored is not null)
             await audit.ReadAsync(user, nameof(ClientMatchPreferences), stored.Id, clientId, ct);
-        return (name, MatchPreferenceActions.Read(stored, protector), stored);
+        return (name, MatchPreferenceActions.Read(stored, protector), stored, await domainCatalog.ForAsync(granted.Value.OrganisationId, ct));
     }
 
     public async Task<ActionResult<MatchView>> LoadAsync(Guid clientId, CancellationToken ct = default)
@@ -110,7 +111,7 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         var stored = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         var preferences = MatchPreferenceActions.Read(stored, protector);
 
-        var domains = ProblemDomains.BuiltIn;
+        var domains = await domainCatalog.ForAsync(client.OrganisationId, ct);
         var instruments = domains.Select(d => d.InstrumentId).ToList();
         var relationships = db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id);
         var scores = await db.Responses.AsNoTracking().Where(x => relationships.Contains(x.RelationshipId) && instruments.Contains(x.Instrument))
@@ -118,7 +119,8 @@ public sealed class MatchQuery(AttuneDbContext db, MatchAccess access, Audit.Aud
         var latest = scores.GroupBy(x => x.Instrument).Select(g => g.MaxBy(x => x.CompletedAt)!)
             .Select(x => new DomainScore(domains.First(d => d.InstrumentId == x.Instrument), x.Score, x.Result.Min, x.Result.Max, catalog.Find(x.Instrument)?.Cutoff?.Value))
             .ToList();
-        var elevated = MatchRanking.Elevated(latest, preferences.Concerns.Select(c => domains.First(d => d.Id == c)));
+        // A concern the clinic has since removed as a domain no longer ranks.
+        var elevated = MatchRanking.Elevated(latest, preferences.Concerns.Select(c => domains.FirstOrDefault(d => d.Id == c)).OfType<ProblemDomain>());
 
         var records = await trackRecords.LoadAsync(client.OrganisationId, ct);
         var active = (await db.Users.AsNoTracking().Where(u => u.OrganisationId == client.OrganisationId && u.ClinicianId != null).ToListAsync(ct))

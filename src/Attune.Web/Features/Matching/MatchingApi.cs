@@ -43,7 +43,7 @@ public static class MatchingApi
         client.MapPut("/preferences", SavePreferencesAsync).WithName("SaveMatchPreferences").RequireScope(Area, write: true)
             .AcceptsJson<MatchPreferencesBody>()
             .WithSummary("Store the client's matching preferences")
-            .WithDescription($"`concerns`: problem domains ({string.Join(", ", ProblemDomains.BuiltIn.Select(d => d.Id))}). `preferences`: {{criterion, values, importance}} with criterion one of {string.Join(", ", MatchCriteria.All.Select(c => c.Key))} and importance MustHave or NiceToHave (the default). Replaces what was stored. Only the client's own clinician.");
+            .WithDescription($"`concerns`: problem domains ({string.Join(", ", ProblemDomains.BuiltIn.Select(d => d.Id))}, and any the clinic added). `preferences`: {{criterion, values, importance}} with criterion one of {string.Join(", ", MatchCriteria.All.Select(c => c.Key))} and importance MustHave or NiceToHave (the default). Replaces what was stored. Only the client's own clinician.");
         client.MapGet("/matches", MatchesAsync).WithName("GetMatches").RequireScope(Area, write: false)
             .WithSummary("Colleagues ranked for the client")
             .WithDescription("For a client who asks for another therapist: hard limits filter, then the track record on the client's most elevated domains and the nice-to-haves rank, each with its reasons in words. The current clinician is not suggested. Only the client's own clinician. Audited.");

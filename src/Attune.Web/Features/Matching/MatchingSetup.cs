@@ -29,6 +29,8 @@ public static class MatchingSetup
             .Validate(o => o.ElevatedDomains >= 1, "Matching:ElevatedDomains must be at least 1.")
             .ValidateOnStart();
         services.AddScoped<TrackRecordQuery>();
+        services.AddScoped<ProblemDomainCatalog>();
+        services.AddScoped<ProblemDomainActions>();
         services.AddScoped<TherapistProfileActions>();
         services.AddScoped<MatchPreferenceActions>();
         services.AddScoped<MatchQuery>();

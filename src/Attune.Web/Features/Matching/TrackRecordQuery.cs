@@ -14,11 +14,11 @@ public sealed record TrackRecordView(IReadOnlyList<ProblemDomain> Domains, IRead
 /// The clinic's history as the track-record method reads it: every closed relationship with at least two scores on a
 /// domain's measure gives one case, its first and its last score, to the clinician who held it.
 /// </summary>
-public sealed class TrackRecordQuery(AttuneDbContext db, IOptions<MatchingOptions> options)
+public sealed class TrackRecordQuery(AttuneDbContext db, IOptions<MatchingOptions> options, ProblemDomainCatalog domainCatalog)
 {
     public async Task<TrackRecordView> LoadAsync(Guid organisationId, CancellationToken ct = default)
     {
-        var domains = ProblemDomains.BuiltIn;
+        var domains = await domainCatalog.ForAsync(organisationId, ct);
         var instruments = domains.Select(d => d.InstrumentId).ToList();
         var closed = await db.Relationships.AsNoTracking()
             .Where(r => r.OrganisationId == organisationId && r.Phase == RelationshipPhase.Closed)

@@ -33,7 +33,7 @@ public static class ClientBundle
         Add(FhirResources.Patient(client, copy.Organisation.Name, copy.Preferences is { } languages ? PreferencesQuestionnaire.Languages(languages.Preferences) : null), client.Id);
         var patientRef = new ResourceReference(Base + client.Id, client.DisplayName);
         if (copy.Preferences is { } preferences)
-            Add(PreferencesQuestionnaire.Response(preferences.Preferences, Core.Matching.ProblemDomains.BuiltIn, preferences.Stored.Id, patientRef, preferences.Stored.UpdatedAt, preferences.Stored.GivenByClient),
+            Add(PreferencesQuestionnaire.Response(preferences.Preferences, copy.Domains, preferences.Stored.Id, patientRef, preferences.Stored.UpdatedAt, preferences.Stored.GivenByClient),
                 preferences.Stored.Id);
 
         foreach (var clinician in copy.Clinicians.Values)

@@ -49,6 +49,8 @@ public sealed class ClientRecordCopy
     public (Core.Matching.MatchPreferences Preferences, Core.Matching.ClientMatchPreferences Stored)? Preferences { get; init; }
     /// <summary>How the client was matched at intake: the rank chosen and the reasons shown then (decrypted).</summary>
     public (Core.Matching.MatchAssignment Assignment, string? Reasons)? Assignment { get; init; }
+    /// <summary>The clinic's problem domains, for the names of the concerns in the preferences.</summary>
+    public IReadOnlyList<Core.Matching.ProblemDomain> Domains { get; init; } = Core.Matching.ProblemDomains.BuiltIn;
 
     public IEnumerable<TherapySession> Sessions => Relationships.SelectMany(r => r.Sessions).OrderBy(s => s.StartsAt);
 
@@ -104,6 +106,7 @@ public sealed class ClientRecordCopy
 
         var storedPreferences = await db.MatchPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.ClientId == clientId, ct);
         var assignment = await db.MatchAssignments.AsNoTracking().SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
+        var ownDomains = await db.ClinicProblemDomains.AsNoTracking().Where(d => d.OrganisationId == organisationId).ToListAsync(ct);
 
         var texts = new List<HeldText>();
         void Add(string kind, DateTimeOffset at, string? cipher, Guid id, Guid relationship, Guid? session = null)
@@ -171,6 +174,8 @@ public sealed class ClientRecordCopy
             RiskReviews = riskReviews, SafetyPlanVersions = planVersions, Texts = texts.OrderBy(t => t.At).ToList(), Access = access, MessagesToClient = messages,
             Preferences = storedPreferences is null ? null : (Matching.MatchPreferenceActions.Read(storedPreferences, protector), storedPreferences),
             Assignment = assignment is null ? null : (assignment, protector.Unprotect(assignment.ProtectedReasons)),
+            // Named as the clinic named them; the direction does not matter for a name.
+            Domains = [.. Core.Matching.ProblemDomains.BuiltIn, .. ownDomains.Select(d => new Core.Matching.ProblemDomain(d.Key, d.Name, d.InstrumentId, Core.Instruments.ScoreDirection.HigherIsWorse))],
         };
     }
 }

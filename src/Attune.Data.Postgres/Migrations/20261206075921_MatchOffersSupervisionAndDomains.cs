@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Attune.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class MatchOffersAndSupervision : Migration
+    public partial class MatchOffersSupervisionAndDomains : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,6 +38,28 @@ namespace Attune.Data.Postgres.Migrations
                 type: "boolean",
                 nullable: false,
                 defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "ClinicProblemDomains",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Key = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Name = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    InstrumentId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClinicProblemDomains", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClinicProblemDomains_Organisations_OrganisationId",
+                        column: x => x.OrganisationId,
+                        principalTable: "Organisations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
 
             migrationBuilder.CreateTable(
                 name: "MatchOffers",
@@ -72,6 +94,18 @@ namespace Attune.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ClinicProblemDomains_OrganisationId_InstrumentId",
+                table: "ClinicProblemDomains",
+                columns: new[] { "OrganisationId", "InstrumentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClinicProblemDomains_OrganisationId_Key",
+                table: "ClinicProblemDomains",
+                columns: new[] { "OrganisationId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MatchOffers_ClientId",
                 table: "MatchOffers",
                 column: "ClientId");
@@ -85,6 +119,9 @@ namespace Attune.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ClinicProblemDomains");
+
             migrationBuilder.DropTable(
                 name: "MatchOffers");
 
