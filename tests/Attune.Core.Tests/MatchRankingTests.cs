@@ -87,6 +87,11 @@ public class MatchRankingTests
         var result = MatchRanking.Rank([], [Depression], therapists, [Record(Ana, Depression, TrackRecordClass.Effective), Record(Ben, Depression, TrackRecordClass.Neutral)]);
         Assert.Equal([0.0, 0.0], result.Suggestions.Select(s => s.Score));
         Assert.Contains("track record with depression not shared", result.Suggestions.Single(s => s.Name == "Ana Ruiz").Reasons);
+        // What a client choosing between therapists is not shown: notes that there is no record to go on.
+        Assert.True(MatchRanking.IsNoRecordNote("track record with depression not shared"));
+        Assert.True(MatchRanking.IsNoRecordNote("fewer than 15 past cases with depression (9): no track record yet"));
+        Assert.False(MatchRanking.IsNoRecordNote("effective with anxiety in this clinic's records, 16 cases"));
+        Assert.False(MatchRanking.IsNoRecordNote("speaks Spanish"));
     }
 
     [Fact]

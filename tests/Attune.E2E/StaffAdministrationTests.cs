@@ -83,5 +83,62 @@ public class StaffAdministrationTests
         await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Assigned.");
         await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Waiting (0)" })).ToContainTextAsync("No one is waiting.");
         await Browser.AssertAccessibleAsync(admin, "the intake list");
+
+        // A client with no email: they answer the preferences link on their phone, the coordinator offers them two
+        // therapists, and they choose one on their phone.
+        await admin.GetByLabel("Name or initials").FillAsync("Omar O.");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add to intake" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create a link for the client" }).ClickAsync();
+        var preferencesLink = await admin.GetByLabel("Link for the client: their preferences").InputValueAsync();
+        var phone = await (await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true })).NewPageAsync();
+        await phone.GotoAsync(server.BaseUrl + new Uri(preferencesLink).PathAndQuery);
+        await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "What you look for in a therapist" })).ToBeVisibleAsync();
+        await phone.GetByRole(AriaRole.Checkbox, new() { Name = "Worry, nerves or anxiety" }).TapAsync();
+        var meet = phone.GetByRole(AriaRole.Group, new() { Name = "How would you like to meet?" });
+        await meet.GetByRole(AriaRole.Checkbox, new() { Name = "Video" }).TapAsync();
+        await phone.GetByRole(AriaRole.Group, new() { Name = "What pace suits you?" }).GetByRole(AriaRole.Radio, new() { Name = "Gentle: take our time" }).TapAsync();
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).TapAsync();
+        await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Thank you.");
+        await Browser.AssertAccessibleAsync(phone, "the client's preferences, answered");
+
+        await admin.Locator("p.crumbs").GetByRole(AriaRole.Link, new() { Name = "Omar O." }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "What the ranking read" })).ToContainTextAsync("Given by the client");
+        var two = admin.GetByRole(AriaRole.Region, new() { Name = "Suggestions (2)" });
+        await Assertions.Expect(two).ToContainTextAsync("1. Dr. Amara Okafor");
+        await Assertions.Expect(two).ToContainTextAsync("works at a gentle pace");
+        foreach (var item in await two.GetByRole(AriaRole.Checkbox, new() { Name = "Offer to the client" }).AllAsync())
+            await item.CheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Send the client a choice of the ticked therapists" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status).First).ToContainTextAsync("A choice of Dr. Amara Okafor, Sam Rivera was made");
+        var choiceLink = await admin.GetByLabel("Link for the client: their choice of therapist").InputValueAsync();
+        await Browser.AssertAccessibleAsync(admin, "the choice sent to the client");
+        await Browser.ScreenshotAsync(admin, "42-intake-choice-sent");
+
+        await phone.GotoAsync(server.BaseUrl + new Uri(choiceLink).PathAndQuery);
+        await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "Choose your therapist" })).ToBeVisibleAsync();
+        await Assertions.Expect(phone.GetByText("Why Dr. Amara Okafor fits:", new() { Exact = false })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(phone, "the client's choice of therapist");
+        await Browser.ScreenshotAsync(phone, "43-client-choice-phone");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Choose Dr. Amara Okafor" }).TapAsync();
+        await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("You chose Dr. Amara Okafor.");
+        await Browser.AssertAccessibleAsync(phone, "the client's choice, made");
+        await admin.GotoAsync(server.BaseUrl + "/intake");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Waiting (0)" })).ToContainTextAsync("No one is waiting.");
+
+        // The clinic's problem domains for matching.
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Matching settings" }).ClickAsync();
+        await admin.GetByLabel("Name").FillAsync("Wellbeing");
+        await admin.GetByLabel("Measured by").SelectOptionAsync(new SelectOptionValue { Value = "ors" });
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add the domain" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("Domain added.");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "Wellbeing" })).ToContainTextAsync("ORS");
+        await Browser.AssertAccessibleAsync(admin, "the matching settings");
+        await Browser.ScreenshotAsync(admin, "44-matching-settings");
+
+        // Supervisors ranked for a clinician, on their staff page.
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Staff" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sam Rivera" }).GetByRole(AriaRole.Link, new() { Name = "Sam Rivera" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Region, new() { Name = "Supervisors ranked for Sam Rivera" })).ToContainTextAsync("supervises trauma work; supervises by video");
+        await Browser.AssertAccessibleAsync(admin, "supervisors ranked on a staff page");
     }
 }

@@ -77,7 +77,7 @@ public static class MatchRanking
                 var name = domain.Name.ToLowerInvariant();
                 if (!therapist.SharesTrackRecord)
                 {
-                    reasons.Add($"track record with {name} not shared");
+                    reasons.Add($"{TrackRecordWith}{name}{NotShared}");
                     continue;
                 }
                 var record = records.FirstOrDefault(r => r.ClinicianId == therapist.ClinicianId && r.DomainId == domain.Id);
@@ -97,7 +97,7 @@ public static class MatchRanking
                         reasons.Add($"as effective with {name} as the clinic expects, {Cases(record.Cases)}");
                         break;
                     default:
-                        reasons.Add($"fewer than {settings.MinimumCases} past cases with {name} ({record?.Cases ?? 0}): no track record yet");
+                        reasons.Add($"{FewerThan}{settings.MinimumCases} past cases with {name} ({record?.Cases ?? 0}): no track record yet");
                         break;
                 }
             }
@@ -132,6 +132,17 @@ public static class MatchRanking
     }
 
     private static string Cases(int n) => n == 1 ? "1 case" : $"{n} cases";
+
+    /// <summary>
+    /// A reason that only says there is no track record to go on (too few cases, or not shared): worth showing staff,
+    /// nothing a client choosing a therapist needs to read.
+    /// </summary>
+    public static bool IsNoRecordNote(string reason) =>
+        reason.StartsWith(FewerThan, StringComparison.Ordinal) || (reason.StartsWith(TrackRecordWith, StringComparison.Ordinal) && reason.EndsWith(NotShared, StringComparison.Ordinal));
+
+    private const string FewerThan = "fewer than ";
+    private const string TrackRecordWith = "track record with ";
+    private const string NotShared = " not shared";
 
     /// <summary>Whether the therapist offers any of the values asked, and the words of the reason (what fits, or what was asked).</summary>
     private static (bool Met, string Words) Meets(MatchCriterion criterion, IReadOnlyList<string> asked, TherapistOffer therapist)
