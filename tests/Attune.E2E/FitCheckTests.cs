@@ -48,9 +48,11 @@ public class FitCheckTests
         await Browser.AssertAccessibleAsync(staff, "the client page after a fit check");
         await Browser.ScreenshotAsync(staff, "11-fit-check-clinician");
 
-        // The clinician records what Alex looks for in a therapist and sees colleagues ranked, each with its reasons.
+        // The clinician changes what Alex looks for in a therapist (given at intake: English and CA are must-haves) and sees
+        // colleagues ranked, each with its reasons.
         await alert.GetByRole(AriaRole.Link, new() { Name = "See colleagues ranked for them" }).ClickAsync();
-        await staff.GetByRole(AriaRole.Link, new() { Name = "Record what the client looks for" }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "What the ranking read" })).ToContainTextAsync("Given by the client");
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Change the preferences" }).ClickAsync();
         await staff.GetByRole(AriaRole.Checkbox, new() { Name = "Depression" }).CheckAsync();
         var meeting = staff.GetByRole(AriaRole.Group, new() { Name = "How would you like to meet?" });
         await meeting.GetByRole(AriaRole.Checkbox, new() { Name = "Video" }).CheckAsync();
@@ -61,7 +63,8 @@ public class FitCheckTests
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Preferences saved.");
         var suggestions = staff.GetByRole(AriaRole.Region, new() { Name = "Suggestions (1)" });
         await Assertions.Expect(suggestions).ToContainTextAsync("1. Dr. Amara Okafor");
-        await Assertions.Expect(suggestions).ToContainTextAsync("as effective with depression as the clinic expects, 30 cases; leaves room to explore; offers video");
+        await Assertions.Expect(suggestions).ToContainTextAsync("as effective with depression as the clinic expects, 30 cases; leaves room to explore; speaks English; offers video; is licensed in CA");
+        await Assertions.Expect(suggestions).ToContainTextAsync("Does not meet: works at a steady pace; a fee of at most 130 per session");
         await Browser.AssertAccessibleAsync(staff, "the ranked colleagues");
         await Browser.ScreenshotAsync(staff, "11b-ranked-colleagues");
         await staff.GetByRole(AriaRole.Link, new() { Name = "My profile" }).ClickAsync();

@@ -313,14 +313,83 @@ public static class AttuneCommandLine
             return 0;
         });
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord })
+        var importOrganisation = new Option<string>("--organisation") { Required = true, Description = "The clinic's name; a new organisation of that name is made when there is none" };
+        var importFolder = new Argument<string>("folder") { Description = "A folder with clinicians.csv, clients.csv, sessions.csv and scores.csv, as the admin's import takes them (those present are imported, in that order)" };
+        var import = new Command("import", "Import a clinic's history from CSV files: each file checked, then applied whole or not at all; prints what each added") { importOrganisation, importFolder };
+        import.TreatUnmatchedTokensAsErrors = false;
+        import.SetAction(async (p, ct) =>
+        {
+            var folder = p.GetValue(importFolder)!;
+            if (!Directory.Exists(folder))
+                throw new CommandLineInputException($"There is no folder '{folder}'.");
+            var files = Features.DataTransfer.ClinicImport.Kinds.Select(k => (Kind: k, Path: Path.Combine(folder, k + ".csv"))).Where(f => File.Exists(f.Path)).ToList();
+            if (files.Count == 0)
+                throw new CommandLineInputException($"'{folder}' holds none of {string.Join(", ", Features.DataTransfer.ClinicImport.Kinds.Select(k => k + ".csv"))}.");
+            var name = p.GetValue(importOrganisation)!.Trim();
+            var app = BuildHost(p.UnmatchedTokens);
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            await DatabaseSetup.MigrateAsync(db, ct);
+            var organisations = await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
+            if (organisations.Count > 1)
+                throw new CommandLineInputException($"Several organisations are named '{name}'.");
+            var created = organisations.Count == 0;
+            Guid organisationId;
+            if (created)
+            {
+                Core.Clinic.Organisation organisation;
+                try
+                {
+                    organisation = new Core.Clinic.Organisation(name, TimeProvider.System.GetUtcNow());
+                }
+                catch (Core.DomainRuleException e)
+                {
+                    throw new CommandLineInputException(e.Message);
+                }
+                db.Organisations.Add(organisation);
+                scope.ServiceProvider.GetRequiredService<Features.Audit.AuditTrail>().System(organisation.Id, "create", "Organisation", organisation.Id);
+                await db.SaveChangesAsync(ct);
+                organisationId = organisation.Id;
+            }
+            else
+                organisationId = organisations[0];
+
+            var importer = scope.ServiceProvider.GetRequiredService<Features.DataTransfer.ClinicImport>();
+            var publicUrl = scope.ServiceProvider.GetRequiredService<Features.CheckIns.CheckInDelivery>().PublicUrl;
+            var done = new List<object>();
+            var exit = 0;
+            foreach (var (kind, path) in files)
+            {
+                Features.DataTransfer.ImportReport report;
+                await using (var stream = File.OpenRead(path))
+                    report = await importer.RunAsync(new Features.DataTransfer.ClinicImport.Importer(organisationId, null), kind, stream, apply: true, publicUrl, ct);
+                done.Add(new
+                {
+                    file = kind + ".csv", report.Applied, added = report.Applied ? report.ToAdd : 0, report.AlreadyHere,
+                    problems = report.FileProblems.Concat(report.Rows.Where(r => r.Problems.Count > 0).Select(r => $"line {r.Line} ({r.Key}): {string.Join(" ", r.Problems)}")).ToList(),
+                });
+                if (!report.Ok || (!report.Applied && report.FileProblems.Count > 0))
+                {
+                    // The files after it depend on it: nothing more is imported.
+                    exit = 1;
+                    break;
+                }
+            }
+            Write(stdout, new { organisation = name, created, files = done });
+            return exit;
+        });
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord, import })
             root.Subcommands.Add(command);
         return root;
     }
 
-    /// <summary>The whole host for a verb that needs its services; its logs go to stderr so that stdout stays the verb's output.</summary>
+    /// <summary>
+    /// The whole host for a verb that needs its services; its logs go to stderr so that stdout stays the verb's output.
+    /// Named after Attune's own assembly, whatever process runs the verb, so that its static files' manifest is found.
+    /// </summary>
     private static WebApplication BuildHost(IReadOnlyList<string> settings) =>
-        AttuneHost.Build([.. settings, "--Logging:Console:LogToStandardErrorThreshold=Trace"]);
+        AttuneHost.Build([.. settings, "--Logging:Console:LogToStandardErrorThreshold=Trace", $"--applicationName={typeof(AttuneHost).Assembly.GetName().Name}"]);
 
     /// <summary>The database alone, chosen by the same settings as the web app (Database:Provider, ConnectionStrings:Attune, …).</summary>
     private static AttuneDbContext OpenDatabase(IReadOnlyList<string> settings)

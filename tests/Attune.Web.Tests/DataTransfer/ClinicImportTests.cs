@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Text;
 using Attune.Core.Relationships;
@@ -244,6 +245,57 @@ public class ClinicImportTests
             Assert.Contains(expected, refused.Page);
         await using (var db = app.CreateDbContext())
             Assert.False(await db.Users.AnyAsync(u => u.Email == "boss@riverside.example" || u.Email == "lost@riverside.example", ct));
+    }
+
+    [Fact]
+    public async Task The_command_line_imports_a_folder_into_a_new_organisation_and_a_second_run_adds_nothing()
+    {
+        await using var app = await AttuneFactory.StartAsync("sqlite");
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateTempSubdirectory("attune-import-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "clinicians.csv"), "email,name,roles,supervisor_email\nlee@hill.example,Lee Hill,clinician;supervisor,\nmo@hill.example,Mo Hill,clinician,lee@hill.example\n", ct);
+            await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), "reference,name,clinician_email,phase,opened_at,closed_at,ending,ending_reason\nK-1,Kim K.,mo@hill.example,Closed,2025-03-03 09:00,2025-05-26,Planned,GoalsMet\n", ct);
+            await File.WriteAllTextAsync(Path.Combine(folder, "scores.csv"), "reference,instrument,completed_at,score\nK-1,phq-9,2025-03-03 10:00,17\nK-1,phq-9,2025-05-19 10:00,6\n", ct);
+
+            var (exit, output, error) = await CommandLine.RunAsync(["import", "--organisation", "Hillside Practice", folder, .. app.DatabaseArguments]);
+            Assert.True(exit == 0, error + output);
+            var json = JsonDocument.Parse(output).RootElement;
+            Assert.True(json.GetProperty("created").GetBoolean());
+            Assert.Equal([("clinicians.csv", 2), ("clients.csv", 1), ("scores.csv", 2)],
+                json.GetProperty("files").EnumerateArray().Select(f => (f.GetProperty("file").GetString()!, f.GetProperty("added").GetInt32())));
+            await using (var db = app.CreateDbContext())
+            {
+                var org = await db.Organisations.SingleAsync(o => o.Name == "Hillside Practice", ct);
+                var mo = await db.Clinicians.SingleAsync(c => c.OrganisationId == org.Id && c.DisplayName == "Mo Hill", ct);
+                Assert.Equal(await db.Clinicians.Where(c => c.DisplayName == "Lee Hill").Select(c => (Guid?)c.Id).SingleAsync(ct), mo.SupervisorId);
+                var kim = await db.Relationships.SingleAsync(r => r.OrganisationId == org.Id, ct);
+                Assert.Equal((mo.Id, RelationshipPhase.Closed, 2), (kim.ClinicianId, kim.Phase, await db.Responses.CountAsync(x => x.RelationshipId == kim.Id, ct)));
+                // Audited as the system: no staff member did it.
+                Assert.Equal(6, await db.AuditEvents.CountAsync(e => e.OrganisationId == org.Id && e.ActorKind == "system" && (e.Action == "import" || e.Action == "create"), ct));
+            }
+
+            // Again: everything is already here. A broken file stops the run there, and nothing of it is written.
+            (exit, output, _) = await CommandLine.RunAsync(["import", "--organisation", "Hillside Practice", folder, .. app.DatabaseArguments]);
+            Assert.Equal(0, exit);
+            Assert.All(JsonDocument.Parse(output).RootElement.GetProperty("files").EnumerateArray(), f => Assert.Equal(0, f.GetProperty("added").GetInt32()));
+            await File.WriteAllTextAsync(Path.Combine(folder, "clients.csv"), "reference,name,clinician_email\nK-2,Kay K.,nobody@hill.example\n", ct);
+            (exit, output, _) = await CommandLine.RunAsync(["import", "--organisation", "Hillside Practice", folder, .. app.DatabaseArguments]);
+            Assert.Equal(1, exit);
+            var clients = JsonDocument.Parse(output).RootElement.GetProperty("files").EnumerateArray().Last();
+            Assert.Equal("clients.csv", clients.GetProperty("file").GetString());
+            Assert.Contains("line 2 (K-2)", clients.GetProperty("problems")[0].GetString());
+            await using (var db = app.CreateDbContext())
+                Assert.False(await db.Clients.AnyAsync(c => c.DisplayName == "Kay K.", ct));
+            var (noFolder, _, noFolderError) = await CommandLine.RunAsync(["import", "--organisation", "Hillside Practice", Path.Combine(folder, "missing"), .. app.DatabaseArguments]);
+            Assert.Equal(2, noFolder);
+            Assert.Contains("There is no folder", noFolderError);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task<(StaffClient Admin, Guid Organisation)> AdminAsync(AttuneFactory app)

@@ -61,7 +61,21 @@ public sealed class ClinicImport(
     }
 
     /// <param name="baseUrl">Where the invitation links of imported clinicians point.</param>
-    public async Task<ImportReport> RunAsync(StaffUser admin, string kind, Stream file, bool apply, string baseUrl, CancellationToken ct)
+    public Task<ImportReport> RunAsync(StaffUser admin, string kind, Stream file, bool apply, string baseUrl, CancellationToken ct) =>
+        RunAsync(new Importer(admin.OrganisationId, admin), kind, file, apply, baseUrl, ct);
+
+    /// <summary>Who imports: an admin from the web page, or the server's command line (audited as the system) for an organisation.</summary>
+    public sealed record Importer(Guid OrganisationId, StaffUser? Admin);
+
+    private void Audited(Importer who, string entityType, Guid entityId, Guid? clientId = null)
+    {
+        if (who.Admin is { } admin)
+            audit.Staff(admin, "import", entityType, entityId, clientId);
+        else
+            audit.System(who.OrganisationId, "import", entityType, entityId, clientId);
+    }
+
+    public async Task<ImportReport> RunAsync(Importer admin, string kind, Stream file, bool apply, string baseUrl, CancellationToken ct)
     {
         if (!Kinds.Contains(kind))
             return new ImportReport(kind, false, [$"Attune imports {string.Join(", ", Kinds)}; not '{kind}'."], []);
@@ -175,7 +189,7 @@ public sealed class ClinicImport(
     /// Clinicians and supervisors (admins are made by hand: they need a second factor). Each new one gets an email with
     /// a link to choose their password; one who has not chosen it yet is sent a new link when the file is given again.
     /// </summary>
-    private async Task<Plan> PlanCliniciansAsync(StaffUser admin, List<Line> lines, string baseUrl, CancellationToken ct)
+    private async Task<Plan> PlanCliniciansAsync(Importer admin, List<Line> lines, string baseUrl, CancellationToken ct)
     {
         var org = admin.OrganisationId;
         var now = clock.Now;
@@ -254,7 +268,7 @@ public sealed class ClinicImport(
                 if (made.Succeeded) made = await users.AddToRolesAsync(user, roleNames);
                 if (!made.Succeeded)
                     throw new ImportFailedException($"{email}: {string.Join(" ", made.Errors.Select(e => e.Description))}");
-                audit.Staff(admin, "import", "StaffUser", user.Id);
+                Audited(admin, "StaffUser", user.Id);
                 created[email.ToUpperInvariant()] = (user, clinician);
             }
             foreach (var (email, _, _, supervisor) in fresh.Where(f => f.Supervisor is not null))
@@ -274,7 +288,7 @@ public sealed class ClinicImport(
     private sealed class ImportFailedException(string message) : Exception(message);
 
 
-    private async Task<Plan> PlanClientsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    private async Task<Plan> PlanClientsAsync(Importer admin, List<Line> lines, CancellationToken ct)
     {
         var org = admin.OrganisationId;
         var now = clock.Now;
@@ -351,7 +365,7 @@ public sealed class ClinicImport(
                     }
                     else if (target is RelationshipPhase.Working or RelationshipPhase.Termination)
                         episode.MoveTo(target, why, o);
-                    audit.Staff(admin, "import", "Client", client.Id, client.Id);
+                    Audited(admin, "Client", client.Id, client.Id);
                 });
             }
             rows.Add(new ImportRow(line.Number, reference.Length > 0 ? reference : name, problems));
@@ -373,7 +387,7 @@ public sealed class ClinicImport(
         return result;
     }
 
-    private async Task<Plan> PlanSessionsAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    private async Task<Plan> PlanSessionsAsync(Importer admin, List<Line> lines, CancellationToken ct)
     {
         var now = clock.Now;
         var episodes = await EpisodesByReferenceAsync(admin.OrganisationId, ct);
@@ -408,7 +422,7 @@ public sealed class ClinicImport(
                 {
                     var session = e.RecordEarlierSession(s, mo, at);
                     db.Sessions.Add(session);
-                    audit.Staff(admin, "import", "TherapySession", session.Id, e.ClientId);
+                    Audited(admin, "TherapySession", session.Id, e.ClientId);
                 });
             }
             rows.Add(new ImportRow(line.Number, $"{reference} {line.Get("starts_at")}".Trim(), problems, here));
@@ -416,7 +430,7 @@ public sealed class ClinicImport(
         return new Plan(rows, work);
     }
 
-    private async Task<Plan> PlanScoresAsync(StaffUser admin, List<Line> lines, CancellationToken ct)
+    private async Task<Plan> PlanScoresAsync(Importer admin, List<Line> lines, CancellationToken ct)
     {
         var now = clock.Now;
         var episodes = await EpisodesByReferenceAsync(admin.OrganisationId, ct);
@@ -502,7 +516,7 @@ public sealed class ClinicImport(
                 {
                     var response = new InstrumentResponse(e.Id, null, session?.Id, a, r, at);
                     db.Responses.Add(response);
-                    audit.Staff(admin, "import", "InstrumentResponse", response.Id, e.ClientId);
+                    Audited(admin, "InstrumentResponse", response.Id, e.ClientId);
                 });
             }
             var key = $"{reference} {instrument} {line.Get("completed_at")}".Trim();
