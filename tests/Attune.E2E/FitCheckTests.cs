@@ -67,10 +67,22 @@ public class FitCheckTests
         await Assertions.Expect(suggestions).ToContainTextAsync("Does not meet: works at a steady pace; a fee of at most 130 per session");
         await Browser.AssertAccessibleAsync(staff, "the ranked colleagues");
         await Browser.ScreenshotAsync(staff, "11b-ranked-colleagues");
+        var matchesPage = staff.Url;
         await staff.GetByRole(AriaRole.Link, new() { Name = "My profile" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "My matching profile" })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff, "the clinician's matching profile");
-        await staff.GoBackAsync();
+        // What Sam wants from supervision: a must-have area rules a supervisor in or out, with the reasons.
+        await staff.GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        var areas = staff.GetByRole(AriaRole.Group, new() { Name = "What would you like help with in supervision (for example trauma work, risk, couples, licensure hours)?" });
+        await areas.GetByRole(AriaRole.Textbox).FillAsync("risk");
+        await areas.GetByRole(AriaRole.Radio, new() { Name = "Must have" }).CheckAsync();
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Supervisors who fit what you want" })).ToContainTextAsync("1. Dr. Amara Okafor Current supervisor");
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Supervisors who fit what you want" })).ToContainTextAsync("Fits: supervises risk; supervises by video");
+        await Browser.AssertAccessibleAsync(staff, "the clinician's supervision page");
+        await Browser.ScreenshotAsync(staff, "11c-my-supervision");
+        await staff.GotoAsync(matchesPage);
         await staff.GetByRole(AriaRole.Link, new() { Name = "Alex M." }).ClickAsync();
 
         // The clinician drafts a goal; the client will agree to it on their progress page.
