@@ -26,7 +26,7 @@ public sealed record ChoiceLinkMade(string Url, string? EmailedTo, DateTimeOffse
 /// claims it), and kept with its rank, score and reasons; the clinician's open places go down by one.
 /// </summary>
 public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchAccess access, MatchQuery matches, AuditTrail audit, FreeTextProtector protector, TimeProvider clock,
-    ChoiceLinks choiceLinks, CheckIns.CheckInDelivery delivery, Crisis.ClinicCrisisResources crisis, Time.ClinicClock clinicClock)
+    ChoiceLinks choiceLinks, CheckIns.CheckInDelivery delivery, LinkMail mail, Time.ClinicClock clinicClock)
 {
     public const string ChoiceEnded = "This link no longer works: the choice was made, the link expired, or the clinic sent a newer one. Please contact the clinic.";
 
@@ -68,7 +68,8 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
         return waiting.OrderBy(c => c.CreatedAt).Select(c => new WaitingClient(c.Id, c.DisplayName, c.CreatedAt, c.Preferences, offered.Contains(c.Id))).ToList();
     }
 
-    public async Task<ActionResult<MatchAssignment>> AssignAsync(Guid clientId, string? clinician, CancellationToken ct = default)
+    /// <summary>The coordinator acting on a client still waiting for a therapist, or the refusal.</summary>
+    private async Task<ActionResult<MatchAccessGrant>> WaitingClientAsync(Guid clientId, CancellationToken ct)
     {
         if (!access.IsCoordinator)
             return Refusal.Forbidden(WhoMay);
@@ -77,6 +78,14 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
             return refusal;
         if (granted.Value!.CurrentClinicianId is not null)
             return Refusal.Conflict("This client already has a therapist; a change of therapist is a referral from their clinician.");
+        return granted;
+    }
+
+    public async Task<ActionResult<MatchAssignment>> AssignAsync(Guid clientId, string? clinician, CancellationToken ct = default)
+    {
+        var granted = await WaitingClientAsync(clientId, ct);
+        if (granted.Refusal is { } refusal)
+            return refusal;
         if (!Guid.TryParse(clinician, out var clinicianId))
             return Refusal.Invalid("clinician", "Choose one of the suggested therapists.");
         var ranked = await matches.LoadAsync(clientId, ct);
@@ -86,7 +95,7 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
         if (view.Result.Suggestions.FirstOrDefault(s => s.ClinicianId == clinicianId) is not { } chosen)
             return Refusal.Invalid("clinician", "That therapist is not among the suggestions now (a must-have, licensure or open places rules them out); choose one of the list.");
 
-        var user = granted.Value.User;
+        var user = granted.Value!.User;
         var now = clock.GetUtcNow();
         var (relationship, assignment) = await AssignAsync(user.OrganisationId, clientId, chosen, view.Result.Suggestions.Count, user.Id, byClient: false, now, ct);
         audit.Staff(user, "create", "TherapeuticRelationship", relationship.Id, clientId);
@@ -104,13 +113,9 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
     /// </summary>
     public async Task<ActionResult<ChoiceLinkMade>> OfferAsync(Guid clientId, IReadOnlyList<string> clinicians, CancellationToken ct = default)
     {
-        if (!access.IsCoordinator)
-            return Refusal.Forbidden(WhoMay);
-        var granted = await access.ForClientAsync(clientId, WhoMay, ct);
+        var granted = await WaitingClientAsync(clientId, ct);
         if (granted.Refusal is { } refusal)
             return refusal;
-        if (granted.Value!.CurrentClinicianId is not null)
-            return Refusal.Conflict("This client already has a therapist; a change of therapist is a referral from their clinician.");
         var ids = clinicians.Select(c => Guid.TryParse(c, out var id) ? id : (Guid?)null).ToList();
         if (ids.Any(i => i is null))
             return Refusal.Invalid("offer", $"Tick {MatchOffer.Fewest} or {MatchOffer.Most} of the suggested therapists.");
@@ -118,7 +123,7 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
         var offered = ids.Distinct().Select(id => view.Result.Suggestions.FirstOrDefault(s => s.ClinicianId == id)).ToList();
         if (offered.Any(o => o is null))
             return Refusal.Invalid("offer", "A therapist ticked is not among the suggestions now (a must-have, licensure or open places rules them out); tick from the list.");
-        var user = granted.Value.User;
+        var user = granted.Value!.User;
         var now = clock.GetUtcNow();
         MatchOffer offer;
         try
@@ -134,21 +139,9 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
         db.MatchOffers.Add(offer);
         var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == clientId, ct);
         var url = delivery.PublicUrl + choiceLinks.PathFor(choiceLinks.CreateToken(offer.Id, offer.ExpiresAt));
-        if (client.Email is { } email)
-        {
-            var lines = Crisis.ClinicCrisisResources.AsText(await crisis.ForOrganisationAsync(client.OrganisationId, ct));
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = client.OrganisationId,
-                Kind = OutboxKinds.ChoiceLink,
-                ClientId = clientId,
-                To = email,
-                Subject = "Choose your therapist",
-                Body = $"We have found {offered.Count} therapists who fit what you told us. You can read why each one fits, and choose the one "
-                       + $"you would like to see:\n\n{url}\n\nThe link works until {clinicClock.Format(offer.ExpiresAt)}.\n\n{lines}",
-                CreatedAt = now,
-            });
-        }
+        await mail.QueueAsync(client, OutboxKinds.ChoiceLink, "Choose your therapist",
+            $"We have found {offered.Count} therapists who fit what you told us. You can read why each one fits, and choose the one "
+            + $"you would like to see:\n\n{url}\n\nThe link works until {clinicClock.Format(offer.ExpiresAt)}.", now, ct);
         audit.Staff(user, "offer", nameof(MatchOffer), offer.Id, clientId);
         await db.SaveChangesAsync(ct);
         return new ChoiceLinkMade(url, client.Email, offer.ExpiresAt, offered.OrderBy(o => o!.Rank).Select(o => o!.Name).ToList());

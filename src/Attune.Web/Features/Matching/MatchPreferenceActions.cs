@@ -23,7 +23,7 @@ public sealed record MatchPreferencesInput(IReadOnlyList<string> Concerns, IRead
 public sealed record PreferenceLinkMade(string Url, string? EmailedTo, DateTimeOffset ExpiresAt);
 
 public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess access, AuditTrail audit, FreeTextProtector protector, TimeProvider clock,
-    PreferenceLinks links, CheckIns.CheckInDelivery delivery, Crisis.ClinicCrisisResources crisis, Time.ClinicClock clinicClock, ProblemDomainCatalog domains)
+    PreferenceLinks links, CheckIns.CheckInDelivery delivery, LinkMail mail, Time.ClinicClock clinicClock, ProblemDomainCatalog domains)
 {
     public const string WhoMayChange = "Only the client's own clinician (or, before the client has one, the clinic's intake coordinators) records their matching preferences.";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
@@ -69,21 +69,9 @@ public sealed class MatchPreferenceActions(AttuneDbContext db, MatchAccess acces
         var expires = now + PreferenceLinks.Lifetime;
         stored.NewLink(expires);
         var url = delivery.PublicUrl + links.PathFor(links.CreateToken(clientId, expires, stored.LinkVersion));
-        if (client.Email is { } email)
-        {
-            var lines = Crisis.ClinicCrisisResources.AsText(await crisis.ForOrganisationAsync(client.OrganisationId, ct));
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = client.OrganisationId,
-                Kind = OutboxKinds.PreferenceLink,
-                ClientId = clientId,
-                To = email,
-                Subject = "Finding the right therapist for you",
-                Body = "To help us find a therapist who suits you, please tell us what matters to you: how you like to work, "
-                       + $"languages, times and anything else. It takes a few minutes.\n\n{url}\n\nThe link works until {clinicClock.Format(expires)}.\n\n{lines}",
-                CreatedAt = now,
-            });
-        }
+        await mail.QueueAsync(client, OutboxKinds.PreferenceLink, "Finding the right therapist for you",
+            "To help us find a therapist who suits you, please tell us what matters to you: how you like to work, "
+            + $"languages, times and anything else. It takes a few minutes.\n\n{url}\n\nThe link works until {clinicClock.Format(expires)}.", now, ct);
         audit.Staff(user, "create-link", nameof(ClientMatchPreferences), stored.Id, clientId);
         await db.SaveChangesAsync(ct);
         return new PreferenceLinkMade(url, client.Email, expires);

@@ -40,6 +40,7 @@ public static class MatchingSetup
         services.AddScoped<SupervisorMatchQuery>();
         services.AddSingleton<PreferenceLinks>();
         services.AddSingleton<ChoiceLinks>();
+        services.AddScoped<LinkMail>();
         return services;
     }
 }

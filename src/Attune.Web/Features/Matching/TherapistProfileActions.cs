@@ -36,24 +36,7 @@ public sealed class TherapistProfileActions(AttuneDbContext db, CurrentStaff sta
         var wants = MatchPreferenceActions.WithImportance(input.Wants);
         if (wants.Refusal is { } invalid)
             return invalid;
-        var profile = await db.TherapistProfiles.SingleOrDefaultAsync(p => p.ClinicianId == clinicianId, ct);
-        var before = profile is null ? null : Snapshot(profile);
-        var isNew = profile is null;
-        profile ??= new TherapistProfile(user.OrganisationId, clinicianId, clock.GetUtcNow());
-        try
-        {
-            profile.UpdateSupervision(input.Offers, places, wants.Value!, clock.GetUtcNow());
-        }
-        catch (DomainRuleException e)
-        {
-            db.ChangeTracker.Clear();
-            return Refusal.From(e);
-        }
-        if (isNew)
-            db.TherapistProfiles.Add(profile);
-        audit.Change(user, isNew ? "create" : "update", nameof(TherapistProfile), profile.Id, before, Snapshot(profile));
-        await db.SaveChangesAsync(ct);
-        return profile;
+        return await ChangeAsync(user, clinicianId, p => p.UpdateSupervision(input.Offers, places, wants.Value!, clock.GetUtcNow()), ct);
     }
 
     public async Task<ActionResult<TherapistProfile>> SaveAsync(TherapistProfileInput input, CancellationToken ct = default)
@@ -70,13 +53,19 @@ public sealed class TherapistProfileActions(AttuneDbContext db, CurrentStaff sta
                 return Refusal.Invalid("fee", "Give your fee per session as an amount, like 120, or leave it empty.");
             fee = amount;
         }
+        return await ChangeAsync(user, clinicianId, p => p.Update(input.Offers, places, fee, input.SharesTrackRecord, clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>The clinician's own profile (made when they have none) changed by the domain, audited with before and after; the domain's refusal changes nothing.</summary>
+    private async Task<ActionResult<TherapistProfile>> ChangeAsync(StaffUser user, Guid clinicianId, Action<TherapistProfile> change, CancellationToken ct)
+    {
         var profile = await db.TherapistProfiles.SingleOrDefaultAsync(p => p.ClinicianId == clinicianId, ct);
         var before = profile is null ? null : Snapshot(profile);
         var isNew = profile is null;
         profile ??= new TherapistProfile(user.OrganisationId, clinicianId, clock.GetUtcNow());
         try
         {
-            profile.Update(input.Offers, places, fee, input.SharesTrackRecord, clock.GetUtcNow());
+            change(profile);
         }
         catch (DomainRuleException e)
         {
