@@ -51,9 +51,22 @@ fi
 took
 
 passed=0; failed=0; skipped=0
+
+# The interop suite (step 4) runs beside the browser walks: both mostly wait on a server of their own, and together
+# they take about as long as the walks alone.
+log_interop="$results/interop.log"
+run_interop() {
+  if [ ! -d tests/interop/node_modules ] && ! (cd tests/interop && npm ci --no-audit --no-fund) >"$results/npm.log" 2>&1; then
+    echo "npm ci failed (see .test-results/npm.log)" >"$log_interop"; return 1
+  fi
+  (cd tests/interop && ATTUNE_DLL="$root/src/Attune.Web/bin/Release/net10.0/attune.dll" node --test --test-concurrency=1 --test-reporter=tap) >"$log_interop" 2>&1
+}
+interop_pid=
+
 for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; do
   [ -d "$project" ] || continue
   name=$(basename "$project")
+  [ "$name" = "Attune.E2E" ] && { run_interop & interop_pid=$!; }
   echo "== $name"
   dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$results/$name.log" | grep -E "^(failed|  failed|error)|\[FAIL\]|Failed |total:|failed:|succeeded:|skipped:" | head -n 60
   log="$results/$name.log"
@@ -68,21 +81,18 @@ for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; 
   took
 done
 
-# 4. Interop: real FHIR clients (fhir-kit-client, the FHIR R4 JSON schema, NLM's FHIRPath) against the built server.
+# 4. Interop: real FHIR clients (fhir-kit-client, the FHIR R4 JSON schema, NLM's FHIRPath) against the built server,
+# started beside the browser walks above (or now, when there were none).
 echo "== interop"
-log="$results/interop.log"
-if [ ! -d tests/interop/node_modules ] && ! (cd tests/interop && npm ci --no-audit --no-fund) >"$results/npm.log" 2>&1; then
-  echo "   npm ci failed (see .test-results/npm.log)"; failed=$((failed + 1))
+[ -n "$interop_pid" ] || { run_interop & interop_pid=$!; }
+wait "$interop_pid"
+grep -E '^not ok|^    not ok|^# (tests|pass|fail|cancelled|skipped) |^# \\# |npm ci failed' "$log_interop"
+t=$(grep -E "^# tests [0-9]+" "$log_interop" | tail -n 1 | grep -oE "[0-9]+")
+if [ -z "$t" ]; then
+  echo "   interop did not report a result (see .test-results/interop.log)"; failed=$((failed + 1))
 else
-  (cd tests/interop && ATTUNE_DLL="$root/src/Attune.Web/bin/Release/net10.0/attune.dll" node --test --test-concurrency=1 --test-reporter=tap) >"$log" 2>&1
-  grep -E '^not ok|^    not ok|^# (tests|pass|fail|cancelled|skipped) |^# \\# ' "$log"
-  t=$(grep -E "^# tests [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+")
-  if [ -z "$t" ]; then
-    echo "   interop did not report a result (see .test-results/interop.log)"; failed=$((failed + 1))
-  else
-    n() { grep -E "^# $1 [0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0; }
-    passed=$((passed + $(n pass))); failed=$((failed + $(n fail) + $(n cancelled))); skipped=$((skipped + $(n skipped)))
-  fi
+  n() { grep -E "^# $1 [0-9]+" "$log_interop" | tail -n 1 | grep -oE "[0-9]+" || echo 0; }
+  passed=$((passed + $(n pass))); failed=$((failed + $(n fail) + $(n cancelled))); skipped=$((skipped + $(n skipped)))
 fi
 took
 

@@ -416,6 +416,11 @@ public class IntakeTests
             var audit = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "assign" && e.EntityId == assignment.Id, ct);
             Assert.Equal($$$"""{"before":null,"after":{"clinician":"{{{sam}}}","rank":1,"of":1,"score":1,"bestMatch":false}}""", audit.Detail);
             Assert.Equal(3, (await db.TherapistProfiles.AsNoTracking().SingleAsync(p => p.ClinicianId == sam, ct)).OpenPlaces); // 4 open places, one taken
+            // Sam is told by email, which names no client.
+            var told = await db.Outbox.AsNoTracking().SingleAsync(m => m.To == Demo.ClinicianEmail && m.Kind == OutboxKinds.Notice, ct);
+            Assert.Equal("Attune: a new client for you", told.Subject);
+            Assert.Contains("The clinic's intake has assigned a new client to you.", told.Body);
+            Assert.DoesNotContain("Nia", told.Body);
         }
         Assert.DoesNotContain("Nia New", await coordinator.Http.GetStringAsync("/intake", ct));
         // Sam finds Nia on the caseload, in intake; a second assignment is refused.
@@ -551,6 +556,7 @@ public class IntakeTests
             var coordinatorId = await db.Users.Where(u => u.Email == "intake@riverside.example").Select(u => u.Id).SingleAsync(ct);
             Assert.Equal((2, 2, true, coordinatorId), (assignment.Rank, assignment.Suggestions, assignment.ChosenByClient, assignment.AssignedBy));
             Assert.Equal(1, (await db.TherapistProfiles.AsNoTracking().SingleAsync(p => p.ClinicianId == okafor, ct)).OpenPlaces);
+            Assert.Contains("A new client chose you", (await db.Outbox.AsNoTracking().SingleAsync(m => m.To == Demo.SupervisorEmail && m.Kind == OutboxKinds.Notice, ct)).Body);
             Assert.Equal(["choose", "create", "assign"], await db.AuditEvents.AsNoTracking().Where(e => e.ActorKind == "client-link" && e.ClientId == clientId && e.Action != "read")
                 .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(ct));
         }

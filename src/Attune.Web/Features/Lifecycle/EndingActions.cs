@@ -131,13 +131,9 @@ public sealed class EndingActions(AttuneDbContext db, RecordAuthorization author
         db.Relationships.Add(next);
         db.Endings.Add(ending);
         // The receiving clinician is told, saved with the referral; the email names no client.
-        foreach (var email in await db.Users.Where(u => u.ClinicianId == to && u.Email != null).Select(u => u.Email!).ToListAsync(ct))
-            db.Outbox.Add(new OutboxMessage
-            {
-                OrganisationId = relationship.OrganisationId, Kind = OutboxKinds.Notice, ClientId = clientId, To = email, CreatedAt = clock.Now,
-                Subject = "Attune: a client has been referred to you",
-                Body = $"A colleague has referred a client to you, with a hand-over note. The client is on your caseload now.\n\nSign in to see them: {delivery.PublicUrl}/clients/{clientId}\n\nThis email holds no clinical details.",
-            });
+        await Notifications.ClientCliniciansNotice.ToClinicianAsync(db, relationship.OrganisationId, to, clientId, "Attune: a client has been referred to you",
+            $"A colleague has referred a client to you, with a hand-over note. The client is on your caseload now.\n\nSign in to see them: {delivery.PublicUrl}/clients/{clientId}\n\nThis email holds no clinical details.",
+            clock.Now, ct);
         audit.Staff(user, "create", "RelationshipEnding", ending.Id, clientId);
         audit.Staff(user, "update", "TherapeuticRelationship", relationship.Id, clientId);
         audit.Staff(user, "create", "TherapeuticRelationship", next.Id, clientId);

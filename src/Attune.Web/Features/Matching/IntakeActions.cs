@@ -187,6 +187,11 @@ public sealed class IntakeActions(AttuneDbContext db, CurrentStaff staff, MatchA
         db.MatchAssignments.Add(assignment);
         var profile = await db.TherapistProfiles.SingleAsync(p => p.ClinicianId == chosen.ClinicianId, ct);
         profile.TakeOneClient(now);
+        // The therapist is told, saved with the assignment; the email names no client.
+        await Notifications.ClientCliniciansNotice.ToClinicianAsync(db, organisationId, chosen.ClinicianId, clientId, "Attune: a new client for you",
+            (byClient ? "A new client chose you from the therapists the clinic suggested to them." : "The clinic's intake has assigned a new client to you.")
+            + $" They are on your caseload, in intake, with what they look for in a therapist.\n\nSign in to see them: {delivery.PublicUrl}/clients/{clientId}\n\nThis email holds no clinical details.",
+            now, ct);
         // Any choice still waiting for the client stops (the one the client just made is chosen, not withdrawn).
         foreach (var open in await db.MatchOffers.Where(o => o.ClientId == clientId && o.WithdrawnAt == null && o.ChosenClinicianId == null).ToListAsync(ct))
             open.Withdraw(now);

@@ -19,4 +19,11 @@ public static class ClientCliniciansNotice
         foreach (var email in emails)
             db.Outbox.Add(new OutboxMessage { OrganisationId = organisationId, To = email, CreatedAt = now, Kind = kind, ClientId = clientId, Subject = subject, Body = body });
     }
+
+    /// <summary>Tells one clinician about a client newly theirs (a referral, an assignment at intake); the email names no client.</summary>
+    public static async Task ToClinicianAsync(AttuneDbContext db, Guid organisationId, Guid clinicianId, Guid clientId, string subject, string body, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var email in await db.Users.Where(u => u.OrganisationId == organisationId && u.ClinicianId == clinicianId && u.Email != null).Select(u => u.Email!).ToListAsync(ct))
+            db.Outbox.Add(new OutboxMessage { OrganisationId = organisationId, To = email, CreatedAt = now, Kind = OutboxKinds.Notice, ClientId = clientId, Subject = subject, Body = body });
+    }
 }
