@@ -10,13 +10,16 @@ rm -rf "$results"; mkdir -p "$results"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server), Node, R.
+# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server), Node, R and lme4.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/python3 ] || missing+=(python3)   # its smtpd is the SMTP server the mail tests send to
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)   # the interop tests are real FHIR clients in Node
-command -v Rscript >/dev/null 2>&1 || missing+=(r-base-core)   # R is the reference the statistics are tested against
+# R (with lme4 for the mixed models) is the reference the statistics are tested against.
+if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'quit(status = !requireNamespace("lme4", quietly = TRUE))' >/dev/null 2>&1; then
+  missing+=(r-base-core r-cran-lme4)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} ..."
   as_root apt-get update -qq >/dev/null

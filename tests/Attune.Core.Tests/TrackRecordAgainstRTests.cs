@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Attune.Core.Instruments;
 using Attune.Core.Matching;
@@ -52,7 +51,7 @@ public class TrackRecordAgainstRTests
         {
             File.WriteAllLines(csv, ["clinician,intake,change", .. cases.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.ClinicianId},{x.Intake},{x.Intake - x.Last}"))]);
             File.WriteAllText(script, Script);
-            var lines = RunR(script, csv, level.ToString(CultureInfo.InvariantCulture));
+            var lines = RScript.Run(script, csv, level.ToString(CultureInfo.InvariantCulture));
             var model = lines.Single(l => l[0] == "model");
             Assert.Equal(double.Parse(model[1], CultureInfo.InvariantCulture), models[0].Intercept, 1e-9);
             Assert.Equal(double.Parse(model[2], CultureInfo.InvariantCulture), models[0].Slope, 1e-9);
@@ -77,19 +76,5 @@ public class TrackRecordAgainstRTests
             File.Delete(csv);
             File.Delete(script);
         }
-    }
-
-    private static List<string[]> RunR(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("Rscript") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("--vanilla");
-        start.ArgumentList.Add(script);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var r = Process.Start(start) ?? throw new InvalidOperationException("Rscript did not start; test.sh installs r-base-core.");
-        var output = r.StandardOutput.ReadToEnd();
-        var error = r.StandardError.ReadToEnd();
-        r.WaitForExit();
-        Assert.True(r.ExitCode == 0, $"R failed: {error}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToList();
     }
 }
