@@ -1,0 +1,95 @@
+using Attune.Core.Endings;
+
+namespace Attune.Core.Analytics;
+
+/// <summary>Whether a closed relationship had a rupture logged, and whether every one logged was repaired.</summary>
+public enum RuptureHistory { None, Repaired, Unrepaired }
+
+/// <summary>
+/// One closed relationship as the analytics read it: its clinician; the Connection Check score of each attended session
+/// (by session number, null where none was given) and whether it was by video; its PHQ-9 scores in the order answered;
+/// how it ended; its ruptures; and, when it was assigned at intake, whether the clinician was the top suggestion.
+/// </summary>
+public sealed record AnalyticsCase(Guid ClinicianId, IReadOnlyList<AttendedSession> Sessions, IReadOnlyList<double> Phq9,
+    EndingKind? Ending, EndingReason? Reason, RuptureHistory Ruptures, bool? TopSuggestion);
+
+/// <summary>An attended session: its number in the relationship, whether by video, its Connection Check score if given.</summary>
+public sealed record AttendedSession(int Number, bool Video, double? ConnectionCheck);
+
+/// <summary>The measure's reliable-change value and clinical cut-off (PHQ-9: 6 and 10, from its definition), the interval level, the smallest cell shown.</summary>
+public sealed record AnalyticsSettings(double ReliableChange, double Cutoff, double Level = 0.95, int MinimumCell = 10);
+
+/// <summary>Reliable improvement (first − last ≥ the reliable-change value), reliable deterioration, and recovery (a case at first, not at last, and reliably improved).</summary>
+public sealed record OutcomeShares(int N, int Improved, int Deteriorated, int Recovered)
+{
+    public double ImprovedShare => N == 0 ? double.NaN : (double)Improved / N;
+    public double DeterioratedShare => N == 0 ? double.NaN : (double)Deteriorated / N;
+    public double RecoveredShare => N == 0 ? double.NaN : (double)Recovered / N;
+}
+
+/// <summary>A count out of the whole, for the endings.</summary>
+public sealed record Share(string What, int Count, int Of)
+{
+    public double Fraction => Of == 0 ? double.NaN : (double)Count / Of;
+}
+
+/// <summary>The clinic analytics A–G (docs/analytics.md): each figure with the n behind it; null where the data give none.</summary>
+public sealed record ClinicAnalyticsResult(
+    Correlation? AllianceOutcome, int AllianceOutcomeCases,
+    RandomInterceptFit? TherapistEffect, int TherapistEffectCases,
+    MeanDifference? VideoMinusInPerson,
+    OutcomeShares Outcomes, IReadOnlyDictionary<Guid, OutcomeShares?> OutcomesByClinician,
+    IReadOnlyList<Share> EndingKinds, IReadOnlyList<Share> EndingReasons, Share Dropout,
+    IReadOnlyDictionary<RuptureHistory, MeanInterval?> ImprovementByRuptures,
+    OutcomeShares? TopSuggestion, OutcomeShares? NotTopSuggestion);
+
+public static class ClinicAnalytics
+{
+    public static ClinicAnalyticsResult Compute(IReadOnlyList<AnalyticsCase> cases, AnalyticsSettings settings)
+    {
+        var scored = cases.Where(c => c.Phq9.Count >= 2).ToList();
+        static double Improvement(AnalyticsCase c) => c.Phq9[0] - c.Phq9[^1];
+
+        // A. Early alliance (mean Connection Check over attended sessions 1–3) against improvement.
+        var early = scored.Select(c => (Case: c, Scores: c.Sessions.Where(s => s.Number <= 3 && s.ConnectionCheck is not null).Select(s => s.ConnectionCheck!.Value).ToList()))
+            .Where(x => x.Scores.Count > 0).ToList();
+        var alliance = ClinicStatistics.Pearson(early.Select(x => x.Scores.Average()).ToList(), early.Select(x => Improvement(x.Case)).ToList(), settings.Level);
+
+        // B. Therapist effect: last ~ first + (1 | clinician).
+        var effect = ClinicStatistics.RandomIntercept(scored.Select(c => (c.ClinicianId.ToString(), c.Phq9[0], c.Phq9[^1])).ToList());
+
+        // C. Mean Connection Check over all sessions; video when most attended sessions were.
+        var rated = cases.Select(c => (Case: c, Scores: c.Sessions.Where(s => s.ConnectionCheck is not null).Select(s => s.ConnectionCheck!.Value).ToList()))
+            .Where(x => x.Scores.Count > 0 && x.Case.Sessions.Count > 0).ToList();
+        bool IsVideo(AnalyticsCase c) => c.Sessions.Count(s => s.Video) * 2 > c.Sessions.Count;
+        var telehealth = ClinicStatistics.Welch(rated.Where(x => IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList(),
+            rated.Where(x => !IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList(), settings.Level);
+
+        // D. Outcome shares, for the clinic and per clinician with enough cases.
+        OutcomeShares Shares(IEnumerable<AnalyticsCase> set)
+        {
+            var list = set.ToList();
+            return new OutcomeShares(list.Count,
+                list.Count(c => Improvement(c) >= settings.ReliableChange),
+                list.Count(c => -Improvement(c) >= settings.ReliableChange),
+                list.Count(c => c.Phq9[0] >= settings.Cutoff && c.Phq9[^1] < settings.Cutoff && Improvement(c) >= settings.ReliableChange));
+        }
+        var byClinician = scored.GroupBy(c => c.ClinicianId)
+            .ToDictionary(g => g.Key, g => g.Count() >= settings.MinimumCell ? Shares(g) : null);
+
+        // E. Endings.
+        var ended = cases.Where(c => c.Ending is not null).ToList();
+        var kinds = Enum.GetValues<EndingKind>().Select(k => new Share(k.ToString(), ended.Count(c => c.Ending == k), ended.Count)).ToList();
+        var reasons = Enum.GetValues<EndingReason>().Select(r => new Share(r.ToString(), ended.Count(c => c.Reason == r), ended.Count)).ToList();
+        var dropout = new Share("Dropout", ended.Count(c => c.Ending == EndingKind.Unplanned && c.Reason == EndingReason.NoContact), ended.Count);
+
+        // F. Improvement by rupture history.
+        var ruptures = Enum.GetValues<RuptureHistory>().ToDictionary(h => h, h => ClinicStatistics.Mean(scored.Where(c => c.Ruptures == h).Select(Improvement).ToList(), settings.Level));
+
+        // G. Matched at intake: the top suggestion or not.
+        var matched = scored.Where(c => c.TopSuggestion is not null).ToList();
+        return new ClinicAnalyticsResult(alliance, early.Count, effect, scored.Count, telehealth, Shares(scored), byClinician, kinds, reasons, dropout, ruptures,
+            matched.Count == 0 ? null : Shares(matched.Where(c => c.TopSuggestion == true)),
+            matched.Count == 0 ? null : Shares(matched.Where(c => c.TopSuggestion == false)));
+    }
+}
