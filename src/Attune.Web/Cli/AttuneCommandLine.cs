@@ -379,7 +379,46 @@ public static class AttuneCommandLine
             return exit;
         });
 
-        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord, import })
+        var analyticsOrganisation = new Option<string>("--organisation") { Required = true, Description = "The clinic's name, as on its pages" };
+        var fromDate = new Option<string?>("--from") { Description = "Relationships closed on or after this day (yyyy-MM-dd, UTC)" };
+        var toDate = new Option<string?>("--to") { Description = "Relationships closed before this day (yyyy-MM-dd, UTC)" };
+        var analyticsJson = new Option<bool>("--json") { Description = "Print JSON (the only output so far)" };
+        var analytics = new Command("analytics", "The clinic analytics A–G (docs/analytics.md) over its closed relationships: alliance and outcome, therapist effect, telehealth, outcomes, endings, ruptures, matching")
+            { analyticsOrganisation, fromDate, toDate, analyticsJson };
+        analytics.TreatUnmatchedTokensAsErrors = false;
+        analytics.SetAction(async (p, ct) =>
+        {
+            DateTimeOffset? Day(string? text, string option) =>
+                text is null ? null
+                : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+                : throw new CommandLineInputException($"{option} is a day as yyyy-MM-dd, like 2026-01-31.");
+            var from = Day(p.GetValue(fromDate), "--from");
+            var to = Day(p.GetValue(toDate), "--to");
+            if (from is not null && to is not null && to <= from)
+                throw new CommandLineInputException("--to must come after --from.");
+            // The database and the instruments alone: no web host to build.
+            var builder = Settings(p.UnmatchedTokens);
+            builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
+            builder.Services.AddInstruments(builder.Configuration, builder.Environment);
+            builder.Services.AddScoped<Features.Analytics.AnalyticsQuery>();
+            using var scope = builder.Build().Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+            var name = p.GetValue(analyticsOrganisation)!.Trim();
+            var organisations = await db.Organisations.AsNoTracking().Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
+            if (organisations.Count != 1)
+                throw new CommandLineInputException(organisations.Count == 0 ? $"There is no organisation named '{name}'." : $"Several organisations are named '{name}'.");
+            var query = scope.ServiceProvider.GetRequiredService<Features.Analytics.AnalyticsQuery>();
+            var cases = await query.CasesAsync(organisations[0], null, from, to, ct);
+            var settings = query.Settings();
+            var result = Core.Analytics.ClinicAnalytics.Compute(cases, settings);
+            var emails = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisations[0] && u.ClinicianId != null)
+                .Select(u => new { u.ClinicianId, u.Email }).ToListAsync(ct);
+            string Label(Guid id) => emails.FirstOrDefault(e => e.ClinicianId == id)?.Email ?? id.ToString();
+            Write(stdout, new { organisation = name, from, to, closedRelationships = cases.Count, analytics = Features.Analytics.AnalyticsReport.Json(result, cases, settings, Label) });
+            return 0;
+        });
+
+        foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord, import, analytics })
             root.Subcommands.Add(command);
         return root;
     }
