@@ -291,9 +291,7 @@ public static class AttuneCommandLine
             using var scope = builder.Build().Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var name = p.GetValue(organisationName)!.Trim();
-            var organisations = await db.Organisations.AsNoTracking().Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
-            if (organisations.Count != 1)
-                throw new CommandLineInputException(organisations.Count == 0 ? $"There is no organisation named '{name}'." : $"Several organisations are named '{name}'.");
+            Guid[] organisations = [await OrganisationAsync(db, name, ct)];
             Features.Matching.TrackRecordView view;
             try
             {
@@ -404,9 +402,7 @@ public static class AttuneCommandLine
             using var scope = builder.Build().Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var name = p.GetValue(analyticsOrganisation)!.Trim();
-            var organisations = await db.Organisations.AsNoTracking().Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
-            if (organisations.Count != 1)
-                throw new CommandLineInputException(organisations.Count == 0 ? $"There is no organisation named '{name}'." : $"Several organisations are named '{name}'.");
+            Guid[] organisations = [await OrganisationAsync(db, name, ct)];
             var query = scope.ServiceProvider.GetRequiredService<Features.Analytics.AnalyticsQuery>();
             var cases = await query.CasesAsync(organisations[0], null, from, to, ct);
             var settings = query.Settings();
@@ -421,6 +417,14 @@ public static class AttuneCommandLine
         foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord, import, analytics })
             root.Subcommands.Add(command);
         return root;
+    }
+
+    /// <summary>The one organisation of that name, or the reason there is none to use.</summary>
+    private static async Task<Guid> OrganisationAsync(AttuneDbContext db, string name, CancellationToken ct)
+    {
+        var organisations = await db.Organisations.AsNoTracking().Where(o => o.Name == name).Select(o => o.Id).ToListAsync(ct);
+        return organisations.Count == 1 ? organisations[0]
+            : throw new CommandLineInputException(organisations.Count == 0 ? $"There is no organisation named '{name}'." : $"Several organisations are named '{name}'.");
     }
 
     /// <summary>
