@@ -2,6 +2,7 @@ using Attune.Core.Instruments;
 using Attune.Data;
 using Attune.Web.Components;
 using Attune.Web.Features.Matching;
+using Attune.Web.Features.Analytics;
 using Attune.Web.Features.DataTransfer;
 using Attune.Web.Features.Account;
 using Attune.Web.Features.Audit;
@@ -89,6 +90,7 @@ public static class AttuneHost
         services.AddAudit();
         services.AddCrisisResources(builder.Configuration);
         services.AddMatching(builder.Configuration);
+        services.AddAnalytics(builder.Configuration);
         services.AddRecordAccess();
         services.AddClients();
         services.AddCaseload();

@@ -62,6 +62,7 @@ public partial class EndpointAccessTests
         ["/account/passkey/creation-options"] = Audience.Staff,
         ["/instruments"] = Audience.Staff,
         ["/guidance"] = Audience.Staff,
+        ["/analytics"] = Audience.Staff,
         ["/guidance/{Slug}"] = Audience.Staff,
         ["/outbox"] = Audience.Admin,
         ["/api/instruments/"] = Audience.Staff,

@@ -1,0 +1,68 @@
+using Attune.Core.Analytics;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Attune.Web.Features.Analytics;
+
+/// <summary>The analytics settings (section "Analytics"): the smallest number of relationships a figure is shown for.</summary>
+public sealed class AnalyticsOptions
+{
+    public int MinimumCell { get; set; } = 10;
+}
+
+/// <summary>The analytics as one person may see them: whose relationships, each clinician's label, the figures, and the cases behind them.</summary>
+public sealed record AnalyticsView(string Scope, ClinicAnalyticsResult Result, IReadOnlyList<AnalyticsCase> Cases, AnalyticsSettings Settings, IReadOnlyDictionary<Guid, string> Clinicians);
+
+/// <summary>
+/// Who sees which analytics: a clinician their own relationships; a supervisor their own and their supervisees'; an
+/// admin the whole clinic's, with clinicians de-identified ("Clinician 1", …). No one else. Each view is audited.
+/// </summary>
+public sealed class AnalyticsAccess(AttuneDbContext db, CurrentStaff staff, AnalyticsQuery query, AuditTrail audit, IOptions<AnalyticsOptions> options)
+{
+    public const string WhoMay = "The analytics are for clinicians (their own), supervisors (with their supervisees') and admins (the clinic's).";
+
+    public async Task<ActionResult<AnalyticsView>> ForCurrentAsync(DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        IReadOnlyCollection<Guid>? clinicians;
+        string scope;
+        Dictionary<Guid, string> labels;
+        var names = await db.Clinicians.AsNoTracking().Where(c => c.OrganisationId == user.OrganisationId).ToListAsync(ct);
+        if (staff.Principal.IsInRole(StaffRoles.Admin))
+        {
+            clinicians = null;
+            scope = "the clinic's closed relationships";
+            labels = names.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Select((c, i) => (c.Id, $"Clinician {i + 1}")).ToDictionary(x => x.Id, x => x.Item2);
+        }
+        else if (user.ClinicianId is { } me && (staff.Principal.IsInRole(StaffRoles.Clinician) || staff.Principal.IsInRole(StaffRoles.Supervisor)))
+        {
+            var supervisees = staff.Principal.IsInRole(StaffRoles.Supervisor) ? names.Where(c => c.SupervisorId == me).Select(c => c.Id).ToList() : [];
+            clinicians = [me, .. supervisees];
+            scope = supervisees.Count == 0 ? "your closed relationships" : "your and your supervisees' closed relationships";
+            labels = names.Where(c => clinicians.Contains(c.Id)).ToDictionary(c => c.Id, c => c.Id == me ? $"{c.DisplayName} (you)" : c.DisplayName);
+        }
+        else
+            return Refusal.Forbidden(WhoMay);
+        var cases = await query.CasesAsync(user.OrganisationId, clinicians, from, to, ct);
+        var settings = query.Settings(minimumCell: options.Value.MinimumCell);
+        audit.Staff(user, "read", "ClinicAnalytics", user.OrganisationId);
+        await db.SaveChangesAsync(ct);
+        return new AnalyticsView(scope, ClinicAnalytics.Compute(cases, settings), cases, settings, labels);
+    }
+}
+
+public static class AnalyticsSetup
+{
+    public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<AnalyticsOptions>().Bind(config.GetSection("Analytics"))
+            .Validate(o => o.MinimumCell >= 1, "Analytics:MinimumCell must be at least 1.").ValidateOnStart();
+        services.AddScoped<AnalyticsQuery>();
+        services.AddScoped<AnalyticsAccess>();
+        return services;
+    }
+}
