@@ -72,6 +72,12 @@ public class FhirApiTests
         Assert.Equal(mine.Count, patients.Total);
         Assert.Equal(mine.Order(), patients.Entry.Select(e => Guid.Parse(e.Resource!.Id!)).Order());
 
+        // Links point at the configured public address (PublicUrl), whatever Host the request named.
+        var forged = new HttpRequestMessage(HttpMethod.Get, "/fhir/Patient?_count=1");
+        forged.Headers.Host = "attacker.example";
+        var forgedPage = await ReadAsync<Bundle>(await http.SendAsync(forged, ct), HttpStatusCode.OK);
+        Assert.All(forgedPage.Link.Select(l => l.Url).Concat(forgedPage.Entry.Select(e => e.FullUrl)), url => Assert.StartsWith("https://localhost/fhir/", url));
+
         // Paging: one at a time, following "next", meets every client once.
         var seen = new List<string>();
         var url = "/fhir/Patient?_count=1";

@@ -71,7 +71,10 @@ public static class FhirEndpoints
         return null;
     }
 
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
+    /// <summary>The FHIR base as systems are to use it: from the configured public address (PublicUrl), never from the request's own Host header.</summary>
+    public static string BaseUrl(HttpRequest request) => PublicRoot(request) + "/fhir";
+
+    private static string PublicRoot(HttpRequest request) => request.HttpContext.RequestServices.GetRequiredService<CheckIns.CheckInDelivery>().PublicUrl;
 
     private static IResult Metadata(HttpContext http, TimeProvider clock)
     {
@@ -82,7 +85,7 @@ public static class FhirEndpoints
 
     private static IResult SmartConfiguration(HttpContext http)
     {
-        var root = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        var root = PublicRoot(http.Request);
         return Results.Json(new Dictionary<string, object>
         {
             ["token_endpoint"] = root + ApiAccess.TokenPath,
