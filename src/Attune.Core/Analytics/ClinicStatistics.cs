@@ -102,7 +102,7 @@ public static class ClinicStatistics
         if (groups.Count < 2 || total < 4)
             return null;
 
-        (double Criterion, double A0, double A1, double Slope, double Q)? Evaluate(double theta)
+        (double Criterion, double Intercept, double Slope, double Q)? Evaluate(double theta)
         {
             var lambda = theta * theta;
             double a00 = 0, a01 = 0, a11 = 0, b0 = 0, b1 = 0, yhy = 0, logDetH = 0;
@@ -126,7 +126,7 @@ public static class ClinicStatistics
             if (!(q > 0))
                 return null;
             var df = total - 2;
-            return (logDetH + Math.Log(det) + df * (1 + Math.Log(2 * Math.PI * q / df)), beta0, beta1, beta1, q);
+            return (logDetH + Math.Log(det) + df * (1 + Math.Log(2 * Math.PI * q / df)), beta0, beta1, q);
         }
 
         // A grid over θ from 0 to 1000 (log-spaced above 1e-4), then golden section between the best point's neighbours.
@@ -149,6 +149,6 @@ public static class ClinicStatistics
         var fit = Evaluate(theta)!.Value;
         var sigma2 = fit.Q / (total - 2);
         var tau = theta * theta * sigma2;
-        return new RandomInterceptFit(total, groups.Count, fit.A0, fit.Slope, tau, sigma2, tau / (tau + sigma2), fit.Criterion);
+        return new RandomInterceptFit(total, groups.Count, fit.Intercept, fit.Slope, tau, sigma2, tau / (tau + sigma2), fit.Criterion);
     }
 }
