@@ -2,6 +2,8 @@
 // page requested over HTTP by a signed-in clinician. Not a test: it prints figures to compare between changes.
 //
 //   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"]
+//   dotnet run -c Release --project bench/Attune.Bench -- --first-loads
+//   dotnet run -c Release --project bench/Attune.Bench -- --analytics [--relationships 100000] [--keep DIR] [--postgres "Host=…"]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -20,6 +22,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 var options = Args.Parse(args);
+if (args.Contains("--analytics"))
+{
+    await AnalyticsBench.RunAsync(args);
+    return;
+}
 if (args.Contains("--first-loads"))
 {
     await FirstLoads.RunAsync(options.Postgres);

@@ -43,11 +43,13 @@ public class ClinicAnalyticsTests
         // C. Video 7.5, 9, 9 (mean 8.5); in person 6.5, 5.5, 7 (mean 6.333…): 2.1667.
         Assert.Equal((3, 3), (result.VideoMinusInPerson!.N1, result.VideoMinusInPerson.N2));
         Assert.Equal(8.5 - 19.0 / 3, result.VideoMinusInPerson.Difference, 12);
+        Assert.Equal((3, 3), (result.VideoCases, result.InPersonCases));
 
         // D. Of five: improved 1 and 3, deteriorated 4, recovered 1 and 3. P has two cases (too few at 3); Q: 3, 4, 5.
         Assert.Equal(new OutcomeShares(5, 2, 1, 2), result.Outcomes);
         Assert.Null(result.OutcomesByClinician[P]);
         Assert.Equal(new OutcomeShares(3, 1, 1, 1), result.OutcomesByClinician[Q]);
+        Assert.Equal((2, 3), (result.ScoredByClinician[P], result.ScoredByClinician[Q]));
 
         // E. Six endings: three planned, three unplanned; goals met 3, no contact 2, moved on 1; dropout 2 of 6.
         Assert.Equal([("Planned", 3), ("Unplanned", 3)], result.EndingKinds.Select(s => (s.What, s.Count)));
@@ -56,9 +58,11 @@ public class ClinicAnalyticsTests
         Assert.Equal((2, 6), (result.Dropout.Count, result.Dropout.Of));
 
         // F. No rupture: 9 and −7 (mean 1); repaired: 12 and 4 (mean 8); unrepaired: −2 alone, no interval.
-        Assert.Equal(1, result.ImprovementByRuptures[RuptureHistory.None]!.Mean, 12);
-        Assert.Equal(8, result.ImprovementByRuptures[RuptureHistory.Repaired]!.Mean, 12);
-        Assert.Null(result.ImprovementByRuptures[RuptureHistory.Unrepaired]);
+        var groups = result.ImprovementByRuptures.ToDictionary(g => g.History);
+        Assert.Equal((2, 2, 1), (groups[RuptureHistory.None].N, groups[RuptureHistory.Repaired].N, groups[RuptureHistory.Unrepaired].N));
+        Assert.Equal(1, groups[RuptureHistory.None].Improvement!.Mean, 12);
+        Assert.Equal(8, groups[RuptureHistory.Repaired].Improvement!.Mean, 12);
+        Assert.Null(groups[RuptureHistory.Unrepaired].Improvement);
 
         // G. The top suggestion: 1 and 3, both improved and recovered; not the top: 2, neither.
         Assert.Equal(new OutcomeShares(2, 2, 0, 2), result.TopSuggestion);

@@ -33,14 +33,21 @@ public sealed record Share(string What, int Count, int Of)
     public double Fraction => Of == 0 ? double.NaN : (double)Count / Of;
 }
 
-/// <summary>The clinic analytics A–G (docs/analytics.md): each figure with the n behind it; null where the data give none.</summary>
+/// <summary>The mean improvement of the relationships with one rupture history: n always, the interval where n ≥ 2.</summary>
+public sealed record RuptureGroup(RuptureHistory History, int N, MeanInterval? Improvement);
+
+/// <summary>
+/// The clinic analytics A–G (docs/analytics.md): each figure with the n behind it; null where the data give none.
+/// Per clinician (D), the shares are null where the clinician has fewer relationships than the smallest cell shown;
+/// <see cref="ScoredByClinician"/> keeps the n.
+/// </summary>
 public sealed record ClinicAnalyticsResult(
     Correlation? AllianceOutcome, int AllianceOutcomeCases,
     RandomInterceptFit? TherapistEffect, int TherapistEffectCases,
-    MeanDifference? VideoMinusInPerson,
-    OutcomeShares Outcomes, IReadOnlyDictionary<Guid, OutcomeShares?> OutcomesByClinician,
+    MeanDifference? VideoMinusInPerson, int VideoCases, int InPersonCases,
+    OutcomeShares Outcomes, IReadOnlyDictionary<Guid, OutcomeShares?> OutcomesByClinician, IReadOnlyDictionary<Guid, int> ScoredByClinician,
     IReadOnlyList<Share> EndingKinds, IReadOnlyList<Share> EndingReasons, Share Dropout,
-    IReadOnlyDictionary<RuptureHistory, MeanInterval?> ImprovementByRuptures,
+    IReadOnlyList<RuptureGroup> ImprovementByRuptures,
     OutcomeShares? TopSuggestion, OutcomeShares? NotTopSuggestion);
 
 public static class ClinicAnalytics
@@ -62,8 +69,9 @@ public static class ClinicAnalytics
         var rated = cases.Select(c => (Case: c, Scores: c.Sessions.Where(s => s.ConnectionCheck is not null).Select(s => s.ConnectionCheck!.Value).ToList()))
             .Where(x => x.Scores.Count > 0 && x.Case.Sessions.Count > 0).ToList();
         bool IsVideo(AnalyticsCase c) => c.Sessions.Count(s => s.Video) * 2 > c.Sessions.Count;
-        var telehealth = ClinicStatistics.Welch(rated.Where(x => IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList(),
-            rated.Where(x => !IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList(), settings.Level);
+        var byVideo = rated.Where(x => IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList();
+        var inPerson = rated.Where(x => !IsVideo(x.Case)).Select(x => x.Scores.Average()).ToList();
+        var telehealth = ClinicStatistics.Welch(byVideo, inPerson, settings.Level);
 
         // D. Outcome shares, for the clinic and per clinician with enough cases.
         OutcomeShares Shares(IEnumerable<AnalyticsCase> set)
@@ -84,11 +92,13 @@ public static class ClinicAnalytics
         var dropout = new Share("Dropout", ended.Count(c => c.Ending == EndingKind.Unplanned && c.Reason == EndingReason.NoContact), ended.Count);
 
         // F. Improvement by rupture history.
-        var ruptures = Enum.GetValues<RuptureHistory>().ToDictionary(h => h, h => ClinicStatistics.Mean(scored.Where(c => c.Ruptures == h).Select(Improvement).ToList(), settings.Level));
+        var ruptures = Enum.GetValues<RuptureHistory>().Select(h => scored.Where(c => c.Ruptures == h).Select(Improvement).ToList())
+            .Select((improvements, h) => new RuptureGroup((RuptureHistory)h, improvements.Count, ClinicStatistics.Mean(improvements, settings.Level))).ToList();
 
         // G. Matched at intake: the top suggestion or not.
         var matched = scored.Where(c => c.TopSuggestion is not null).ToList();
-        return new ClinicAnalyticsResult(alliance, early.Count, effect, scored.Count, telehealth, Shares(scored), byClinician, kinds, reasons, dropout, ruptures,
+        return new ClinicAnalyticsResult(alliance, early.Count, effect, scored.Count, telehealth, byVideo.Count, inPerson.Count,
+            Shares(scored), byClinician, scored.GroupBy(c => c.ClinicianId).ToDictionary(g => g.Key, g => g.Count()), kinds, reasons, dropout, ruptures,
             matched.Count == 0 ? null : Shares(matched.Where(c => c.TopSuggestion == true)),
             matched.Count == 0 ? null : Shares(matched.Where(c => c.TopSuggestion == false)));
     }

@@ -410,7 +410,7 @@ public static class AttuneCommandLine
             var emails = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisations[0] && u.ClinicianId != null)
                 .Select(u => new { u.ClinicianId, u.Email }).ToListAsync(ct);
             string Label(Guid id) => emails.FirstOrDefault(e => e.ClinicianId == id)?.Email ?? id.ToString();
-            Write(stdout, new { organisation = name, from, to, closedRelationships = cases.Count, analytics = Features.Analytics.AnalyticsReport.Json(result, cases, settings, Label) });
+            Write(stdout, new { organisation = name, from, to, closedRelationships = cases.Count, analytics = Features.Analytics.AnalyticsReport.Json(result, settings, Label) });
             return 0;
         });
 

@@ -21,37 +21,6 @@ namespace Attune.Web.Tests.Analytics;
 /// </summary>
 public class AnalyticsAgainstRTests
 {
-    private const string Script = """
-        args <- commandArgs(trailingOnly = TRUE)
-        suppressPackageStartupMessages(library(lme4))
-        s <- read.csv(paste0(args[1], "-sessions.csv"), stringsAsFactors = FALSE)
-        r <- read.csv(paste0(args[1], "-relationships.csv"), stringsAsFactors = FALSE)
-        scored <- r[r$nphq >= 2, ]
-        early <- aggregate(cc ~ relationship, data = s[s$number <= 3 & !is.na(s$cc), ], FUN = mean)
-        a <- merge(scored, early, by = "relationship")
-        ct <- cor.test(a$cc, a$first - a$last)
-        cat(sprintf("A,%d,%.15f,%.15f,%.15f\n", nrow(a), ct$estimate, ct$conf.int[1], ct$conf.int[2]))
-        fit <- lmer(last ~ first + (1 | clinician), data = scored, REML = TRUE,
-                    control = lmerControl(optCtrl = list(ftol_abs = 1e-12, xtol_abs = 1e-12)))
-        tau <- as.numeric(VarCorr(fit)$clinician[1]); s2 <- sigma(fit)^2
-        cat(sprintf("B,%d,%.15f,%.15f,%.15f,%.15f\n", nrow(scored), tau, s2, tau / (tau + s2), fixef(fit)[2]))
-        allcc <- aggregate(cc ~ relationship, data = s[!is.na(s$cc), ], FUN = mean)
-        vid <- aggregate(video ~ relationship, data = s, FUN = function(v) sum(v) * 2 > length(v))
-        cv <- merge(allcc, vid, by = "relationship")
-        w <- t.test(cv$cc[cv$video], cv$cc[!cv$video], var.equal = FALSE)
-        cat(sprintf("C,%d,%d,%.15f,%.15f,%.15f\n", sum(cv$video), sum(!cv$video), w$estimate[1] - w$estimate[2], w$conf.int[1], w$conf.int[2]))
-        imp <- scored$first - scored$last
-        cat(sprintf("D,%d,%d,%d,%d\n", nrow(scored), sum(imp >= 6), sum(-imp >= 6), sum(scored$first >= 10 & scored$last < 10 & imp >= 6)))
-        cat(sprintf("E,%d,%d,%d\n", sum(r$kind == "Unplanned" & r$reason == "NoContact"), sum(r$kind == "Planned"), nrow(r)))
-        for (h in c("None", "Repaired", "Unrepaired")) {
-          x <- imp[scored$ruptures == h]; m <- t.test(x)
-          cat(sprintf("F-%s,%d,%.15f,%.15f,%.15f\n", h, length(x), mean(x), m$conf.int[1], m$conf.int[2]))
-        }
-        for (t in c("yes", "no")) {
-          g <- scored[scored$top == t, ]; gi <- g$first - g$last
-          cat(sprintf("G-%s,%d,%d\n", t, nrow(g), sum(gi >= 6)))
-        }
-        """;
 
     private sealed record Made(Guid Id, string Clinician, List<(int Number, bool Video, int? Cc)> Sessions, List<int> Phq9, EndingKind Kind, EndingReason Reason, RuptureHistory Ruptures, string Top);
 
@@ -147,8 +116,7 @@ public class AnalyticsAgainstRTests
             File.WriteAllLines(stem + "-sessions.csv", ["relationship,number,video,cc", .. made.SelectMany(m => m.Sessions.Select(s => $"{m.Id},{s.Number},{(s.Video ? "TRUE" : "FALSE")},{(s.Cc is { } v ? F(v) : "NA")}"))]);
             File.WriteAllLines(stem + "-relationships.csv", ["relationship,clinician,nphq,first,last,kind,reason,ruptures,top",
                 .. made.Select(m => $"{m.Id},{m.Clinician},{m.Phq9.Count},{m.Phq9[0]},{m.Phq9[^1]},{m.Kind},{m.Reason},{m.Ruptures},{m.Top}")]);
-            File.WriteAllText(stem + ".R", Script);
-            var r = Attune.Core.Tests.RScript.Run(stem + ".R", stem)
+                        var r = Attune.Core.Tests.RScript.Run(Path.Combine(Repository.Root, "docs", "analytics-check.R"), stem)
                 .ToDictionary(l => l[0], l => l.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
             double D(JsonNode? n) => n!.GetValue<double>();
             int I(JsonNode? n) => n!.GetValue<int>();

@@ -14,8 +14,13 @@ public sealed class AnalyticsOptions
     public int MinimumCell { get; set; } = 10;
 }
 
-/// <summary>The analytics as one person may see them: whose relationships, each clinician's label, the figures, and the cases behind them.</summary>
-public sealed record AnalyticsView(string Scope, ClinicAnalyticsResult Result, IReadOnlyList<AnalyticsCase> Cases, AnalyticsSettings Settings, IReadOnlyDictionary<Guid, string> Clinicians);
+/// <summary>
+/// The analytics as one person may see them: whose relationships (<see cref="Scope"/>, and <see cref="Whose"/> as a
+/// chart's row label), the number closed in the range, the figures, each clinician's label, and, for a clinician or a
+/// supervisor, the whole clinic's figures to compare with (no colleague named: <see cref="Clinic"/> has no per-clinician shares).
+/// </summary>
+public sealed record AnalyticsView(string Scope, string Whose, int Closed, ClinicAnalyticsResult Result, AnalyticsSettings Settings,
+    IReadOnlyDictionary<Guid, string> Clinicians, ClinicAnalyticsResult? Clinic, int ClinicClosed);
 
 /// <summary>
 /// Who sees which analytics: a clinician their own relationships; a supervisor their own and their supervisees'; an
@@ -29,29 +34,32 @@ public sealed class AnalyticsAccess(AttuneDbContext db, CurrentStaff staff, Anal
     {
         var user = await staff.GetAsync(ct);
         IReadOnlyCollection<Guid>? clinicians;
-        string scope;
+        string scope, whose;
         Dictionary<Guid, string> labels;
         var names = await db.Clinicians.AsNoTracking().Where(c => c.OrganisationId == user.OrganisationId).ToListAsync(ct);
         if (staff.Principal.IsInRole(StaffRoles.Admin))
         {
             clinicians = null;
-            scope = "the clinic's closed relationships";
+            (scope, whose) = ("the clinic's closed relationships", "The clinic");
             labels = names.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Select((c, i) => (c.Id, $"Clinician {i + 1}")).ToDictionary(x => x.Id, x => x.Item2);
         }
         else if (user.ClinicianId is { } me && (staff.Principal.IsInRole(StaffRoles.Clinician) || staff.Principal.IsInRole(StaffRoles.Supervisor)))
         {
             var supervisees = staff.Principal.IsInRole(StaffRoles.Supervisor) ? names.Where(c => c.SupervisorId == me).Select(c => c.Id).ToList() : [];
             clinicians = [me, .. supervisees];
-            scope = supervisees.Count == 0 ? "your closed relationships" : "your and your supervisees' closed relationships";
+            (scope, whose) = supervisees.Count == 0 ? ("your closed relationships", "Yours") : ("your and your supervisees' closed relationships", "You and your supervisees");
             labels = names.Where(c => clinicians.Contains(c.Id)).ToDictionary(c => c.Id, c => c.Id == me ? $"{c.DisplayName} (you)" : c.DisplayName);
         }
         else
             return Refusal.Forbidden(WhoMay);
-        var cases = await query.CasesAsync(user.OrganisationId, clinicians, from, to, ct);
         var settings = query.Settings(minimumCell: options.Value.MinimumCell);
+        var all = await query.CasesAsync(user.OrganisationId, null, from, to, ct);
+        var cases = clinicians is null ? all : all.Where(c => clinicians.Contains(c.ClinicianId)).ToList();
         audit.Staff(user, "read", "ClinicAnalytics", user.OrganisationId);
         await db.SaveChangesAsync(ct);
-        return new AnalyticsView(scope, ClinicAnalytics.Compute(cases, settings), cases, settings, labels);
+        // The clinic's own figures beside one's own; for an admin they are the same.
+        var clinic = clinicians is null ? null : ClinicAnalytics.Compute(all, settings) with { OutcomesByClinician = new Dictionary<Guid, OutcomeShares?>(), ScoredByClinician = new Dictionary<Guid, int>() };
+        return new AnalyticsView(scope, whose, cases.Count, ClinicAnalytics.Compute(cases, settings), settings, labels, clinic, all.Count);
     }
 }
 

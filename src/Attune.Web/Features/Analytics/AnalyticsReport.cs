@@ -31,7 +31,7 @@ public static class AnalyticsReport
     private static object? Interval(MeanInterval? m, int n) => new { n, mean = m?.Mean, lower = m?.Lower, upper = m?.Upper };
 
     /// <param name="clinicians">Each clinician's label in the report (an email for the clinic's own automation; never a client).</param>
-    public static object Json(ClinicAnalyticsResult r, IReadOnlyList<AnalyticsCase> cases, AnalyticsSettings settings, Func<Guid, string> clinicians) => new
+    public static object Json(ClinicAnalyticsResult r, AnalyticsSettings settings, Func<Guid, string> clinicians) => new
     {
         definitions = Definitions,
         settings = new { settings.ReliableChange, settings.Cutoff, settings.Level, settings.MinimumCell },
@@ -48,7 +48,7 @@ public static class AnalyticsReport
         },
         C = new
         {
-            name = "Telehealth vs in person", videoN = r.VideoMinusInPerson?.N1, inPersonN = r.VideoMinusInPerson?.N2, video = r.VideoMinusInPerson?.Mean1,
+            name = "Telehealth vs in person", videoN = r.VideoCases, inPersonN = r.InPersonCases, video = r.VideoMinusInPerson?.Mean1,
             inPerson = r.VideoMinusInPerson?.Mean2, difference = r.VideoMinusInPerson?.Difference, lower = r.VideoMinusInPerson?.Lower, upper = r.VideoMinusInPerson?.Upper,
             df = r.VideoMinusInPerson?.DegreesOfFreedom,
         },
@@ -56,7 +56,7 @@ public static class AnalyticsReport
         {
             name = "Outcomes", clinic = Shares(r.Outcomes),
             byClinician = r.OutcomesByClinician.OrderBy(c => clinicians(c.Key), StringComparer.Ordinal)
-                .Select(c => new { clinician = clinicians(c.Key), shares = c.Value is null ? null : Shares(c.Value), tooFew = c.Value is null }),
+                .Select(c => new { clinician = clinicians(c.Key), n = r.ScoredByClinician[c.Key], shares = c.Value is null ? null : Shares(c.Value), tooFew = c.Value is null }),
         },
         E = new
         {
@@ -69,9 +69,7 @@ public static class AnalyticsReport
             name = "Ruptures and outcomes",
             groups = r.ImprovementByRuptures.Select(g => new
             {
-                ruptures = g.Key.ToString(),
-                n = cases.Count(c => c.Phq9.Count >= 2 && c.Ruptures == g.Key),
-                mean = g.Value?.Mean, lower = g.Value?.Lower, upper = g.Value?.Upper,
+                ruptures = g.History.ToString(), n = g.N, mean = g.Improvement?.Mean, lower = g.Improvement?.Lower, upper = g.Improvement?.Upper,
             }),
         },
         G = new
