@@ -41,7 +41,8 @@ internal static class AnalyticsBench
         try
         {
             var generate = Stopwatch.StartNew();
-            var (org, sessions) = await GenerateAsync(app.Services, relationships, stem, into);
+            // --reuse: the clinic a --keep run left, to measure again after a change without generating it anew.
+            var (org, sessions) = args.Contains("--reuse") ? await ReuseAsync(app.Services) : await GenerateAsync(app.Services, relationships, stem, into);
             Console.WriteLine($"Generated {relationships:N0} closed relationships with {sessions:N0} attended sessions in {generate.Elapsed.TotalSeconds:0} s ({(postgres is null ? "SQLite" : "PostgreSQL")}).");
             if (into is not null)
                 return;
@@ -109,6 +110,14 @@ internal static class AnalyticsBench
             if (keep is null) dir.Delete(recursive: true);
             else Console.WriteLine($"Kept the database and the CSV files in {dir.FullName}.");
         }
+    }
+
+    private static async Task<(Guid, long)> ReuseAsync(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var org = await db.Organisations.Where(o => o.Name == "Analytics Benchmark Clinic").Select(o => o.Id).SingleAsync();
+        return (org, await db.Sessions.LongCountAsync());
     }
 
     private static string Root()

@@ -236,7 +236,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.SetNull);
             // One response per instrument per check-in: a double submit cannot store two.
             e.HasIndex(x => new { x.CheckInId, x.Instrument }).IsUnique();
-            e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt });
+            // A relationship's scores of one instrument in order; with the session and score too, so that reading a whole
+            // clinic's scores (the analytics, the expected-response bands) needs the index alone, not the wide rows.
+            e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt, x.SessionId, x.Score });
         });
 
         b.Entity<ClinicalAlert>(e =>

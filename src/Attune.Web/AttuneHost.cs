@@ -179,6 +179,7 @@ public static class AttuneHost
         app.MapInstrumentEndpoints();
         app.MapPrivacyEndpoints();
         app.MapDataTransferEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapApiAccessEndpoints();
         app.MapFhirEndpoints();
         app.MapRestApi();

@@ -137,7 +137,7 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("CheckInId", "Instrument")
                         .IsUnique();
 
-                    b.HasIndex("RelationshipId", "Instrument", "CompletedAt");
+                    b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
                     b.ToTable("Responses");
                 });

@@ -132,7 +132,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("CheckInId", "Instrument")
                         .IsUnique();
 
-                    b.HasIndex("RelationshipId", "Instrument", "CompletedAt");
+                    b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
                     b.ToTable("Responses");
                 });

@@ -22,6 +22,26 @@ namespace Attune.Web.Tests.Analytics;
 public class AnalyticsAgainstRTests
 {
 
+    /// <summary>The figures A–E from the research export's one row per relationship, as a researcher given only the export would compute them.</summary>
+    private const string ExportScript = """
+        args <- commandArgs(trailingOnly = TRUE)
+        suppressPackageStartupMessages(library(lme4))
+        x <- read.csv(args[1], stringsAsFactors = FALSE, colClasses = c(case_id = "character", client_id = "character", clinician_id = "character"))
+        scored <- x[x$phq9_count >= 2, ]
+        a <- scored[!is.na(scored$cc_early_mean), ]
+        ct <- cor.test(a$cc_early_mean, a$phq9_improvement)
+        cat(sprintf("A,%d,%.15f,%.15f,%.15f\n", nrow(a), ct$estimate, ct$conf.int[1], ct$conf.int[2]))
+        fit <- lmer(phq9_last ~ phq9_first + (1 | clinician_id), data = scored, REML = TRUE,
+                    control = lmerControl(optCtrl = list(ftol_abs = 1e-12, xtol_abs = 1e-12)))
+        tau <- as.numeric(VarCorr(fit)$clinician_id[1]); s2 <- sigma(fit)^2
+        cat(sprintf("B,%d,%.15f,%.15f,%.15f,%.15f\n", nrow(scored), tau, s2, tau / (tau + s2), fixef(fit)[2]))
+        rated <- x[!is.na(x$cc_mean), ]
+        w <- t.test(rated$cc_mean[rated$modality == "video"], rated$cc_mean[rated$modality == "in_person"], var.equal = FALSE)
+        cat(sprintf("C,%d,%d,%.15f,%.15f,%.15f\n", sum(rated$modality == "video"), sum(rated$modality == "in_person"), w$estimate[1] - w$estimate[2], w$conf.int[1], w$conf.int[2]))
+        cat(sprintf("D,%d,%d,%d,%d\n", nrow(scored), sum(scored$reliably_improved), sum(scored$reliably_deteriorated), sum(scored$recovered)))
+        cat(sprintf("E,%d\n", sum(x$dropout)))
+        """;
+
     private sealed record Made(Guid Id, string Clinician, List<(int Number, bool Video, int? Cc)> Sessions, List<int> Phq9, EndingKind Kind, EndingReason Reason, RuptureHistory Ruptures, string Top);
 
     [Fact]
@@ -116,7 +136,7 @@ public class AnalyticsAgainstRTests
             File.WriteAllLines(stem + "-sessions.csv", ["relationship,number,video,cc", .. made.SelectMany(m => m.Sessions.Select(s => $"{m.Id},{s.Number},{(s.Video ? "TRUE" : "FALSE")},{(s.Cc is { } v ? F(v) : "NA")}"))]);
             File.WriteAllLines(stem + "-relationships.csv", ["relationship,clinician,nphq,first,last,kind,reason,ruptures,top",
                 .. made.Select(m => $"{m.Id},{m.Clinician},{m.Phq9.Count},{m.Phq9[0]},{m.Phq9[^1]},{m.Kind},{m.Reason},{m.Ruptures},{m.Top}")]);
-                        var r = Attune.Core.Tests.RScript.Run(Path.Combine(Repository.Root, "docs", "analytics-check.R"), stem)
+            var r = Attune.Core.Tests.RScript.Run(Path.Combine(Repository.Root, "docs", "analytics-check.R"), stem)
                 .ToDictionary(l => l[0], l => l.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
             double D(JsonNode? n) => n!.GetValue<double>();
             int I(JsonNode? n) => n!.GetValue<int>();
@@ -153,6 +173,27 @@ public class AnalyticsAgainstRTests
 
             Assert.Equal(((int)r["G-yes"][0], (int)r["G-yes"][1]), (I(attune["g"]!["topSuggestion"]!["n"]), I(attune["g"]!["topSuggestion"]!["improved"])));
             Assert.Equal(((int)r["G-no"][0], (int)r["G-no"][1]), (I(attune["g"]!["notTopSuggestion"]!["n"]), I(attune["g"]!["notTopSuggestion"]!["improved"])));
+
+            // The research export of the same clinic, read by R alone, gives the same figures: its columns carry the analytics' measures.
+            Guid orgId;
+            await using (var db = app.CreateDbContext())
+                orgId = await db.Organisations.Where(o => o.Name == "Analytics Test Clinic").Select(o => o.Id).SingleAsync(ct);
+            await Demo.AddStaffAsync(app, orgId, "research@analytics.example", "research-password-2026", StaffRoles.Admin, "Research Admin");
+            var admin = await StaffClient.SignInAsync(app, "research@analytics.example", "research-password-2026");
+            var zipResponse = await admin.Http.GetAsync("/admin/analytics/research-export.zip", ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, zipResponse.StatusCode);
+            using (var zip = new System.IO.Compression.ZipArchive(await zipResponse.Content.ReadAsStreamAsync(ct)))
+            {
+                await using var file = File.Create(stem + "-export.csv");
+                await zip.GetEntry("relationships.csv")!.Open().CopyToAsync(file, ct);
+            }
+            File.WriteAllText(stem + "-export.R", ExportScript);
+            var fromExport = Attune.Core.Tests.RScript.Run(stem + "-export.R", stem + "-export.csv")
+                .ToDictionary(l => l[0], l => l.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+            foreach (var key in new[] { "A", "B", "C", "D" })
+                for (var i = 0; i < fromExport[key].Length; i++)
+                    Assert.True(Math.Abs(fromExport[key][i] - r[key][i]) <= 1e-6 * Math.Max(1, Math.Abs(r[key][i])), $"{key}[{i}] from the export {fromExport[key][i]} against {r[key][i]}");
+            Assert.Equal(r["E"][0], fromExport["E"][0]);
         }
         finally
         {

@@ -132,6 +132,7 @@ public partial class EndpointAccessTests
         ["/admin/data"] = Audience.Admin,
         ["/admin/data/import"] = Audience.Admin,
         ["/admin/export/{Kind}.csv"] = Audience.Admin,
+        ["/admin/analytics/research-export.zip"] = Audience.Admin,
         ["/api/openapi/{documentName}.json"] = Audience.Public,
         ["/api/reference"] = Audience.Public,
         ["/api/v1/clients/{clientId:guid}/signals/"] = Audience.Api,

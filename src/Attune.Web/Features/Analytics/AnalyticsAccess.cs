@@ -71,6 +71,28 @@ public static class AnalyticsSetup
             .Validate(o => o.MinimumCell >= 1, "Analytics:MinimumCell must be at least 1.").ValidateOnStart();
         services.AddScoped<AnalyticsQuery>();
         services.AddScoped<AnalyticsAccess>();
+        services.AddScoped<ResearchExport>();
         return services;
+    }
+
+    /// <summary>The de-identified research export, for the clinic's admins: relationships closed from one clinic day to another (both yyyy-MM-dd, both optional, the last included).</summary>
+    public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/admin/analytics/research-export.zip", async (string? from, string? to, ResearchExport export, Time.ClinicClock clock, CancellationToken ct) =>
+        {
+            DateOnly? Day(string? text) => string.IsNullOrWhiteSpace(text) ? null
+                : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
+                : throw new FormatException();
+            DateOnly? first, last;
+            try { (first, last) = (Day(from), Day(to)); }
+            catch (FormatException) { return Results.Problem("Give the days as yyyy-MM-dd, like 2026-01-31.", statusCode: StatusCodes.Status400BadRequest); }
+            if (first is not null && last is not null && last < first)
+                return Results.Problem("The last day comes before the first.", statusCode: StatusCodes.Status400BadRequest);
+            var made = await export.ForCurrentAsync(first is { } f ? clock.FromLocal(f.ToDateTime(TimeOnly.MinValue)) : null,
+                last is { } l ? clock.FromLocal(l.AddDays(1).ToDateTime(TimeOnly.MinValue)) : null, ct);
+            if (made.Refusal is { } refused)
+                return Results.Problem(refused.Message, statusCode: StatusCodes.Status403Forbidden);
+            return Results.File(made.Value!.Zip, "application/zip", made.Value.FileName);
+        }).RequireAuthorization(Policies.Admin).WithName("ResearchExport");
     }
 }
