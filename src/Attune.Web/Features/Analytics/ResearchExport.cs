@@ -132,7 +132,13 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
         };
     }
 
-    private static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape };
+    // Every value is Attune's own (codes, numbers, categories), never typed text; the spreadsheet-formula guard stays for
+    // '=', '+', '@', tab and return but not '-', which would turn a negative PHQ-9 improvement into text.
+    private static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture)
+    {
+        InjectionOptions = InjectionOptions.Escape,
+        InjectionCharacters = ['=', '+', '@', '\t', '\r'],
+    };
 
     private static byte[] Zip(IReadOnlyList<ResearchRow> rows, AnalyticsSettings settings, string range, DateOnly today)
     {
