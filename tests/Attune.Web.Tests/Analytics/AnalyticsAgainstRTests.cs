@@ -22,26 +22,6 @@ namespace Attune.Web.Tests.Analytics;
 public class AnalyticsAgainstRTests
 {
 
-    /// <summary>The figures A–E from the research export's one row per relationship, as a researcher given only the export would compute them.</summary>
-    private const string ExportScript = """
-        args <- commandArgs(trailingOnly = TRUE)
-        suppressPackageStartupMessages(library(lme4))
-        x <- read.csv(args[1], stringsAsFactors = FALSE, colClasses = c(case_id = "character", client_id = "character", clinician_id = "character"))
-        scored <- x[x$phq9_count >= 2, ]
-        a <- scored[!is.na(scored$cc_early_mean), ]
-        ct <- cor.test(a$cc_early_mean, a$phq9_improvement)
-        cat(sprintf("A,%d,%.15f,%.15f,%.15f\n", nrow(a), ct$estimate, ct$conf.int[1], ct$conf.int[2]))
-        fit <- lmer(phq9_last ~ phq9_first + (1 | clinician_id), data = scored, REML = TRUE,
-                    control = lmerControl(optCtrl = list(ftol_abs = 1e-12, xtol_abs = 1e-12)))
-        tau <- as.numeric(VarCorr(fit)$clinician_id[1]); s2 <- sigma(fit)^2
-        cat(sprintf("B,%d,%.15f,%.15f,%.15f,%.15f\n", nrow(scored), tau, s2, tau / (tau + s2), fixef(fit)[2]))
-        rated <- x[!is.na(x$cc_mean), ]
-        w <- t.test(rated$cc_mean[rated$modality == "video"], rated$cc_mean[rated$modality == "in_person"], var.equal = FALSE)
-        cat(sprintf("C,%d,%d,%.15f,%.15f,%.15f\n", sum(rated$modality == "video"), sum(rated$modality == "in_person"), w$estimate[1] - w$estimate[2], w$conf.int[1], w$conf.int[2]))
-        cat(sprintf("D,%d,%d,%d,%d\n", nrow(scored), sum(scored$reliably_improved), sum(scored$reliably_deteriorated), sum(scored$recovered)))
-        cat(sprintf("E,%d\n", sum(x$dropout)))
-        """;
-
     private sealed record Made(Guid Id, string Clinician, List<(int Number, bool Video, int? Cc)> Sessions, List<int> Phq9, EndingKind Kind, EndingReason Reason, RuptureHistory Ruptures, string Top);
 
     [Fact]
@@ -182,18 +162,33 @@ public class AnalyticsAgainstRTests
             var admin = await StaffClient.SignInAsync(app, "research@analytics.example", "research-password-2026");
             var zipResponse = await admin.Http.GetAsync("/admin/analytics/research-export.zip", ct);
             Assert.Equal(System.Net.HttpStatusCode.OK, zipResponse.StatusCode);
+            // The export carries its own R script (analytics.R); run as a researcher would, on the export alone, it gives every figure A–G.
             using (var zip = new System.IO.Compression.ZipArchive(await zipResponse.Content.ReadAsStreamAsync(ct)))
+                foreach (var (entry, file) in new[] { ("relationships.csv", "-export.csv"), ("analytics.R", "-export.R") })
+                {
+                    await using var written = File.Create(stem + file);
+                    await zip.GetEntry(entry)!.Open().CopyToAsync(written, ct);
+                }
+            var fromExport = Attune.Core.Tests.RScript.Run(stem + "-export.R", stem + "-export.csv").ToDictionary(l => $"{l[0]}.{l[1]}", l => l[2]);
+            void Same(string key, JsonNode? expected)
             {
-                await using var file = File.Create(stem + "-export.csv");
-                await zip.GetEntry("relationships.csv")!.Open().CopyToAsync(file, ct);
+                Assert.True(fromExport.TryGetValue(key, out var text), $"analytics.R printed no {key}");
+                if (expected is null)
+                    Assert.Equal("NA", text);
+                else
+                    Assert.True(Math.Abs(double.Parse(text, CultureInfo.InvariantCulture) - D(expected)) <= 1e-6 * Math.Max(1, Math.Abs(D(expected))), $"{key} from the export {text} against Attune's {D(expected)}");
             }
-            File.WriteAllText(stem + "-export.R", ExportScript);
-            var fromExport = Attune.Core.Tests.RScript.Run(stem + "-export.R", stem + "-export.csv")
-                .ToDictionary(l => l[0], l => l.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
-            foreach (var key in new[] { "A", "B", "C", "D" })
-                for (var i = 0; i < fromExport[key].Length; i++)
-                    Assert.True(Math.Abs(fromExport[key][i] - r[key][i]) <= 1e-6 * Math.Max(1, Math.Abs(r[key][i])), $"{key}[{i}] from the export {fromExport[key][i]} against {r[key][i]}");
-            Assert.Equal(r["E"][0], fromExport["E"][0]);
+            foreach (var key in new[] { "n", "r", "lower", "upper" }) Same($"A.{key}", attune["a"]![key]);
+            foreach (var key in new[] { "n", "tau00", "sigma2", "icc", "slope" }) Same($"B.{key}", attune["b"]![key]);
+            foreach (var (key, name) in new[] { ("video_n", "videoN"), ("in_person_n", "inPersonN"), ("difference", "difference"), ("lower", "lower"), ("upper", "upper") }) Same($"C.{key}", attune["c"]![name]);
+            foreach (var (figure, shares) in new[] { ("D", clinic), ("G_top", attune["g"]!["topSuggestion"]!), ("G_not_top", attune["g"]!["notTopSuggestion"]!) })
+                foreach (var key in new[] { "n", "improved", "deteriorated", "recovered" }) Same($"{figure}.{key}", shares[key]);
+            Same("E.ended", attune["e"]!["dropout"]!["of"]);
+            Same("E.dropout", attune["e"]!["dropout"]!["count"]);
+            foreach (var kind in attune["e"]!["kinds"]!.AsArray().Where(k => I(k!["count"]) > 0)) Same($"E.kind_{kind!["kind"]}", kind["count"]);
+            foreach (var reason in attune["e"]!["reasons"]!.AsArray().Where(k => I(k!["count"]) > 0)) Same($"E.reason_{reason!["reason"]}", reason["count"]);
+            foreach (var group in attune["f"]!["groups"]!.AsArray())
+                foreach (var key in new[] { "n", "mean", "lower", "upper" }) Same($"F_{group!["ruptures"]}.{key}", group[key]);
         }
         finally
         {

@@ -63,7 +63,7 @@ public class ResearchExportTests
 
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
         var files = await ReadZipAsync(await admin.Http.GetAsync("/admin/analytics/research-export.zip", ct));
-        Assert.Equal(["README.txt", "data-dictionary.csv", "relationships.csv"], files.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["README.txt", "analytics.R", "data-dictionary.csv", "relationships.csv"], files.Keys.Order(StringComparer.Ordinal));
         var rows = Rows(files["relationships.csv"]);
         Assert.Equal(30, rows.Count);
         var text = string.Join("\n", files.Values);

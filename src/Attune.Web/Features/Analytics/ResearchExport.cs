@@ -140,6 +140,17 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
         InjectionCharacters = ['=', '+', '@', '\t', '\r'],
     };
 
+    /// <summary>analytics.R, shipped in each export: A–G from relationships.csv, in R.</summary>
+    public static string AnalyticsScript { get; } = ReadScript();
+
+    private static string ReadScript()
+    {
+        using var stream = typeof(ResearchExport).Assembly.GetManifestResourceStream("Attune.Analytics.analytics.R")
+            ?? throw new InvalidOperationException("analytics.R is not embedded in the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static byte[] Zip(IReadOnlyList<ResearchRow> rows, AnalyticsSettings settings, string range, DateOnly today)
     {
         using var buffer = new MemoryStream();
@@ -172,6 +183,7 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
                     csv.NextRecord();
                 }
             });
+            Entry("analytics.R", w => w.Write(AnalyticsScript));
             Entry("README.txt", w => w.Write(string.Create(CultureInfo.InvariantCulture, $"""
                 Attune research export, made {today:yyyy-MM-dd}: {range}, {rows.Count} relationships.
 
@@ -182,7 +194,9 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
                 protection policy says for pseudonymised data, and do not try to re-identify anyone.
 
                 PHQ-9 reliable change {settings.ReliableChange}, cut-off {settings.Cutoff}. The definitions are those
-                of Attune's analytics (docs/analytics.md).
+                of Attune's analytics (docs/analytics.md). analytics.R recomputes the analytics A to G from
+                relationships.csv (R with lme4: Rscript analytics.R relationships.csv) and prints each figure with its n;
+                Attune's test suite runs it on an export and gets Attune's own figures.
                 """)));
         }
         return buffer.ToArray();
