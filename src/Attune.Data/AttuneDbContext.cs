@@ -173,6 +173,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.Modality).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Attendance).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(x => new { x.RelationshipId, x.StartsAt }).IsUnique();
+            // A relationship's attended sessions in order with what the analytics read of them, from the index alone.
+            e.HasIndex(x => new { x.RelationshipId, x.Number, x.Modality, x.Id });
         });
 
         b.Entity<PhaseChange>(e =>

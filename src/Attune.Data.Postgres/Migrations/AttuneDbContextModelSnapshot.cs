@@ -889,6 +889,8 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("RelationshipId", "StartsAt")
                         .IsUnique();
 
+                    b.HasIndex("RelationshipId", "Number", "Modality", "Id");
+
                     b.ToTable("Sessions");
                 });
 

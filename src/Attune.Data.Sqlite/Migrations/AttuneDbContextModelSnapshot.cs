@@ -884,6 +884,8 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId", "StartsAt")
                         .IsUnique();
 
+                    b.HasIndex("RelationshipId", "Number", "Modality", "Id");
+
                     b.ToTable("Sessions");
                 });
 
