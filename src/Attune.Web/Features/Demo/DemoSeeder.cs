@@ -42,8 +42,9 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
 
         var org = new Organisation("Riverside Counselling (demo)", now);
         db.Organisations.Add(org);
-        var supervisorClinician = new Clinician(org.Id, "Dr. Amara Okafor", now);
-        var clinician = new Clinician(org.Id, "Sam Rivera", now);
+        // Dr. Okafor joined before her thirty past clients; Sam a year ago (the admin's analytics number clinicians by when they were added).
+        var supervisorClinician = new Clinician(org.Id, "Dr. Amara Okafor", now.AddDays(-7 * 100));
+        var clinician = new Clinician(org.Id, "Sam Rivera", now.AddDays(-365));
         clinician.AssignSupervisor(supervisorClinician);
         db.Clinicians.AddRange(supervisorClinician, clinician);
         await db.SaveChangesAsync(ct);
@@ -148,12 +149,15 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
 
     /// <summary>
     /// Thirty past clients of the clinic's supervisor, closed, with eight PHQ-9 scores each, so that the demo's
-    /// expected-treatment-response bands come from clinic history (PHQ-9 "Moderately severe" at intake).
+    /// expected-treatment-response bands come from clinic history (PHQ-9 "Moderately severe" at intake); each session
+    /// has a Connection Check (higher, loosely, where the client went on to improve faster), and a third of them met mostly by video,
+    /// so that the clinic analytics have something to show.
     /// </summary>
     private void SeedHistory(Organisation org, Clinician clinician, DateTimeOffset now)
     {
         var random = new Random(2026);
-        var phq = catalog.Get("phq-9");
+        var alliances = new Random(2027);
+        var (phq, cc) = (catalog.Get("phq-9"), catalog.Get("connection-check"));
         for (var c = 0; c < 30; c++)
         {
             var weeksAgo = 60 + c;
@@ -163,12 +167,15 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
             db.Relationships.Add(relationship);
             var start = 15 + random.Next(5);
             var rate = 0.4 + random.NextDouble() * 1.2;
+            // Early alliance goes with improvement, loosely (r about .4 here; .28 in the published studies).
+            var alliance = 6.2 + 1.5 * (rate - 0.4) / 1.2 + 2.8 * (alliances.NextDouble() - 0.5);
             for (var i = 0; i < 8; i++)
             {
                 var at = new DateTimeOffset(now.AddDays(-7 * (weeksAgo - i)).Date.AddHours(10), TimeSpan.Zero);
-                var session = relationship.RecordSession(at, SessionModality.InPerson, SessionAttendance.Attended);
+                var session = relationship.RecordSession(at, c % 3 == 1 && i % 4 != 0 ? SessionModality.Video : SessionModality.InPerson, SessionAttendance.Attended);
                 var score = i == 0 ? start : Math.Clamp((int)Math.Round(start - rate * i + random.Next(-2, 3)), 0, 27);
                 AddResponse(relationship, session, phq, SpreadPhq9(score), at.AddMinutes(-10));
+                AddResponse(relationship, session, cc, ConnectionAnswers(Math.Clamp(Math.Round((decimal)(alliance + 0.25 * i + alliances.NextDouble() - 0.5), 1), 0, 10)), at.AddMinutes(55));
             }
             relationship.MoveTo(RelationshipPhase.Termination, protector.Protect("Goals reached")!, now.AddDays(-7 * (weeksAgo - 8)));
             db.Endings.Add(relationship.End(Core.Endings.EndingKind.Planned, Core.Endings.EndingReason.GoalsMet,
