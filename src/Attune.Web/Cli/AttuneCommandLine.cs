@@ -22,7 +22,7 @@ namespace Attune.Web.Cli;
 /// </summary>
 public static class AttuneCommandLine
 {
-    private static readonly string[] Verbs = ["score", "change", "recovery", "gas", "cutoffs", "questionnaire", "instruments", "migrate", "demo", "audit", "backup", "restore", "api-client", "--help", "-h", "-?"];
+    private static readonly string[] Help = ["--help", "-h", "-?"];
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -31,7 +31,9 @@ public static class AttuneCommandLine
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>Whether the arguments name a verb (or ask for help) rather than settings for the web app: every verb the command line defines.</summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (Help.Contains(args[0], StringComparer.Ordinal) || Build(TextWriter.Null, TextWriter.Null).Subcommands.Any(c => c.Name == args[0]));
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
 

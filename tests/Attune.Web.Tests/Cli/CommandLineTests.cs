@@ -89,4 +89,39 @@ public class CommandLineTests
         Assert.DoesNotContain("   at ", error); // a reason, not a stack trace
         Assert.Equal(2, exit);
     }
+
+    /// <summary>
+    /// Every verb of the README's list, given to the real executable, is run as a verb (its help printed, exit 0) and
+    /// never taken for the web app's settings, which would start a server. Each gets 60 s.
+    /// </summary>
+    [Fact]
+    public async Task The_executable_runs_every_verb_rather_than_starting_the_web_app()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "README.md"), ct);
+        var verbs = System.Text.RegularExpressions.Regex.Matches(readme, @"^attune ([a-z-]+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Contains("analytics", verbs);
+        Assert.Contains("import", verbs);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var dll = Path.Combine(Repository.Root, "src", "Attune.Web", "bin", configuration, "net10.0", "attune.dll");
+        var runs = await Task.WhenAll(verbs.Select(async verb =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { ArgumentList = { dll, verb, "--help" }, RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync(ct);
+            var error = process.StandardError.ReadToEndAsync(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            try { await process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return (verb, exit: -1, text: "still running after 60 s: " + await output); }
+            return (verb, exit: process.ExitCode, text: await output + await error);
+        }));
+        foreach (var (verb, exit, text) in runs)
+        {
+            Assert.True(exit == 0, $"attune {verb} --help: exit {exit}\n{text}");
+            Assert.Contains($"attune {verb}", text.Replace("attune.dll", "attune"));
+            Assert.DoesNotContain("Now listening on", text);
+        }
+    }
 }
