@@ -13,6 +13,7 @@ using Attune.Web.Features.Instruments;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Matching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Attune.Web.Cli;
 
@@ -290,6 +291,7 @@ public static class AttuneCommandLine
             builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
             builder.Services.AddMatching(builder.Configuration);
             builder.Services.AddInstruments(builder.Configuration, builder.Environment);
+            AddAuditTrail(builder.Services);
             using var scope = builder.Build().Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var name = p.GetValue(organisationName)!.Trim();
@@ -304,6 +306,8 @@ public static class AttuneCommandLine
                 throw new CommandLineInputException(e.Message);
             }
             var report = Features.Matching.TrackRecordReport.From(view);
+            scope.ServiceProvider.GetRequiredService<AuditTrail>().System(organisations[0], "read", "TrackRecord", organisations[0]);
+            await db.SaveChangesAsync(ct);
             if (p.GetValue(asJson))
                 Write(stdout, new { organisation = name, report.MinimumCases, report.IntervalLevel, report.Models, report.Records });
             else
@@ -401,6 +405,7 @@ public static class AttuneCommandLine
             builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
             builder.Services.AddInstruments(builder.Configuration, builder.Environment);
             builder.Services.AddScoped<Features.Analytics.AnalyticsQuery>();
+            AddAuditTrail(builder.Services);
             using var scope = builder.Build().Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var name = p.GetValue(analyticsOrganisation)!.Trim();
@@ -412,6 +417,9 @@ public static class AttuneCommandLine
             var emails = await db.Users.AsNoTracking().Where(u => u.OrganisationId == organisations[0] && u.ClinicianId != null)
                 .Select(u => new { u.ClinicianId, u.Email }).ToListAsync(ct);
             string Label(Guid id) => emails.FirstOrDefault(e => e.ClinicianId == id)?.Email ?? id.ToString();
+            // A read of the clinic's clinical data, as the page's is: in the audit trail, by the system (whoever runs the command line has the database).
+            scope.ServiceProvider.GetRequiredService<AuditTrail>().System(organisations[0], "read", "ClinicAnalytics", organisations[0]);
+            await db.SaveChangesAsync(ct);
             Write(stdout, new { organisation = name, from, to, closedRelationships = cases.Count, analytics = Features.Analytics.AnalyticsReport.Json(result, settings, Label) });
             return 0;
         });
@@ -419,6 +427,14 @@ public static class AttuneCommandLine
         foreach (var command in new[] { score, change, recovery, gas, cutoffs, questionnaire, instruments, migrate, demo, audit, backup, restore, apiClient, trackRecord, import, analytics })
             root.Subcommands.Add(command);
         return root;
+    }
+
+    /// <summary>The audit trail for a verb that reads clinical data without the web host (its events are the system's).</summary>
+    private static void AddAuditTrail(IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<AuditTrail>();
     }
 
     /// <summary>The one organisation of that name, or the reason there is none to use.</summary>

@@ -108,6 +108,9 @@ public class AnalyticsAgainstRTests
         var json = JsonNode.Parse(output)!;
         Assert.Equal(made.Count, json["closedRelationships"]!.GetValue<int>());
         var attune = json["analytics"]!;
+        // The command line's read of the clinic's data is in the audit trail, as the page's is.
+        await using (var db = app.CreateDbContext())
+            Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EntityType == "ClinicAnalytics" && e.Action == "read" && e.ActorKind == "system", ct));
 
         var stem = Path.Combine(Path.GetTempPath(), $"attune-analytics-{Guid.NewGuid():N}");
         try
