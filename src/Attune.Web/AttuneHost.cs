@@ -26,6 +26,7 @@ using Attune.Web.Features.Reflections;
 using Attune.Web.Features.Sessions;
 using Attune.Web.Features.Schedules;
 using Attune.Web.Features.Caseload;
+using Attune.Web.Features.Supervision;
 using Attune.Web.Features.Progress;
 using Attune.Web.Features.Notifications;
 using Attune.Web.Features.Staff;
@@ -94,6 +95,7 @@ public static class AttuneHost
         services.AddRecordAccess();
         services.AddClients();
         services.AddCaseload();
+        services.AddSupervision();
         services.AddLifecycle();
         services.AddSignals();
         services.AddStaffAdministration();

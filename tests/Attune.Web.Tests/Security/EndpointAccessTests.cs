@@ -39,6 +39,8 @@ public partial class EndpointAccessTests
         Coordinator,
         /// <summary>A system with an access token (client credentials) and the SMART scope; a staff cookie is not enough.</summary>
         Api,
+        /// <summary>Supervisors (the supervisor role), each seeing their own supervisees only: one's supervisee is the rightful view.</summary>
+        Supervisor,
     }
 
     private static readonly Dictionary<string, Audience> Expected = new()
@@ -63,6 +65,8 @@ public partial class EndpointAccessTests
         ["/instruments"] = Audience.Staff,
         ["/guidance"] = Audience.Staff,
         ["/analytics"] = Audience.Staff,
+        ["/supervision"] = Audience.Supervisor,
+        ["/supervision/{ClinicianId:guid}"] = Audience.Supervisor,
         ["/guidance/{Slug}"] = Audience.Staff,
         ["/outbox"] = Audience.Admin,
         ["/api/instruments/"] = Audience.Staff,
@@ -186,6 +190,10 @@ public partial class EndpointAccessTests
                     Assert.False(anonymous, pattern);
                     Assert.True(policies.Contains(Policies.Coordinator), $"{pattern} needs the coordinator policy");
                     break;
+                case Audience.Supervisor:
+                    Assert.False(anonymous, pattern);
+                    Assert.True(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Roles == StaffRoles.Supervisor), $"{pattern} needs the supervisor role");
+                    break;
                 case Audience.Api:
                     Assert.False(anonymous, pattern);
                     Assert.True(policies.Contains(ApiAccess.Policy), $"{pattern} needs the API policy");
@@ -211,10 +219,11 @@ public partial class EndpointAccessTests
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
 
         // The record under test: the demo's Alex M., with sessions, a rupture, an alert and an episode.
-        Guid org, client, relationship, session, rupture, alert, staffMember;
+        Guid org, client, relationship, session, rupture, alert, staffMember, supervisee;
         await using (var db = app.CreateDbContext())
         {
             staffMember = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.Id).SingleAsync(ct);
+            supervisee = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
             var alex = await db.Clients.SingleAsync(c => c.DisplayName == "Alex M.", ct);
             (org, client) = (alex.OrganisationId, alex.Id);
             var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == client && x.ClosedAt == null, ct);
@@ -257,6 +266,7 @@ public partial class EndpointAccessTests
             .Replace("{ClientId:guid}", (pattern.StartsWith("/intake/", StringComparison.Ordinal) ? waiting : client).ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
+            .Replace("{ClinicianId:guid}", supervisee.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")
@@ -284,7 +294,7 @@ public partial class EndpointAccessTests
             endpointsProbed++;
             var path = Fill(pattern);
             // The forms the page offers to the people it is for, each of which every intruder then posts.
-            var rightful = audience is Audience.Admin or Audience.Coordinator ? admin : owner;
+            var rightful = audience is Audience.Admin or Audience.Coordinator ? admin : audience is Audience.Supervisor ? supervisor : owner;
             var forms = new List<string>();
             if (audience == Audience.Api)
             {
@@ -316,6 +326,8 @@ public partial class EndpointAccessTests
                     // An admin of another clinic reaches the admin pages, but only for their own clinic (checked below).
                     Audience.Admin => who == "the clinic's admin",
                     Audience.Coordinator => who == "the clinic's admin",
+                    // Another supervisor opens the overview of their own (no) supervisees; the secrets check below still applies.
+                    Audience.Supervisor => pattern == "/supervision" && who.Contains("supervisor"),
                     _ => false,
                 };
                 if (allowed) continue;

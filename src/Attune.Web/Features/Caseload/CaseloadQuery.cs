@@ -23,7 +23,7 @@ public sealed record CaseloadRow(
     Guid RelationshipId, Guid ClientId, string ClientName, string? ClinicianName, RelationshipPhase Phase, int Sessions,
     OutcomeTrend? Outcome, IReadOnlyList<(DateTimeOffset At, decimal Value)> Alliance,
     Guid? UrgentAlertId, IReadOnlyList<AlertBadge> Signals, FitCheckResult? Fit, int GoalsToTalkAbout, int MissedCheckIns,
-    string? ReferredBy = null)
+    string? ReferredBy, Guid ClinicianId, DateTimeOffset? UrgentSince)
 {
     /// <summary>
     /// The order of the caseload: an open risk alert first; then off track (red); then open signals (a repaired rupture
@@ -79,6 +79,9 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                       select new LeftBehindRisk(a.Id, c.Id, c.DisplayName, a.Explanation, a.CreatedAt)).AsNoTracking().ToListAsync(ct);
     }
 
+    /// <summary>The caller's open caseload with their supervisees' (as <see cref="ForAsync"/>), not audited: for a caller that audits its own view.</summary>
+    internal Task<IReadOnlyList<CaseloadRow>> UnauditedRowsAsync(StaffUser user, CancellationToken ct) => RowsAsync(user, ct);
+
     private async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)
     {
         var now = clock.Now;
@@ -116,15 +119,17 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                 outcome = new OutcomeTrend(catalog.Find(outcomeId)!, series, light);
             }
             var open = alerts[r.Id].ToList();
+            var urgent = open.Where(a => a.Urgent && a.Status == AlertStatus.Open).OrderBy(a => a.CreatedAt).FirstOrDefault();
             return new CaseloadRow(r.Id, r.ClientId, clients.GetValueOrDefault(r.ClientId, "—"),
                 r.ClinicianId == user.ClinicianId ? null : clinicians.GetValueOrDefault(r.ClinicianId),
                 r.Phase, r.AttendedSessionCount, outcome,
                 own.Where(x => x.Instrument == Core.Progress.ClientProgress.ConnectionCheck).Select(x => (x.CompletedAt, x.Score)).ToList(),
-                open.Where(a => a.Urgent && a.Status == AlertStatus.Open).OrderBy(a => a.CreatedAt).FirstOrDefault()?.Id,
+                urgent?.Id,
                 open.Where(a => !a.Urgent || a.Status == AlertStatus.Acknowledged).OrderByDescending(a => a.CreatedAt).Select(a => new AlertBadge(a.Id, a.Kind)).ToList(),
                 FitCheck.Latest(fitChecks[r.Id]), goals.GetValueOrDefault(r.Id), missed.GetValueOrDefault(r.Id),
                 r.PreviousRelationshipId is { } previous && previousClinicians.TryGetValue(previous, out var from) && from != r.ClinicianId
-                    ? clinicians.GetValueOrDefault(from) ?? "a colleague" : null);
+                    ? clinicians.GetValueOrDefault(from) ?? "a colleague" : null,
+                r.ClinicianId, urgent?.CreatedAt);
         })
         .OrderByDescending(r => r.Need).ThenBy(r => r.ClientName, StringComparer.CurrentCultureIgnoreCase).ToList();
     }

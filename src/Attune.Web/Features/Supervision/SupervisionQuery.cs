@@ -1,0 +1,56 @@
+using Attune.Core.Signals;
+using Attune.Data;
+using Attune.Web.Actions;
+using Attune.Web.Features.Audit;
+using Attune.Web.Features.Caseload;
+using Attune.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Attune.Web.Features.Supervision;
+
+/// <summary>
+/// One supervisee as their supervisor sees them: their active clients, those who need help first (the caseload's own
+/// order: an open risk answer, then off track, then open signals, goals to talk about and check-ins not completed).
+/// </summary>
+public sealed record SuperviseeView(Guid ClinicianId, string Name, IReadOnlyList<CaseloadRow> Clients)
+{
+    public IReadOnlyList<CaseloadRow> NeedingHelp => Clients.Where(c => c.NeedsAttention).ToList();
+    public int OpenRisks => Clients.Count(c => c.UrgentAlertId is not null);
+    public DateTimeOffset? OldestOpenRisk => Clients.Where(c => c.UrgentSince is not null).Min(c => c.UrgentSince);
+    public int OffTrack => Clients.Count(c => c.Outcome?.Light == TrackLight.Red);
+    public int Ruptures => Clients.Sum(c => c.Signals.Count(s => s.Kind is SignalKind.ClientReportedRupture or SignalKind.AllianceDrop or SignalKind.LowAlliance));
+    public int Repaired => Clients.Sum(c => c.Signals.Count(s => s.Kind == SignalKind.RuptureRepaired));
+    public int Need => Clients.Sum(c => c.Need);
+}
+
+/// <summary>
+/// The supervisor's view (issue 21, point 1): each supervisee with their clients who need help, the supervisees who
+/// need it most first; or one supervisee. Only a supervisor, and only their own supervisees; each view is audited.
+/// </summary>
+public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, CaseloadQuery caseload, AuditTrail audit)
+{
+    public const string WhoMay = "This page is for supervisors: it shows their supervisees' clients.";
+
+    /// <param name="only">One supervisee (null: all of them).</param>
+    public async Task<ActionResult<IReadOnlyList<SuperviseeView>>> ForCurrentAsync(Guid? only = null, CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        if (!staff.Principal.IsInRole(StaffRoles.Supervisor) || user.ClinicianId is not { } me)
+            return Refusal.Forbidden(WhoMay);
+        var supervisees = await db.Clinicians.AsNoTracking()
+            .Where(c => c.OrganisationId == user.OrganisationId && c.SupervisorId == me && (only == null || c.Id == only))
+            .Select(c => new { c.Id, c.DisplayName }).ToListAsync(ct);
+        if (only is not null && supervisees.Count == 0)
+            return Refusal.NotFound("supervisee");
+        var rows = (await caseload.UnauditedRowsAsync(user, ct)).ToLookup(r => r.ClinicianId);
+        audit.Staff(user, "read", "Supervision", only);
+        await db.SaveChangesAsync(ct);
+        return supervisees.Select(s => new SuperviseeView(s.Id, s.DisplayName, rows[s.Id].ToList()))
+            .OrderByDescending(s => s.Need).ThenBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
+}
+
+public static class SupervisionSetup
+{
+    public static IServiceCollection AddSupervision(this IServiceCollection services) => services.AddScoped<SupervisionQuery>();
+}
