@@ -76,7 +76,7 @@ public class SignalWalkTests
         await Browser.AssertAccessibleAsync(staff, "the reflection form");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Save reflection" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Reflection saved.");
-        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Signals" })).ToContainTextAsync("you noticed withdrawal");
+        await Assertions.Expect(staff.GetByRole(AriaRole.Region, new() { Name = "Signals" })).ToContainTextAsync("they noticed withdrawal");
 
         await staff.GetByRole(AriaRole.Link, new() { Name = "Log a rupture" }).First.ClickAsync();
         await staff.GetByLabel(new System.Text.RegularExpressions.Regex("^Withdrawal: avoiding")).CheckAsync();

@@ -204,7 +204,7 @@ public sealed class AllianceDropRule : ISignalRule
                 $"alliance-drop:{srs[^1].Id}", srs[^1].CompletedAt, srs[^1].Id);
         if (input.ClinicianRatings.MaxBy(r => r.At) is { Tension: not Reflections.Tension.None } tense)
             yield return new Signal(Kind, false,
-                $"In your reflection of {SignalEngine.D(tense.At)} you noticed {(tense.Tension == Reflections.Tension.Withdrawal ? "withdrawal" : "confrontation")}: a possible rupture to come back to.",
+                $"In the therapist's reflection of {SignalEngine.D(tense.At)} they noticed {(tense.Tension == Reflections.Tension.Withdrawal ? "withdrawal" : "confrontation")}: a possible rupture to come back to.",
                 $"tension:{tense.SessionId}", tense.At);
     }
 }
@@ -311,7 +311,7 @@ public sealed class PerceptionGapRule : ISignalRule
             var client = input.Of("connection-check").LastOrDefault(r => r.SessionId == rating.SessionId);
             if (client is not null && rating.Connected - client.Score >= settings.PerceptionGapAtLeast)
                 yield return new Signal(Kind, false,
-                    $"You rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. You may be missing something: therapists rarely foresee deterioration.",
+                    $"The therapist rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. The therapist may be missing something: therapists rarely foresee deterioration.",
                     $"perception-gap:{rating.SessionId}", client.CompletedAt > rating.At ? client.CompletedAt : rating.At, client.Id);
         }
     }

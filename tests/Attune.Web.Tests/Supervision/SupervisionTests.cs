@@ -36,7 +36,14 @@ public class SupervisionTests
         Assert.Contains("1 open risk answer, the oldest open for 2 days", overview);
         // Chris is getting worse and the alliance is slipping (the demo); Alex's repaired rupture is a strength.
         Assert.Contains("Chris D.", overview);
-        Assert.DoesNotContain("You rated", overview);
+        // The perception gap on Chris (Sam rated session 4 at 9, Chris 6) reads true to the supervisor, not "You rated".
+        Guid gap;
+        await using (var db = app.CreateDbContext())
+            gap = await db.Alerts.Where(a => a.Kind == Attune.Core.Signals.SignalKind.PerceptionGap).Select(a => a.Id).SingleAsync(ct);
+        Assert.Contains($"href=\"/alerts/{gap}\">Perception gap</a>", overview);
+        var gapPage = WebUtility.HtmlDecode(await supervisor.Http.GetStringAsync($"/alerts/{gap}", ct));
+        Assert.Contains("The therapist rated the connection 9; the client's Connection Check was 6.0.", gapPage);
+        Assert.DoesNotContain("You rated", gapPage);
         Assert.Contains($"href=\"/clients/{clientId}\"", overview);
         // The overview lists those who need help; one supervisee's page lists all their active clients.
         var one = WebUtility.HtmlDecode(await supervisor.Http.GetStringAsync($"/supervision/{samId}", ct));
