@@ -12,14 +12,15 @@ namespace Attune.Web.Features.Supervision;
 /// One supervisee as their supervisor sees them: their active clients, those who need help first (the caseload's own
 /// order: an open risk answer, then off track, then open signals, goals to talk about and check-ins not completed).
 /// </summary>
-public sealed record SuperviseeView(Guid ClinicianId, string Name, IReadOnlyList<CaseloadRow> Clients)
+/// <param name="RupturesLogged">Ruptures the supervisee logged in their active relationships.</param>
+/// <param name="RupturesRepaired">Of those, the ones they recorded as repaired.</param>
+public sealed record SuperviseeView(Guid ClinicianId, string Name, IReadOnlyList<CaseloadRow> Clients, int RupturesLogged, int RupturesRepaired)
 {
     public IReadOnlyList<CaseloadRow> NeedingHelp => Clients.Where(c => c.NeedsAttention).ToList();
     public int OpenRisks => Clients.Count(c => c.UrgentAlertId is not null);
     public DateTimeOffset? OldestOpenRisk => Clients.Where(c => c.UrgentSince is not null).Min(c => c.UrgentSince);
     public int OffTrack => Clients.Count(c => c.Outcome?.Light == TrackLight.Red);
-    public int Ruptures => Clients.Sum(c => c.Signals.Count(s => s.Kind is SignalKind.ClientReportedRupture or SignalKind.AllianceDrop or SignalKind.LowAlliance));
-    public int Repaired => Clients.Sum(c => c.Signals.Count(s => s.Kind == SignalKind.RuptureRepaired));
+    public int AllianceSignals => Clients.Sum(c => c.Signals.Count(s => s.Kind is SignalKind.ClientReportedRupture or SignalKind.AllianceDrop or SignalKind.LowAlliance or SignalKind.PerceptionGap));
     public int Need => Clients.Sum(c => c.Need);
 }
 
@@ -43,9 +44,15 @@ public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, Cas
         if (only is not null && supervisees.Count == 0)
             return Refusal.NotFound("supervisee");
         var rows = (await caseload.UnauditedRowsAsync(user, ct)).ToLookup(r => r.ClinicianId);
+        var ids = supervisees.Select(c => c.Id).ToList();
+        var ruptures = (await (from x in db.Ruptures
+                               join r in db.Relationships on x.RelationshipId equals r.Id
+                               where r.OrganisationId == user.OrganisationId && r.Phase != Core.Relationships.RelationshipPhase.Closed && ids.Contains(r.ClinicianId)
+                               select new { r.ClinicianId, x.Resolution }).AsNoTracking().ToListAsync(ct)).ToLookup(x => x.ClinicianId);
         audit.Staff(user, "read", "Supervision", only);
         await db.SaveChangesAsync(ct);
-        return supervisees.Select(s => new SuperviseeView(s.Id, s.DisplayName, rows[s.Id].ToList()))
+        return supervisees.Select(s => new SuperviseeView(s.Id, s.DisplayName, rows[s.Id].ToList(),
+                ruptures[s.Id].Count(), ruptures[s.Id].Count(x => x.Resolution == Core.Ruptures.RuptureResolution.Resolved)))
             .OrderByDescending(s => s.Need).ThenBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 }
