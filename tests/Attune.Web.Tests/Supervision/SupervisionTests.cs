@@ -35,7 +35,7 @@ public class SupervisionTests
         Assert.Contains("Risk answer open for 2 days, not yet acknowledged by Sam Rivera", overview);
         Assert.Contains("1 open risk answer, the oldest open for 2 days", overview);
         // Alex's rupture in session 3, logged by Sam and repaired (the demo); Chris's four alliance signals.
-        Assert.Contains("4 alliance signals open; 1 rupture logged, 1 repaired.", overview);
+        Assert.Contains("4 alliance signals open; 1 rupture logged, 1 repaired (median time to repair: 1 day).", overview);
         // Chris is getting worse and the alliance is slipping (the demo); Alex's repaired rupture is a strength.
         Assert.Contains("Chris D.", overview);
         // The perception gap on Chris (Sam rated session 4 at 9, Chris 6) reads true to the supervisor, not "You rated".

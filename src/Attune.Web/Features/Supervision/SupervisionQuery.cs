@@ -14,7 +14,8 @@ namespace Attune.Web.Features.Supervision;
 /// </summary>
 /// <param name="RupturesLogged">Ruptures the supervisee logged in their active relationships.</param>
 /// <param name="RupturesRepaired">Of those, the ones they recorded as repaired.</param>
-public sealed record SuperviseeView(Guid ClinicianId, string Name, IReadOnlyList<CaseloadRow> Clients, int RupturesLogged, int RupturesRepaired)
+/// <param name="MedianRepair">The median time from a repaired rupture to its repair being recorded (null with none repaired).</param>
+public sealed record SuperviseeView(Guid ClinicianId, string Name, IReadOnlyList<CaseloadRow> Clients, int RupturesLogged, int RupturesRepaired, TimeSpan? MedianRepair)
 {
     public IReadOnlyList<CaseloadRow> NeedingHelp => Clients.Where(c => c.NeedsAttention).ToList();
     public int OpenRisks => Clients.Count(c => c.UrgentAlertId is not null);
@@ -48,11 +49,17 @@ public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, Cas
         var ruptures = (await (from x in db.Ruptures
                                join r in db.Relationships on x.RelationshipId equals r.Id
                                where r.OrganisationId == user.OrganisationId && r.Phase != Core.Relationships.RelationshipPhase.Closed && ids.Contains(r.ClinicianId)
-                               select new { r.ClinicianId, x.Resolution }).AsNoTracking().ToListAsync(ct)).ToLookup(x => x.ClinicianId);
+                               select new { r.ClinicianId, x.Resolution, x.OccurredAt, x.ResolvedAt }).AsNoTracking().ToListAsync(ct)).ToLookup(x => x.ClinicianId);
+        static TimeSpan? Median(IEnumerable<TimeSpan> times)
+        {
+            var sorted = times.Order().ToList();
+            return sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        }
         audit.Staff(user, "read", "Supervision", only);
         await db.SaveChangesAsync(ct);
         return supervisees.Select(s => new SuperviseeView(s.Id, s.DisplayName, rows[s.Id].ToList(),
-                ruptures[s.Id].Count(), ruptures[s.Id].Count(x => x.Resolution == Core.Ruptures.RuptureResolution.Resolved)))
+                ruptures[s.Id].Count(), ruptures[s.Id].Count(x => x.Resolution == Core.Ruptures.RuptureResolution.Resolved),
+                Median(ruptures[s.Id].Where(x => x.Resolution == Core.Ruptures.RuptureResolution.Resolved && x.ResolvedAt is not null).Select(x => x.ResolvedAt!.Value - x.OccurredAt))))
             .OrderByDescending(s => s.Need).ThenBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 }
