@@ -80,9 +80,7 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
     }
 
     /// <summary>The caller's open caseload with their supervisees' (as <see cref="ForAsync"/>), not audited: for a caller that audits its own view.</summary>
-    internal Task<IReadOnlyList<CaseloadRow>> UnauditedRowsAsync(StaffUser user, CancellationToken ct) => RowsAsync(user, ct);
-
-    private async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)
+    internal async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)
     {
         var now = clock.Now;
         var recent = now - MissedWithin;

@@ -167,7 +167,7 @@ public sealed class DemoSeeder(AttuneDbContext db, UserManager<StaffUser> users,
             db.Relationships.Add(relationship);
             var start = 15 + random.Next(5);
             var rate = 0.4 + random.NextDouble() * 1.2;
-            // Early alliance goes with improvement, loosely (r about .4 here; .28 in the published studies).
+            // Early alliance goes with improvement, loosely (the demo's r is .54 [.23, .76]; .28 in the published studies).
             var alliance = 6.2 + 1.5 * (rate - 0.4) / 1.2 + 2.8 * (alliances.NextDouble() - 0.5);
             for (var i = 0; i < 8; i++)
             {

@@ -44,7 +44,7 @@ public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, Cas
             .Select(c => new { c.Id, c.DisplayName }).ToListAsync(ct);
         if (only is not null && supervisees.Count == 0)
             return Refusal.NotFound("supervisee");
-        var rows = (await caseload.UnauditedRowsAsync(user, ct)).ToLookup(r => r.ClinicianId);
+        var rows = (await caseload.RowsAsync(user, ct)).ToLookup(r => r.ClinicianId);
         var ids = supervisees.Select(c => c.Id).ToList();
         var ruptures = (await (from x in db.Ruptures
                                join r in db.Relationships on x.RelationshipId equals r.Id
