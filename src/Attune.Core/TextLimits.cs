@@ -36,6 +36,12 @@ public static class TextLimits
     /// <summary>The clinic's risk protocol, shown with every risk alert (clinic text, not clinical: not encrypted).</summary>
     public const int RiskProtocol = 4000;
 
+    /// <summary>A question a clinician brings to supervision.</summary>
+    public const int SupervisionQuestion = 2000;
+
+    /// <summary>A supervisor's consultation note.</summary>
+    public const int ConsultationNote = 8000;
+
     /// <summary>A clinician's reflection on a session.</summary>
     public const int Reflection = 2000;
 

@@ -42,6 +42,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<SessionReflection> Reflections => Set<SessionReflection>();
     public DbSet<RuptureRecord> Ruptures => Set<RuptureRecord>();
     public DbSet<SessionNote> Notes => Set<SessionNote>();
+    public DbSet<Attune.Core.Supervision.SupervisionQuestion> SupervisionQuestions => Set<Attune.Core.Supervision.SupervisionQuestion>();
+    public DbSet<Attune.Core.Supervision.ConsultationNote> ConsultationNotes => Set<Attune.Core.Supervision.ConsultationNote>();
     public DbSet<RiskReview> RiskReviews => Set<RiskReview>();
     public DbSet<SafetyPlan> SafetyPlans => Set<SafetyPlan>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -111,7 +113,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -372,6 +374,45 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         {
             e.ToTable("NoteVersions");
             // Two saves racing cannot both become version n.
+            e.HasIndex(x => new { x.NoteId, x.Number }).IsUnique();
+        });
+
+        // Questions brought to supervision and the supervisor's consultation notes. About a client, they go with the
+        // client's episode (erasure deletes the episode, and they with it); about an alert, with the alert.
+        b.Entity<Attune.Core.Supervision.SupervisionQuestion>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ClinicalAlert>().WithMany().HasForeignKey(x => x.AlertId).OnDelete(DeleteBehavior.Cascade);
+            e.Ignore(x => x.IsOpen);
+            e.HasIndex(x => new { x.SupervisorId, x.AnsweredAt });
+            e.HasIndex(x => x.ClinicianId);
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<Attune.Core.Supervision.ConsultationNote>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Attune.Core.Supervision.SupervisionQuestion>().WithMany().HasForeignKey(x => x.QuestionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Versions).WithOne().HasForeignKey(v => v.NoteId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Ignore(x => x.Current);
+            // One answer per question; revising it is a new version.
+            e.HasIndex(x => x.QuestionId).IsUnique();
+            e.HasIndex(x => x.ClinicianId);
+            e.HasIndex(x => x.RelationshipId);
+        });
+
+        b.Entity<Attune.Core.Supervision.ConsultationNoteVersion>(e =>
+        {
+            e.ToTable("ConsultationNoteVersions");
             e.HasIndex(x => new { x.NoteId, x.Number }).IsUnique();
         });
 

@@ -33,4 +33,55 @@ public class SupervisionWalkTests
         await all.GetByRole(AriaRole.Link, new() { Name = "Chris D." }).ClickAsync();
         await Assertions.Expect(supervisor.GetByRole(AriaRole.Heading, new() { Name = "Chris D." }).First).ToBeVisibleAsync();
     }
+
+    /// <summary>Issue 21, point 2: Sam brings a client to supervision; it is on Dr. Okafor's agenda; she answers in a consultation note; Sam reads it.</summary>
+    [Fact]
+    public async Task A_clinician_brings_a_client_to_supervision_and_reads_the_supervisors_consultation_note()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        const string question = "Chris says the sessions feel rushed, and the scores are getting worse. How do I open that up with him?";
+        const string answer = "Ask him what rushed feels like from his side, and slow the next session down together.";
+
+        var sam = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
+        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true }).ClickAsync();
+        await sam.GetByRole(AriaRole.Link, new() { Name = "Chris D." }).First.ClickAsync();
+        await sam.GetByRole(AriaRole.Link, new() { Name = "Bring this client to supervision" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Bring to supervision" })).ToBeVisibleAsync();
+        await sam.GetByLabel("Your question about Chris D.").FillAsync(question);
+        await Browser.AssertAccessibleAsync(sam, "the page that brings a client to supervision");
+        await Browser.ScreenshotAsync(sam, "44-supervision-ask");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Bring to supervision" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Status)).ToContainTextAsync("Your question is on your supervisor's agenda.");
+        await Assertions.Expect(sam.GetByText("On the agenda")).ToBeVisibleAsync();
+
+        var okafor = await Browser.SignInAsync(browser, server, "supervisor@riverside.example", "demo-supervisor-2026");
+        await okafor.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Supervision" }).ClickAsync();
+        var agenda = okafor.Locator("section", new() { Has = okafor.GetByRole(AriaRole.Heading, new() { Name = "Brought to supervision" }) });
+        await Assertions.Expect(agenda).ToContainTextAsync(question);
+        await Assertions.Expect(agenda).ToContainTextAsync("Sam Rivera");
+        await Browser.AssertAccessibleAsync(okafor, "the supervision agenda");
+        await Browser.ScreenshotAsync(okafor, "45-supervision-agenda");
+        await agenda.GetByRole(AriaRole.Link, new() { Name = "Answer in a consultation note to Sam Rivera's question" }).ClickAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Heading, new() { Name = "Write a consultation note" })).ToBeVisibleAsync();
+        await okafor.GetByLabel("Consultation note").FillAsync(answer);
+        await Browser.AssertAccessibleAsync(okafor, "writing a consultation note");
+        await okafor.GetByRole(AriaRole.Button, new() { Name = "Save the note" }).ClickAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Status)).ToContainTextAsync("Consultation note saved");
+        await Browser.ScreenshotAsync(okafor, "46-supervision-consultation-note");
+        // Answered: no longer waiting on the agenda.
+        await okafor.GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).First.ClickAsync();
+        await Assertions.Expect(agenda).ToContainTextAsync("No supervisee has brought a question");
+
+        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Link, new() { Name = "Answered: read the consultation note" })).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByText(answer).First).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(sam, "the clinician's supervision page");
+        await Browser.ScreenshotAsync(sam, "47-supervision-mine");
+        await sam.GetByRole(AriaRole.Link, new() { Name = "Answered: read the consultation note" }).ClickAsync();
+        await Assertions.Expect(sam.GetByText(answer)).ToBeVisibleAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Button, new() { Name = "Save a new version" })).ToHaveCountAsync(0);
+    }
 }

@@ -42,11 +42,15 @@ public sealed class SessionNote
     }
 }
 
-public sealed class SessionNoteVersion
+/// <summary>
+/// One version of a versioned clinical text (a session note, a consultation note): its number, the cipher text, who
+/// wrote it and when. Each kind of note keeps its versions in its own table.
+/// </summary>
+public abstract class NoteVersion
 {
-    private SessionNoteVersion() { }
+    protected NoteVersion() { }
 
-    internal SessionNoteVersion(Guid noteId, int number, string protectedText, Guid by, DateTimeOffset at)
+    protected NoteVersion(Guid noteId, int number, string protectedText, Guid by, DateTimeOffset at)
     {
         Id = Guid.NewGuid();
         NoteId = noteId;
@@ -62,4 +66,11 @@ public sealed class SessionNoteVersion
     public string ProtectedText { get; private set; } = "";
     public Guid By { get; private set; }
     public DateTimeOffset At { get; private set; }
+}
+
+public sealed class SessionNoteVersion : NoteVersion
+{
+    private SessionNoteVersion() { }
+
+    internal SessionNoteVersion(Guid noteId, int number, string protectedText, Guid by, DateTimeOffset at) : base(noteId, number, protectedText, by, at) { }
 }

@@ -1216,6 +1216,135 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("Alerts");
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("QuestionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("QuestionId")
+                        .IsUnique();
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SupervisorId");
+
+                    b.ToTable("ConsultationNotes");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNoteVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("NoteId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoteId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("ConsultationNoteVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("AskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AskedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedQuestion")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SupervisorId", "AnsweredAt");
+
+                    b.ToTable("SupervisionQuestions");
+                });
+
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2289,6 +2418,87 @@ namespace Attune.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionQuestion", null)
+                        .WithMany()
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNoteVersion", b =>
+                {
+                    b.HasOne("Attune.Core.Supervision.ConsultationNote", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
                 {
                     b.HasOne("Attune.Core.Clinic.Organisation", null)
@@ -2481,6 +2691,11 @@ namespace Attune.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
                 {
                     b.Navigation("Versions");
                 });

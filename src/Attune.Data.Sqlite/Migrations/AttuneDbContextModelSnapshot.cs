@@ -75,7 +75,7 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsUnique()
                         .HasFilter("\"Kind\" <> 'AdHoc'");
 
-                    b.ToTable("CheckIns");
+                    b.ToTable("CheckIns", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.CheckIns.InstrumentResponse", b =>
@@ -134,7 +134,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
-                    b.ToTable("Responses");
+                    b.ToTable("Responses", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
@@ -180,7 +180,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("Clients");
+                    b.ToTable("Clients", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Clinician", b =>
@@ -208,7 +208,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SupervisorId");
 
-                    b.ToTable("Clinicians");
+                    b.ToTable("Clinicians", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Organisation", b =>
@@ -258,7 +258,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Organisations");
+                    b.ToTable("Organisations", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
@@ -304,7 +304,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("Endings");
+                    b.ToTable("Endings", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
@@ -330,7 +330,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("GoalId", "RatedAt");
 
-                    b.ToTable("GoalRatings");
+                    b.ToTable("GoalRatings", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
@@ -378,7 +378,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("Goals");
+                    b.ToTable("Goals", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.ClientMatchPreferences", b =>
@@ -418,7 +418,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("MatchPreferences");
+                    b.ToTable("MatchPreferences", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.ClinicProblemDomain", b =>
@@ -455,7 +455,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("OrganisationId", "Key")
                         .IsUnique();
 
-                    b.ToTable("ClinicProblemDomains");
+                    b.ToTable("ClinicProblemDomains", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.MatchAssignment", b =>
@@ -512,7 +512,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("MatchAssignments");
+                    b.ToTable("MatchAssignments", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
@@ -555,7 +555,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("MatchOffers");
+                    b.ToTable("MatchOffers", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.TherapistProfile", b =>
@@ -604,7 +604,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("TherapistProfiles");
+                    b.ToTable("TherapistProfiles", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Notes.SessionNote", b =>
@@ -634,7 +634,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("SessionId")
                         .IsUnique();
 
-                    b.ToTable("Notes");
+                    b.ToTable("Notes", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Notes.SessionNoteVersion", b =>
@@ -704,7 +704,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("SessionId")
                         .IsUnique();
 
-                    b.ToTable("Reflections");
+                    b.ToTable("Reflections", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
@@ -756,7 +756,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("Intakes");
+                    b.ToTable("Intakes", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
@@ -791,7 +791,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("PhaseChanges");
+                    b.ToTable("PhaseChanges", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>
@@ -852,7 +852,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("ClinicianId", "Phase");
 
-                    b.ToTable("Relationships");
+                    b.ToTable("Relationships", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.TherapySession", b =>
@@ -886,7 +886,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "Number", "Modality", "Id");
 
-                    b.ToTable("Sessions");
+                    b.ToTable("Sessions", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
@@ -945,7 +945,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("RiskReviews");
+                    b.ToTable("RiskReviews", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
@@ -967,7 +967,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("ClientId")
                         .IsUnique();
 
-                    b.ToTable("SafetyPlans");
+                    b.ToTable("SafetyPlans", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
@@ -1093,7 +1093,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SessionId");
 
-                    b.ToTable("Ruptures");
+                    b.ToTable("Ruptures", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
@@ -1208,7 +1208,136 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
 
-                    b.ToTable("Alerts");
+                    b.ToTable("Alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("QuestionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("QuestionId")
+                        .IsUnique();
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SupervisorId");
+
+                    b.ToTable("ConsultationNotes", (string)null);
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNoteVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NoteId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NoteId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("ConsultationNoteVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AlertId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AskedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AskedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedQuestion")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("RelationshipId");
+
+                    b.HasIndex("SupervisorId", "AnsweredAt");
+
+                    b.ToTable("SupervisionQuestions", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
@@ -1251,7 +1380,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("StaffUserId");
 
-                    b.ToTable("ApiClients");
+                    b.ToTable("ApiClients", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.AuditEvent", b =>
@@ -1314,7 +1443,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("AuditEvents");
+                    b.ToTable("AuditEvents", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.BreakGlassAccess", b =>
@@ -1347,7 +1476,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("BreakGlass");
+                    b.ToTable("BreakGlass", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.OutboxMessage", b =>
@@ -1412,7 +1541,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SentAt");
 
-                    b.ToTable("Outbox");
+                    b.ToTable("Outbox", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.PrivacyDisclosure", b =>
@@ -1447,7 +1576,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("ClientId");
 
-                    b.ToTable("Disclosures");
+                    b.ToTable("Disclosures", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.StaffSession", b =>
@@ -1475,7 +1604,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("StaffSessions");
+                    b.ToTable("StaffSessions", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.StaffUser", b =>
@@ -1572,7 +1701,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("DataProtectionKeys");
+                    b.ToTable("DataProtectionKeys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
@@ -2276,6 +2405,87 @@ namespace Attune.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionQuestion", null)
+                        .WithMany()
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNoteVersion", b =>
+                {
+                    b.HasOne("Attune.Core.Supervision.ConsultationNote", null)
+                        .WithMany("Versions")
+                        .HasForeignKey("NoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
+                {
+                    b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
                 {
                     b.HasOne("Attune.Core.Clinic.Organisation", null)
@@ -2393,7 +2603,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                             b1.HasKey("IdentityUserPasskeyCredentialId");
 
-                            b1.ToTable("AspNetUserPasskeys");
+                            b1.ToTable("AspNetUserPasskeys", (string)null);
 
                             b1
                                 .ToJson("Data")
@@ -2468,6 +2678,11 @@ namespace Attune.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
+                {
+                    b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
                 {
                     b.Navigation("Versions");
                 });

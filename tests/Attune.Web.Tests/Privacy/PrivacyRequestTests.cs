@@ -32,6 +32,14 @@ public class PrivacyRequestTests
         Assert.Equal(HttpStatusCode.OK, (await Slice.SubmitAsync(app, link, answers)).StatusCode);
         await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "phase", new() { ["PhaseInput.To"] = "Working", ["PhaseInput.Reason"] = PhaseReason }));
         await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}/safety-plan", "plan", new() { ["WarningSigns"] = SafetyWords, ["PeopleToAskForHelp"] = "My sister" }));
+        // Brought to supervision, and answered in a consultation note.
+        Assert.Equal(HttpStatusCode.Redirect, (await staff.PostFormAsync($"/supervision/ask?client={clientId}", "ask", new() { ["question"] = "How do I pace the exposure work?" })).StatusCode);
+        await using (var db = app.CreateDbContext())
+        {
+            var question = await db.SupervisionQuestions.Where(q => q.ClientId == clientId).Select(q => q.Id).SingleAsync();
+            var supervisor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
+            Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostFormAsync($"/supervision/consultations/new?question={question}", "consultation", new() { ["text"] = "Agree a ladder with her first." })).StatusCode);
+        }
         return clientId;
     }
 
@@ -49,6 +57,8 @@ public class PrivacyRequestTests
         Assert.DoesNotContain("Alex M.", found);
         var summary = WebUtility.HtmlDecode(await admin.Http.GetStringAsync($"/admin/privacy/{clientId}", ct));
         Assert.Contains("<tr><td>Session notes</td><td>1</td></tr>", summary);
+        Assert.Contains("<tr><td>Questions brought to supervision</td><td>1</td></tr>", summary);
+        Assert.Contains("<tr><td>Consultation notes</td><td>1</td></tr>", summary);
         Assert.Contains("<tr><td>Safety plan versions</td><td>1</td></tr>", summary);
         Assert.Contains("<tr><td>Questionnaire responses</td><td>2</td></tr>", summary);
         Assert.DoesNotContain(Note, summary);
@@ -99,6 +109,8 @@ public class PrivacyRequestTests
         Assert.Contains(PhaseReason, texts);
         Assert.Contains(texts, t => t.Contains(CheckInWords, StringComparison.Ordinal));
         Assert.Contains(SafetyWords, texts);
+        Assert.Contains("Agree a ladder with her first.", texts);
+        Assert.Contains("How do I pace the exposure work?", texts);
         Assert.Single(resources.OfType<Practitioner>());
         Assert.NotEmpty(resources.OfType<Hl7.Fhir.Model.AuditEvent>());
         // Every entry has a full URL, and every reference inside the bundle points at an entry of it.
@@ -116,6 +128,7 @@ public class PrivacyRequestTests
         Assert.Contains(Note, readable);
         Assert.Contains(CheckInWords, readable);
         Assert.Contains("Safety plan, version 1: Warning signs", readable);
+        Assert.Contains("Supervisor's consultation note", readable);
         Assert.Contains(SafetyWords, readable);
         Assert.Contains("Who read or changed this record", readable);
         // Issue 18, point 10: in plain words, not codes: the session's way and attendance, each answer's item and label.
@@ -156,7 +169,7 @@ public class PrivacyRequestTests
         var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
         var kept = await RecordCountsAsync(app, keptId);
         var erasedBefore = await RecordCountsAsync(app, clientId);
-        Assert.All(new[] { "relationships", "sessions", "checkins", "responses", "notes", "noteversions", "phasechanges", "safetyplans", "safetyplanversions" }, k => Assert.True(erasedBefore[k] > 0, k));
+        Assert.All(new[] { "relationships", "sessions", "checkins", "responses", "notes", "noteversions", "phasechanges", "safetyplans", "safetyplanversions", "supervisionquestions", "consultationnotes", "consultationversions" }, k => Assert.True(erasedBefore[k] > 0, k));
         int eventsAbout;
         await using (var db = app.CreateDbContext())
             eventsAbout = await db.AuditEvents.CountAsync(e => e.ClientId == clientId, ct);
@@ -291,6 +304,9 @@ public class PrivacyRequestTests
             ["riskreviews"] = await db.RiskReviews.CountAsync(r => ids.Contains(r.RelationshipId)),
             ["safetyplans"] = await db.SafetyPlans.CountAsync(p => p.ClientId == clientId),
             ["safetyplanversions"] = await db.SafetyPlans.Where(p => p.ClientId == clientId).SelectMany(p => p.Versions).CountAsync(),
+            ["supervisionquestions"] = await db.SupervisionQuestions.CountAsync(q => q.ClientId == clientId),
+            ["consultationnotes"] = await db.ConsultationNotes.CountAsync(n => n.ClientId == clientId),
+            ["consultationversions"] = await db.ConsultationNotes.Where(n => n.ClientId == clientId).SelectMany(n => n.Versions).CountAsync(),
         };
     }
 }

@@ -67,6 +67,10 @@ public partial class EndpointAccessTests
         ["/analytics"] = Audience.Staff,
         ["/supervision"] = Audience.Supervisor,
         ["/supervision/{ClinicianId:guid}"] = Audience.Supervisor,
+        ["/supervision/consultations/new"] = Audience.Supervisor,
+        ["/supervision/consultations/{NoteId:guid}"] = Audience.Clinician,
+        ["/supervision/ask"] = Audience.Clinician,
+        ["/supervision/mine"] = Audience.Clinician,
         ["/guidance/{Slug}"] = Audience.Staff,
         ["/outbox"] = Audience.Admin,
         ["/api/instruments/"] = Audience.Staff,
@@ -245,7 +249,15 @@ public partial class EndpointAccessTests
         var waitingResponse = await admin.PostFormAsync("/intake", "intake-client", new() { ["name"] = "Waiting Wren", ["email"] = "", ["phone"] = "" });
         Assert.Equal(HttpStatusCode.Redirect, waitingResponse.StatusCode);
         var waiting = Guid.Parse(Regex.Match(waitingResponse.Headers.Location!.OriginalString, "/intake/([0-9a-f-]{36})/preferences").Groups[1].Value);
-        var secrets = new[] { "Alex M.", "Access test: a safeguarding", "Waiting Wren" };
+        // Sam brings Alex to supervision; Dr. Okafor answers in a consultation note, whose words no one else may see.
+        var supervisorOfSam = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.PostFormAsync($"/supervision/ask?client={client}", "ask", new() { ["question"] = "Access test: how do I pace Alex?" })).StatusCode);
+        Guid question;
+        await using (var db = app.CreateDbContext())
+            question = await db.SupervisionQuestions.Select(q => q.Id).SingleAsync(ct);
+        var answered = await supervisorOfSam.PostFormAsync($"/supervision/consultations/new?question={question}", "consultation", new() { ["text"] = "Access test: slow down with Alex." });
+        var consultation = Guid.Parse(Regex.Match(answered.Headers.Location!.OriginalString, "/supervision/consultations/([0-9a-f-]{36})").Groups[1].Value);
+        var secrets = new[] { "Alex M.", "Access test: a safeguarding", "Waiting Wren", "Access test: slow down", "Access test: how do I pace" };
 
         var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         await Demo.AddStaffAsync(app, otherOrg, "otheradmin@elsewhere.example", "other-admin-password", StaffRoles.Admin, "Other Admin");
@@ -266,12 +278,13 @@ public partial class EndpointAccessTests
             .Replace("{ClientId:guid}", (pattern.StartsWith("/intake/", StringComparison.Ordinal) ? waiting : client).ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
-            .Replace("{ClinicianId:guid}", supervisee.ToString())
+            .Replace("{ClinicianId:guid}", supervisee.ToString()).Replace("{NoteId:guid}", consultation.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")
             .Replace("{vid}", "1").Replace("{**path:file}", "private/file.txt").Replace("{**rest}", $"Patient/{client}/$everything")
-            + (pattern.StartsWith("/admin/privacy/{ClientId:guid}/", StringComparison.Ordinal) ? $"?disclosure={disclosure}" : "");
+            + (pattern.StartsWith("/admin/privacy/{ClientId:guid}/", StringComparison.Ordinal) ? $"?disclosure={disclosure}" : "")
+            + (pattern == "/supervision/consultations/new" ? $"?supervisee={supervisee}" : "");
 
         var before = await ClinicalState.FingerprintAsync(app, org);
         int requests = 0, endpointsProbed = 0, formsPosted = 0;

@@ -42,6 +42,9 @@ public sealed class ClientRecordCopy
     public required IReadOnlyList<RelationshipEnding> Endings { get; init; }
     public required IReadOnlyList<RiskReview> RiskReviews { get; init; }
     public required IReadOnlyList<SafetyPlanVersion> SafetyPlanVersions { get; init; }
+    /// <summary>Questions the client's clinicians brought to supervision about them, and their supervisors' consultation notes about them.</summary>
+    public IReadOnlyList<Core.Supervision.SupervisionQuestion> SupervisionQuestions { get; init; } = [];
+    public IReadOnlyList<Core.Supervision.ConsultationNote> ConsultationNotes { get; init; } = [];
     public required IReadOnlyList<HeldText> Texts { get; init; }
     public required IReadOnlyList<AccessEntry> Access { get; init; }
     public required int MessagesToClient { get; init; }
@@ -68,6 +71,8 @@ public sealed class ClientRecordCopy
         ("Rupture records", Ruptures.Count),
         ("Session reflections", Reflections.Count),
         ("Session notes", Notes.Count),
+        ("Questions brought to supervision", SupervisionQuestions.Count),
+        ("Consultation notes", ConsultationNotes.Count),
         ("Intake records", Intakes.Count),
         ("Endings", Endings.Count),
         ("Risk reviews", RiskReviews.Count),
@@ -95,6 +100,8 @@ public sealed class ClientRecordCopy
         var ruptures = await db.Ruptures.AsNoTracking().Where(r => ids.Contains(r.RelationshipId)).OrderBy(r => r.OccurredAt).ToListAsync(ct);
         var reflections = await db.Reflections.AsNoTracking().Where(r => ids.Contains(r.RelationshipId)).OrderBy(r => r.RecordedAt).ToListAsync(ct);
         var notes = await db.Notes.AsNoTracking().Include(n => n.Versions).Where(n => ids.Contains(n.RelationshipId)).OrderBy(n => n.CreatedAt).ToListAsync(ct);
+        var questions = await db.SupervisionQuestions.AsNoTracking().Where(q => q.ClientId == clientId).OrderBy(q => q.AskedAt).ToListAsync(ct);
+        var consultations = await db.ConsultationNotes.AsNoTracking().Include(n => n.Versions).Where(n => n.ClientId == clientId).OrderBy(n => n.CreatedAt).ToListAsync(ct);
         var intakes = await db.Intakes.AsNoTracking().Where(i => ids.Contains(i.RelationshipId)).ToListAsync(ct);
         var endings = await db.Endings.AsNoTracking().Where(e => ids.Contains(e.RelationshipId)).ToListAsync(ct);
         var riskReviews = await db.RiskReviews.AsNoTracking().Where(r => ids.Contains(r.RelationshipId)).OrderBy(r => r.ReviewedAt).ToListAsync(ct);
@@ -144,6 +151,11 @@ public sealed class ClientRecordCopy
         foreach (var n in notes)
             foreach (var v in n.Versions.OrderBy(v => v.Number))
                 Add(v.Number == 1 ? "Session note" : $"Session note, version {v.Number}", v.At, v.ProtectedText, v.Id, n.RelationshipId, n.SessionId);
+        foreach (var q in questions)
+            Add("Question the therapist brought to supervision", q.AskedAt, q.ProtectedQuestion, q.Id, q.RelationshipId!.Value);
+        foreach (var n in consultations)
+            foreach (var v in n.Versions.OrderBy(v => v.Number))
+                Add(v.Number == 1 ? "Supervisor's consultation note" : $"Supervisor's consultation note, version {v.Number}", v.At, v.ProtectedText, v.Id, n.RelationshipId!.Value);
         foreach (var v in planVersions)
             foreach (var part in SafetyPlanParts.InOrder)
                 Add($"Safety plan, version {v.Number}: {SafetyPlanParts.Name(part)}", v.At, v.Protected(part), v.Id, v.RelationshipId);
@@ -170,7 +182,7 @@ public sealed class ClientRecordCopy
         {
             Client = client, Organisation = organisation, Relationships = relationships, Clinicians = clinicians,
             CheckIns = checkIns, Responses = responses, Goals = goals, GoalRatings = ratings, Alerts = alerts,
-            Ruptures = ruptures, Reflections = reflections, Notes = notes, Intakes = intakes, Endings = endings,
+            Ruptures = ruptures, Reflections = reflections, Notes = notes, SupervisionQuestions = questions, ConsultationNotes = consultations, Intakes = intakes, Endings = endings,
             RiskReviews = riskReviews, SafetyPlanVersions = planVersions, Texts = texts.OrderBy(t => t.At).ToList(), Access = access, MessagesToClient = messages,
             Preferences = storedPreferences is null ? null : (Matching.MatchPreferenceActions.Read(storedPreferences, protector), storedPreferences),
             Assignment = assignment is null ? null : (assignment, protector.Unprotect(assignment.ProtectedReasons)),

@@ -66,5 +66,6 @@ public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, Cas
 
 public static class SupervisionSetup
 {
-    public static IServiceCollection AddSupervision(this IServiceCollection services) => services.AddScoped<SupervisionQuery>();
+    public static IServiceCollection AddSupervision(this IServiceCollection services) => services
+        .AddScoped<SupervisionQuery>().AddScoped<ConsultationQuery>().AddScoped<ConsultationActions>();
 }
