@@ -42,6 +42,9 @@ public static class TextLimits
     /// <summary>A supervisor's consultation note.</summary>
     public const int ConsultationNote = 8000;
 
+    /// <summary>The topics of a supervision session.</summary>
+    public const int SupervisionTopics = 4000;
+
     /// <summary>A clinician's reflection on a session.</summary>
     public const int Reflection = 2000;
 

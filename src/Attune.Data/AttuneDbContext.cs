@@ -44,6 +44,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<SessionNote> Notes => Set<SessionNote>();
     public DbSet<Attune.Core.Supervision.SupervisionQuestion> SupervisionQuestions => Set<Attune.Core.Supervision.SupervisionQuestion>();
     public DbSet<Attune.Core.Supervision.ConsultationNote> ConsultationNotes => Set<Attune.Core.Supervision.ConsultationNote>();
+    public DbSet<Attune.Core.Supervision.SupervisionSession> SupervisionSessions => Set<Attune.Core.Supervision.SupervisionSession>();
     public DbSet<RiskReview> RiskReviews => Set<RiskReview>();
     public DbSet<SafetyPlan> SafetyPlans => Set<SafetyPlan>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -113,7 +114,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion), typeof(Attune.Core.Supervision.SupervisionSession), typeof(Attune.Core.Supervision.SupervisionAttendance), typeof(Attune.Core.Supervision.SupervisionSessionClient) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -414,6 +415,37 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         {
             e.ToTable("ConsultationNoteVersions");
             e.HasIndex(x => new { x.NoteId, x.Number }).IsUnique();
+        });
+
+        // The supervision sessions log: who was there (each supervisee's signature) and the clients discussed.
+        b.Entity<Attune.Core.Supervision.SupervisionSession>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Format).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.MeetingLink).HasMaxLength(Attune.Core.Supervision.SupervisionSession.MaxMeetingLink);
+            e.HasMany(x => x.Attendees).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.ClientsDiscussed).WithOne().HasForeignKey(c => c.SessionId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Attendees).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.Navigation(x => x.ClientsDiscussed).UsePropertyAccessMode(PropertyAccessMode.Field);
+            e.HasIndex(x => new { x.SupervisorId, x.StartsAt });
+        });
+
+        b.Entity<Attune.Core.Supervision.SupervisionAttendance>(e =>
+        {
+            e.ToTable("SupervisionAttendances");
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.SessionId, x.ClinicianId }).IsUnique();
+            e.HasIndex(x => x.ClinicianId);
+        });
+
+        b.Entity<Attune.Core.Supervision.SupervisionSessionClient>(e =>
+        {
+            e.ToTable("SupervisionSessionClients");
+            e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.SessionId, x.ClientId }).IsUnique();
+            e.HasIndex(x => x.ClientId);
         });
 
         b.Entity<RuptureRecord>(e =>

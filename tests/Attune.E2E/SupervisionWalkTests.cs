@@ -84,4 +84,45 @@ public class SupervisionWalkTests
         await Assertions.Expect(sam.GetByText(answer)).ToBeVisibleAsync();
         await Assertions.Expect(sam.GetByRole(AriaRole.Button, new() { Name = "Save a new version" })).ToHaveCountAsync(0);
     }
+
+    /// <summary>Issue 21, point 3: Dr. Okafor logs and signs a supervision session with Sam; Sam signs it; his hours count it and print.</summary>
+    [Fact]
+    public async Task A_supervisor_logs_a_session_the_supervisee_signs_it_and_the_hours_count_it()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var okafor = await Browser.SignInAsync(browser, server, "supervisor@riverside.example", "demo-supervisor-2026");
+        await okafor.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Supervision" }).ClickAsync();
+        await okafor.GetByRole(AriaRole.Link, new() { Name = "Supervision sessions: log one, and each supervisee's hours" }).ClickAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Heading, new() { Name = "Supervision sessions", Exact = true })).ToBeVisibleAsync();
+        // The form opens on this hour today; ninety minutes online, Sam, and Chris discussed.
+        await okafor.GetByLabel("Length in minutes").FillAsync("90");
+        await okafor.GetByLabel("Online", new() { Exact = true }).CheckAsync();
+        await okafor.GetByLabel("Meeting link, for an online session (optional)").FillAsync("https://meet.riverside.example/okafor");
+        await okafor.GetByLabel("Sam Rivera", new() { Exact = true }).CheckAsync();
+        await okafor.GetByLabel("Chris D.").CheckAsync();
+        await okafor.GetByLabel("Topics (kept encrypted; the supervisees who were there read them)").FillAsync("Chris's sense of being rushed; slowing the session down together.");
+        await okafor.GetByLabel("I confirm this session took place as logged (my signature)").CheckAsync();
+        await Browser.AssertAccessibleAsync(okafor, "the supervision sessions log");
+        await Browser.ScreenshotAsync(okafor, "48-supervision-log-session");
+        await okafor.GetByRole(AriaRole.Button, new() { Name = "Log and sign the session" }).ClickAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Status)).ToContainTextAsync("Session logged and signed by you.");
+        await Assertions.Expect(okafor.GetByText("Sam Rivera has not signed yet")).ToBeVisibleAsync();
+
+        var sam = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
+        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        await Assertions.Expect(sam.GetByText("Chris's sense of being rushed; slowing the session down together.")).ToBeVisibleAsync();
+        await sam.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Sign the session of") }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Status)).ToContainTextAsync("Session signed.");
+        await sam.GetByRole(AriaRole.Link, new() { Name = "Your supervised hours, to print for a licensing board" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "Supervised hours: Sam Rivera" })).ToBeVisibleAsync();
+        var totals = sam.GetByRole(AriaRole.Table, new() { Name = "Totals of sessions signed by both" });
+        await Assertions.Expect(totals.GetByRole(AriaRole.Row, new() { Name = "All supervision" })).ToContainTextAsync("1.50");
+        await Assertions.Expect(totals.GetByRole(AriaRole.Row, new() { Name = "Online" })).ToContainTextAsync("1.50");
+        await Browser.AssertAccessibleAsync(sam, "the supervised hours summary");
+        await Browser.ScreenshotAsync(sam, "49-supervision-hours");
+    }
 }

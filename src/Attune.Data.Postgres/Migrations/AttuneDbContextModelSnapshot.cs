@@ -1289,6 +1289,30 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("ConsultationNoteVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionAttendance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("SessionId", "ClinicianId")
+                        .IsUnique();
+
+                    b.ToTable("SupervisionAttendances", (string)null);
+                });
+
             modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1343,6 +1367,79 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("SupervisorId", "AnsweredAt");
 
                     b.ToTable("SupervisionQuestions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("LoggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LoggedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("MeetingLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedTopics")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SupervisorSignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("SupervisorId", "StartsAt");
+
+                    b.ToTable("SupervisionSessions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSessionClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("SessionId", "ClientId")
+                        .IsUnique();
+
+                    b.ToTable("SupervisionSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
@@ -2463,6 +2560,21 @@ namespace Attune.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionAttendance", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionSession", null)
+                        .WithMany("Attendees")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
                 {
                     b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
@@ -2496,6 +2608,36 @@ namespace Attune.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("SupervisorId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSessionClient", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionSession", null)
+                        .WithMany("ClientsDiscussed")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -2698,6 +2840,13 @@ namespace Attune.Data.Postgres.Migrations
             modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.Navigation("Attendees");
+
+                    b.Navigation("ClientsDiscussed");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

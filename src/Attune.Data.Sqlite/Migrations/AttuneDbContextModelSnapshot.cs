@@ -75,7 +75,7 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsUnique()
                         .HasFilter("\"Kind\" <> 'AdHoc'");
 
-                    b.ToTable("CheckIns", (string)null);
+                    b.ToTable("CheckIns");
                 });
 
             modelBuilder.Entity("Attune.Core.CheckIns.InstrumentResponse", b =>
@@ -134,7 +134,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
-                    b.ToTable("Responses", (string)null);
+                    b.ToTable("Responses");
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
@@ -180,7 +180,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("Clients", (string)null);
+                    b.ToTable("Clients");
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Clinician", b =>
@@ -208,7 +208,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SupervisorId");
 
-                    b.ToTable("Clinicians", (string)null);
+                    b.ToTable("Clinicians");
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Organisation", b =>
@@ -258,7 +258,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("Organisations", (string)null);
+                    b.ToTable("Organisations");
                 });
 
             modelBuilder.Entity("Attune.Core.Endings.RelationshipEnding", b =>
@@ -304,7 +304,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("Endings", (string)null);
+                    b.ToTable("Endings");
                 });
 
             modelBuilder.Entity("Attune.Core.Goals.GoalLevelRating", b =>
@@ -330,7 +330,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("GoalId", "RatedAt");
 
-                    b.ToTable("GoalRatings", (string)null);
+                    b.ToTable("GoalRatings");
                 });
 
             modelBuilder.Entity("Attune.Core.Goals.TreatmentGoal", b =>
@@ -378,7 +378,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("Goals", (string)null);
+                    b.ToTable("Goals");
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.ClientMatchPreferences", b =>
@@ -418,7 +418,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("MatchPreferences", (string)null);
+                    b.ToTable("MatchPreferences");
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.ClinicProblemDomain", b =>
@@ -455,7 +455,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("OrganisationId", "Key")
                         .IsUnique();
 
-                    b.ToTable("ClinicProblemDomains", (string)null);
+                    b.ToTable("ClinicProblemDomains");
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.MatchAssignment", b =>
@@ -512,7 +512,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("MatchAssignments", (string)null);
+                    b.ToTable("MatchAssignments");
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.MatchOffer", b =>
@@ -555,7 +555,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("MatchOffers", (string)null);
+                    b.ToTable("MatchOffers");
                 });
 
             modelBuilder.Entity("Attune.Core.Matching.TherapistProfile", b =>
@@ -604,7 +604,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId");
 
-                    b.ToTable("TherapistProfiles", (string)null);
+                    b.ToTable("TherapistProfiles");
                 });
 
             modelBuilder.Entity("Attune.Core.Notes.SessionNote", b =>
@@ -634,7 +634,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("SessionId")
                         .IsUnique();
 
-                    b.ToTable("Notes", (string)null);
+                    b.ToTable("Notes");
                 });
 
             modelBuilder.Entity("Attune.Core.Notes.SessionNoteVersion", b =>
@@ -704,7 +704,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("SessionId")
                         .IsUnique();
 
-                    b.ToTable("Reflections", (string)null);
+                    b.ToTable("Reflections");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.IntakeRecord", b =>
@@ -756,7 +756,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId")
                         .IsUnique();
 
-                    b.ToTable("Intakes", (string)null);
+                    b.ToTable("Intakes");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.PhaseChange", b =>
@@ -791,7 +791,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("PhaseChanges", (string)null);
+                    b.ToTable("PhaseChanges");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.TherapeuticRelationship", b =>
@@ -852,7 +852,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("ClinicianId", "Phase");
 
-                    b.ToTable("Relationships", (string)null);
+                    b.ToTable("Relationships");
                 });
 
             modelBuilder.Entity("Attune.Core.Relationships.TherapySession", b =>
@@ -886,7 +886,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "Number", "Modality", "Id");
 
-                    b.ToTable("Sessions", (string)null);
+                    b.ToTable("Sessions");
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.RiskReview", b =>
@@ -945,7 +945,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.ToTable("RiskReviews", (string)null);
+                    b.ToTable("RiskReviews");
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlan", b =>
@@ -967,7 +967,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("ClientId")
                         .IsUnique();
 
-                    b.ToTable("SafetyPlans", (string)null);
+                    b.ToTable("SafetyPlans");
                 });
 
             modelBuilder.Entity("Attune.Core.Risk.SafetyPlanVersion", b =>
@@ -1093,7 +1093,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SessionId");
 
-                    b.ToTable("Ruptures", (string)null);
+                    b.ToTable("Ruptures");
                 });
 
             modelBuilder.Entity("Attune.Core.Signals.AlertEvidence", b =>
@@ -1208,7 +1208,7 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
 
-                    b.ToTable("Alerts", (string)null);
+                    b.ToTable("Alerts");
                 });
 
             modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
@@ -1252,7 +1252,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SupervisorId");
 
-                    b.ToTable("ConsultationNotes", (string)null);
+                    b.ToTable("ConsultationNotes");
                 });
 
             modelBuilder.Entity("Attune.Core.Supervision.ConsultationNoteVersion", b =>
@@ -1282,6 +1282,30 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ConsultationNoteVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionAttendance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClinicianId");
+
+                    b.HasIndex("SessionId", "ClinicianId")
+                        .IsUnique();
+
+                    b.ToTable("SupervisionAttendances", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
@@ -1337,7 +1361,80 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SupervisorId", "AnsweredAt");
 
-                    b.ToTable("SupervisionQuestions", (string)null);
+                    b.ToTable("SupervisionQuestions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LoggedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LoggedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MeetingLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedTopics")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SupervisorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SupervisorSignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("SupervisorId", "StartsAt");
+
+                    b.ToTable("SupervisionSessions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSessionClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
+
+                    b.HasIndex("SessionId", "ClientId")
+                        .IsUnique();
+
+                    b.ToTable("SupervisionSessionClients", (string)null);
                 });
 
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
@@ -1380,7 +1477,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("StaffUserId");
 
-                    b.ToTable("ApiClients", (string)null);
+                    b.ToTable("ApiClients");
                 });
 
             modelBuilder.Entity("Attune.Data.AuditEvent", b =>
@@ -1443,7 +1540,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("AuditEvents", (string)null);
+                    b.ToTable("AuditEvents");
                 });
 
             modelBuilder.Entity("Attune.Data.BreakGlassAccess", b =>
@@ -1476,7 +1573,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("OrganisationId", "At");
 
-                    b.ToTable("BreakGlass", (string)null);
+                    b.ToTable("BreakGlass");
                 });
 
             modelBuilder.Entity("Attune.Data.OutboxMessage", b =>
@@ -1541,7 +1638,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("SentAt");
 
-                    b.ToTable("Outbox", (string)null);
+                    b.ToTable("Outbox");
                 });
 
             modelBuilder.Entity("Attune.Data.PrivacyDisclosure", b =>
@@ -1576,7 +1673,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("ClientId");
 
-                    b.ToTable("Disclosures", (string)null);
+                    b.ToTable("Disclosures");
                 });
 
             modelBuilder.Entity("Attune.Data.StaffSession", b =>
@@ -1604,7 +1701,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("StaffSessions", (string)null);
+                    b.ToTable("StaffSessions");
                 });
 
             modelBuilder.Entity("Attune.Data.StaffUser", b =>
@@ -1701,7 +1798,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.ToTable("DataProtectionKeys", (string)null);
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
@@ -2450,6 +2547,21 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionAttendance", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionSession", null)
+                        .WithMany("Attendees")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Attune.Core.Supervision.SupervisionQuestion", b =>
                 {
                     b.HasOne("Attune.Core.Signals.ClinicalAlert", null)
@@ -2483,6 +2595,36 @@ namespace Attune.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("SupervisorId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("SupervisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSessionClient", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Supervision.SupervisionSession", null)
+                        .WithMany("ClientsDiscussed")
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -2603,7 +2745,7 @@ namespace Attune.Data.Sqlite.Migrations
 
                             b1.HasKey("IdentityUserPasskeyCredentialId");
 
-                            b1.ToTable("AspNetUserPasskeys", (string)null);
+                            b1.ToTable("AspNetUserPasskeys");
 
                             b1
                                 .ToJson("Data")
@@ -2685,6 +2827,13 @@ namespace Attune.Data.Sqlite.Migrations
             modelBuilder.Entity("Attune.Core.Supervision.ConsultationNote", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("Attune.Core.Supervision.SupervisionSession", b =>
+                {
+                    b.Navigation("Attendees");
+
+                    b.Navigation("ClientsDiscussed");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

@@ -71,6 +71,8 @@ public partial class EndpointAccessTests
         ["/supervision/consultations/{NoteId:guid}"] = Audience.Clinician,
         ["/supervision/ask"] = Audience.Clinician,
         ["/supervision/mine"] = Audience.Clinician,
+        ["/supervision/sessions"] = Audience.Supervisor,
+        ["/supervision/hours/{ClinicianId:guid}"] = Audience.Clinician,
         ["/guidance/{Slug}"] = Audience.Staff,
         ["/outbox"] = Audience.Admin,
         ["/api/instruments/"] = Audience.Staff,
@@ -340,7 +342,7 @@ public partial class EndpointAccessTests
                     Audience.Admin => who == "the clinic's admin",
                     Audience.Coordinator => who == "the clinic's admin",
                     // Another supervisor opens the overview of their own (no) supervisees; the secrets check below still applies.
-                    Audience.Supervisor => pattern == "/supervision" && who.Contains("supervisor"),
+                    Audience.Supervisor => pattern is "/supervision" or "/supervision/sessions" && who.Contains("supervisor"),
                     _ => false,
                 };
                 if (allowed) continue;

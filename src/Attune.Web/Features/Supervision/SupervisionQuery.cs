@@ -67,5 +67,6 @@ public sealed class SupervisionQuery(AttuneDbContext db, CurrentStaff staff, Cas
 public static class SupervisionSetup
 {
     public static IServiceCollection AddSupervision(this IServiceCollection services) => services
-        .AddScoped<SupervisionQuery>().AddScoped<ConsultationQuery>().AddScoped<ConsultationActions>();
+        .AddScoped<SupervisionQuery>().AddScoped<ConsultationQuery>().AddScoped<ConsultationActions>()
+        .AddScoped<SupervisionSessionQuery>().AddScoped<SupervisionSessionActions>();
 }
