@@ -72,7 +72,7 @@ public class FitCheckTests
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "My matching profile" })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff, "the clinician's matching profile");
         // What Sam wants from supervision: a must-have area rules a supervisor in or out, with the reasons.
-        await staff.GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Link, new() { Name = "My supervision preferences" }).ClickAsync();
         var areas = staff.GetByRole(AriaRole.Group, new() { Name = "What would you like help with in supervision (for example trauma work, risk, couples, licensure hours)?" });
         await areas.GetByRole(AriaRole.Textbox).FillAsync("risk");
         await areas.GetByRole(AriaRole.Radio, new() { Name = "Must have" }).CheckAsync();

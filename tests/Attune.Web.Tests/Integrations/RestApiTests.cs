@@ -233,8 +233,8 @@ public class RestApiTests
         Assert.StartsWith("3.1", rootElement.GetProperty("openapi").GetString());
         var operations = rootElement.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (Path: p.Name, Method: o.Name, Operation: o.Value))).ToList();
-        Assert.All(operations, o => Assert.Matches(@"^/api/v1/(clients/\{clientId\}/|matching/)", o.Path));
-        Assert.Equal(18, operations.Count); // signals: list, acknowledge, resolve, risk review, snooze; goals 3; ruptures 4; phases 2; matching: track record, preferences 2, matches
+        Assert.All(operations, o => Assert.Matches(@"^/api/v1/(clients/\{clientId\}/|matching/|supervision/)", o.Path));
+        Assert.Equal(20, operations.Count); // signals: list, acknowledge, resolve, risk review, snooze; goals 3; ruptures 4; phases 2; matching: track record, preferences 2, matches; supervision: sessions, hours
         foreach (var (path, method, operation) in operations)
         {
             var scope = operation.GetProperty("security")[0].GetProperty("oauth2")[0].GetString()!;
@@ -246,7 +246,7 @@ public class RestApiTests
         }
         var flow = rootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows").GetProperty("clientCredentials");
         Assert.Equal("/connect/token", flow.GetProperty("tokenUrl").GetString());
-        Assert.Equal(10, flow.GetProperty("scopes").EnumerateObject().Count());
+        Assert.Equal(11, flow.GetProperty("scopes").EnumerateObject().Count()); // five areas read and write; supervision read only
         // Nothing but the REST API is in it: no FHIR, no pages.
         Assert.DoesNotContain("/fhir", document.RootElement.GetProperty("paths").GetRawText());
 

@@ -157,6 +157,8 @@ public partial class EndpointAccessTests
         ["/api/v1/clients/{clientId:guid}/episodes/"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/episodes/current/phase"] = Audience.Api,
         ["/api/v1/matching/track-record"] = Audience.Api,
+        ["/api/v1/supervision/sessions"] = Audience.Api,
+        ["/api/v1/supervision/hours/{clinicianId:guid}"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/preferences"] = Audience.Api,
         ["/api/v1/clients/{clientId:guid}/matches"] = Audience.Api,
     };
@@ -280,7 +282,7 @@ public partial class EndpointAccessTests
             .Replace("{ClientId:guid}", (pattern.StartsWith("/intake/", StringComparison.Ordinal) ? waiting : client).ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
-            .Replace("{ClinicianId:guid}", supervisee.ToString()).Replace("{NoteId:guid}", consultation.ToString())
+            .Replace("{ClinicianId:guid}", supervisee.ToString()).Replace("{clinicianId:guid}", supervisee.ToString()).Replace("{NoteId:guid}", consultation.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")

@@ -148,4 +148,56 @@ public class SupervisionSessionTests
             Assert.True(await db.AuditEvents.AnyAsync(e => e.EntityType == "SupervisionHours" && e.Action == "read" && e.EntityId == samId, ct));
         }
     }
+
+    [Theory, AllDatabases]
+    public async Task A_system_reads_sessions_and_hours_through_the_REST_API_with_its_scope_and_no_topics(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        Guid samId, okaforId;
+        await using (var db = app.CreateDbContext())
+        {
+            samId = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+            okaforId = await db.Users.Where(u => u.Email == Demo.SupervisorEmail).Select(u => u.ClinicianId!.Value).SingleAsync(ct);
+        }
+        var okafor = await StaffClient.SignInAsync(app, Demo.SupervisorEmail, Demo.SupervisorPassword);
+        var sam = await Demo.ClinicianAsync(app);
+        Assert.Equal(HttpStatusCode.Redirect, (await okafor.PostFormAsync("/supervision/sessions", "log-session", Session(app, 3, 45, "InPerson", "Individual"), Ids("supervisee", samId))).StatusCode);
+        Guid session;
+        await using (var db = app.CreateDbContext())
+            session = await db.SupervisionSessions.Select(s => s.Id).SingleAsync(ct);
+        Assert.Equal(HttpStatusCode.Redirect, (await sam.PostFormAsync("/supervision/mine", "sign", new() { ["session"] = session.ToString() })).StatusCode);
+
+        // A system acting for Dr. Okafor, with the supervision scope only.
+        var system = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.SupervisorEmail, Attune.Web.Features.Integrations.ApiScopes.RestRead("supervision")));
+        var sessions = await system.GetAsync($"/api/v1/supervision/sessions?supervisee={samId}", ct);
+        var body = await sessions.Content.ReadAsStringAsync(ct);
+        Assert.Equal(HttpStatusCode.OK, sessions.StatusCode);
+        var list = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsArray();
+        var one = Assert.Single(list)!;
+        Assert.Equal(45, one["minutes"]!.GetValue<int>());
+        Assert.Equal("Individual", one["kind"]!.GetValue<string>());
+        Assert.Equal("Sam Rivera", one["supervisees"]![0]!["name"]!.GetValue<string>());
+        Assert.True(one["supervisees"]![0]!["signedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.MinValue);
+        Assert.DoesNotContain("Pacing", body);
+        Assert.DoesNotContain("Alex", body);
+        var hours = System.Text.Json.Nodes.JsonNode.Parse(await system.GetStringAsync($"/api/v1/supervision/hours/{samId}", ct))!;
+        Assert.Equal(0.75m, hours["hours"]!.GetValue<decimal>());
+        Assert.Equal(0.75m, hours["inPersonHours"]!.GetValue<decimal>());
+        Assert.Equal(0m, hours["unsignedHours"]!.GetValue<decimal>());
+        // Her own hours as a supervisee: none.
+        Assert.Equal(0m, System.Text.Json.Nodes.JsonNode.Parse(await system.GetStringAsync($"/api/v1/supervision/hours/{okaforId}", ct))!["hours"]!.GetValue<decimal>());
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.True(await db.AuditEvents.AnyAsync(e => e.ActorKind == "api" && e.Action == "read" && e.EntityType == "SupervisionSession" && e.EntityId == session, ct));
+            Assert.True(await db.AuditEvents.AnyAsync(e => e.ActorKind == "api" && e.Action == "read" && e.EntityType == "SupervisionHours" && e.EntityId == samId, ct));
+        }
+
+        // Without the scope: refused. A system acting for Sam reads his own hours, and no one else's.
+        var noScope = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.SupervisorEmail, Attune.Web.Features.Integrations.ApiScopes.RestRead("ruptures")));
+        Assert.Equal(HttpStatusCode.Forbidden, (await noScope.GetAsync("/api/v1/supervision/sessions", ct)).StatusCode);
+        var samSystem = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, Attune.Web.Features.Integrations.ApiScopes.RestRead("supervision")));
+        Assert.Equal(0.75m, System.Text.Json.Nodes.JsonNode.Parse(await samSystem.GetStringAsync($"/api/v1/supervision/hours/{samId}", ct))!["hours"]!.GetValue<decimal>());
+        Assert.Equal(HttpStatusCode.NotFound, (await samSystem.GetAsync($"/api/v1/supervision/hours/{okaforId}", ct)).StatusCode);
+    }
 }

@@ -10,6 +10,8 @@ public static class ApiScopes
     public static readonly string[] FhirReadable = ["Patient", "Practitioner", "EpisodeOfCare", "Encounter", "Questionnaire", "QuestionnaireResponse", "Observation"];
     public static readonly string[] FhirWritable = ["QuestionnaireResponse"];
     public static readonly string[] RestAreas = ["signals", "goals", "ruptures", "phases", "matching"];
+    /// <summary>Areas a system only reads (supervision sessions and hours are logged and signed in Attune): no write scope.</summary>
+    public static readonly string[] RestReadOnlyAreas = ["supervision"];
 
     public const string AllFhirRead = "system/*.read";
     public const string AllFhirWrite = "system/*.write";
@@ -23,7 +25,7 @@ public static class ApiScopes
     [
         AllFhirRead, AllFhirWrite,
         .. FhirReadable.Select(Read), .. FhirWritable.Select(Write),
-        .. RestAreas.Select(RestRead), .. RestAreas.Select(RestWrite),
+        .. RestAreas.Select(RestRead), .. RestAreas.Select(RestWrite), .. RestReadOnlyAreas.Select(RestRead),
     ];
 
     /// <summary>True when the granted scopes cover reading (or writing) this FHIR resource type.</summary>

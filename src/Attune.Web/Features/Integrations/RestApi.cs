@@ -8,6 +8,7 @@ using Attune.Web.Features.Matching;
 using Attune.Web.Features.Ruptures;
 using Attune.Web.Features.Security;
 using Attune.Web.Features.Signals;
+using Attune.Web.Features.Supervision;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -15,7 +16,8 @@ using OpenIddict.Abstractions;
 namespace Attune.Web.Features.Integrations;
 
 /// <summary>
-/// The REST API at /api/v1 for what FHIR does not carry: signals (alerts), treatment goals, ruptures, phases and matching. The
+/// The REST API at /api/v1 for what FHIR does not carry: signals (alerts), treatment goals, ruptures, phases, matching
+/// and supervision (sessions and supervised hours). The
 /// same systems as the FHIR endpoint call it, with the same tokens; each area needs its own scope
 /// (<c>attune/ruptures.read</c>, <c>attune/ruptures.write</c>, …), and the staff member the system acts as must be
 /// allowed the record, exactly as in the web app. Errors are RFC 9457 problem details. Each area's endpoints live
@@ -34,6 +36,7 @@ public static class RestApi
         v1.MapRuptureApi();
         v1.MapPhaseApi();
         v1.MapMatchingApi();
+        v1.MapSupervisionApi();
     }
 
     /// <summary>Refuses (403, problem details) a token without this area's scope.</summary>

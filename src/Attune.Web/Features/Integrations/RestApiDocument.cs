@@ -67,6 +67,7 @@ public static class RestApiDocument
                             TokenUrl = new Uri(ApiAccess.TokenPath, UriKind.Relative),
                             Scopes = ApiScopes.RestAreas
                                 .SelectMany(a => new[] { (ApiScopes.RestRead(a), $"Read {a}"), (ApiScopes.RestWrite(a), $"Change {a}") })
+                                .Concat(ApiScopes.RestReadOnlyAreas.Select(a => (ApiScopes.RestRead(a), $"Read {a}")))
                                 .ToDictionary(s => s.Item1, s => s.Item2),
                         },
                     },

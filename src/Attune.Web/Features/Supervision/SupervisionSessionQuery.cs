@@ -75,13 +75,32 @@ public sealed class SupervisionSessionQuery(AttuneDbContext db, CurrentStaff sta
         var clinician = await db.Clinicians.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clinicianId && c.OrganisationId == user.OrganisationId, ct);
         var sessions = clinician is null ? [] : await db.SupervisionSessions.AsNoTracking().Include(s => s.Attendees)
             .Where(s => s.OrganisationId == user.OrganisationId && s.Attendees.Any(a => a.ClinicianId == clinicianId)).ToListAsync(ct);
-        var supervisor = staff.Principal.IsInRole(StaffRoles.Supervisor)
-            && (clinician?.SupervisorId == user.ClinicianId || sessions.Any(s => s.SupervisorId == user.ClinicianId));
+        // As the caseload decides who sees whose clients: by who supervises whom, not by the role alone (a system acting
+        // for a supervisor through the API carries no roles).
+        var supervisor = clinician?.SupervisorId == user.ClinicianId || sessions.Any(s => s.SupervisorId == user.ClinicianId);
         if (clinician is null || user.ClinicianId is null || (clinician.Id != user.ClinicianId && !supervisor))
             return Refusal.NotFound("supervisee");
         audit.Staff(user, "read", "SupervisionHours", clinicianId);
         var views = await ViewAsync(user, sessions, withTopics: false, ct);
         return new SupervisionHours(clinician.Id, clinician.DisplayName, views);
+    }
+
+    /// <summary>
+    /// For the REST API: every session the staff member logged as the supervisor or was at as a supervisee, newest
+    /// first, optionally only those with one supervisee; no topics and no clients. Each session read is audited.
+    /// </summary>
+    public async Task<IReadOnlyList<SupervisionSessionView>> ForApiAsync(Guid? supervisee, CancellationToken ct = default)
+    {
+        var user = await staff.GetAsync(ct);
+        if (user.ClinicianId is not { } me)
+            return [];
+        var sessions = await db.SupervisionSessions.AsNoTracking().Include(s => s.Attendees)
+            .Where(s => s.OrganisationId == user.OrganisationId && (s.SupervisorId == me || s.Attendees.Any(a => a.ClinicianId == me))
+                && (supervisee == null || s.Attendees.Any(a => a.ClinicianId == supervisee)))
+            .ToListAsync(ct);
+        foreach (var s in sessions)
+            audit.Staff(user, "read", "SupervisionSession", s.Id);
+        return await ViewAsync(user, sessions, withTopics: false, ct);
     }
 
     /// <summary>The supervisor's own supervisees, for the form that logs a session: each with their clients in active relationships.</summary>
