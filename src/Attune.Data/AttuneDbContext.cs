@@ -45,6 +45,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<Attune.Core.Supervision.SupervisionQuestion> SupervisionQuestions => Set<Attune.Core.Supervision.SupervisionQuestion>();
     public DbSet<Attune.Core.Supervision.ConsultationNote> ConsultationNotes => Set<Attune.Core.Supervision.ConsultationNote>();
     public DbSet<Attune.Core.Supervision.SupervisionSession> SupervisionSessions => Set<Attune.Core.Supervision.SupervisionSession>();
+    public DbSet<Attune.Core.Wellbeing.WellbeingCheck> WellbeingChecks => Set<Attune.Core.Wellbeing.WellbeingCheck>();
     public DbSet<RiskReview> RiskReviews => Set<RiskReview>();
     public DbSet<SafetyPlan> SafetyPlans => Set<SafetyPlan>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -114,13 +115,15 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion), typeof(Attune.Core.Supervision.SupervisionSession), typeof(Attune.Core.Supervision.SupervisionAttendance), typeof(Attune.Core.Supervision.SupervisionSessionClient) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion), typeof(Attune.Core.Supervision.SupervisionSession), typeof(Attune.Core.Supervision.SupervisionAttendance), typeof(Attune.Core.Supervision.SupervisionSessionClient), typeof(Attune.Core.Wellbeing.WellbeingCheck) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.RiskProtocol).HasMaxLength(Organisation.MaxRiskProtocolLength);
+            e.Property(x => x.EmployeeAssistanceContact).HasMaxLength(Organisation.MaxEmployeeAssistanceContact);
+            e.Property(x => x.WellbeingIntervalDays).HasDefaultValue(Organisation.DefaultWellbeingIntervalDays);
             e.Property(x => x.SignalLevels).HasConversion(JsonConverter<SignalSettings>()!, JsonComparer<SignalSettings>());
             e.Property(x => x.CrisisResources).HasConversion(JsonConverter<CrisisResourceList>()!, JsonComparer<CrisisResourceList>());
             e.ComplexProperty(x => x.Measures, m =>
@@ -446,6 +449,17 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.SessionId, x.ClientId }).IsUnique();
             e.HasIndex(x => x.ClientId);
+        });
+
+        // A clinician's own wellbeing checks: theirs alone (their supervisor sees a check only when they share it).
+        b.Entity<Attune.Core.Wellbeing.WellbeingCheck>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Cascade);
+            e.Ignore(x => x.Mean);
+            e.Ignore(x => x.ProQol);
+            e.HasIndex(x => new { x.ClinicianId, x.CompletedAt });
+            e.HasIndex(x => new { x.OrganisationId, x.CompletedAt });
         });
 
         b.Entity<RuptureRecord>(e =>

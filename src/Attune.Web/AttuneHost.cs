@@ -1,3 +1,4 @@
+using Attune.Web.Features.Wellbeing;
 using Attune.Core.Instruments;
 using Attune.Data;
 using Attune.Web.Components;
@@ -96,6 +97,7 @@ public static class AttuneHost
         services.AddClients();
         services.AddCaseload();
         services.AddSupervision();
+        services.AddWellbeing();
         services.AddLifecycle();
         services.AddSignals();
         services.AddStaffAdministration();

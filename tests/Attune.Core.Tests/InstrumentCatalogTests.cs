@@ -13,13 +13,28 @@ public class InstrumentCatalogTests
     [Fact]
     public void Ships_the_built_in_instruments()
     {
-        Assert.Equal(["connection-check", "core-10", "fit-check", "gad-7", "ors", "phq-9", "srs", "wai-sr"], Catalog.All.Select(d => d.Id).Order());
+        Assert.Equal(["connection-check", "core-10", "fit-check", "gad-7", "ors", "phq-9", "proqol-5", "srs", "wai-sr"], Catalog.All.Select(d => d.Id).Order());
+    }
+
+    [Fact]
+    public void ProQOL_scores_its_three_scales_with_burnouts_five_items_reversed_and_is_not_for_clients()
+    {
+        var d = Catalog.Get("proqol-5");
+        Assert.False(d.ForClients);
+        // Every item answered 1: compassion satisfaction 10 × 1 = 10; secondary traumatic stress 10; burnout: items 8,
+        // 10, 19, 21, 26 give 1 each (5) and the reversed 1, 4, 15, 17, 29 give 6 - 1 = 5 each (25), so 30.
+        var ones = Enumerable.Range(1, 30).ToDictionary(i => $"{i}", _ => (decimal?)1);
+        var scored = Attune.Core.Scoring.InstrumentScorer.Score(d, ones).Result!;
+        Assert.Equal([10m, 30m, 10m], scored.Subscales.Select(s => s.Score!.Value));
+        Assert.Equal(["compassion-satisfaction", "burnout", "secondary-traumatic-stress"], scored.Subscales.Select(s => s.Id));
+        // The published levels: 22 or less low, 23-41 moderate, 42 or more high.
+        Assert.Equal(["low", "moderate", "moderate", "high"], new[] { 22, 23, 41, 42 }.Select(Attune.Core.Wellbeing.ProQolScores.Level));
     }
 
     [Fact]
     public void Licensed_instruments_ship_without_item_text()
     {
-        foreach (var id in new[] { "wai-sr", "ors", "srs" })
+        foreach (var id in new[] { "wai-sr", "ors", "srs", "proqol-5" })
             Assert.True(Catalog.Get(id).ItemTextMissing, id);
         foreach (var id in new[] { "phq-9", "gad-7", "core-10", "connection-check", "fit-check" })
             Assert.False(Catalog.Get(id).ItemTextMissing, id);

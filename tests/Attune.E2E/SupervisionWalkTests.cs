@@ -75,7 +75,7 @@ public class SupervisionWalkTests
         await okafor.GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).First.ClickAsync();
         await Assertions.Expect(agenda).ToContainTextAsync("No supervisee has brought a question");
 
-        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).ClickAsync();
         await Assertions.Expect(sam.GetByRole(AriaRole.Link, new() { Name = "Answered: read the consultation note" })).ToBeVisibleAsync();
         await Assertions.Expect(sam.GetByText(answer).First).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(sam, "the clinician's supervision page");
@@ -113,7 +113,7 @@ public class SupervisionWalkTests
         await Assertions.Expect(okafor.GetByText("Sam Rivera has not signed yet")).ToBeVisibleAsync();
 
         var sam = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
-        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "My supervision" }).ClickAsync();
+        await sam.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).ClickAsync();
         await Assertions.Expect(sam.GetByText("Chris's sense of being rushed; slowing the session down together.")).ToBeVisibleAsync();
         await sam.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Sign the session of") }).ClickAsync();
         await Assertions.Expect(sam.GetByRole(AriaRole.Status)).ToContainTextAsync("Session signed.");
@@ -124,5 +124,38 @@ public class SupervisionWalkTests
         await Assertions.Expect(totals.GetByRole(AriaRole.Row, new() { Name = "Online" })).ToContainTextAsync("1.50");
         await Browser.AssertAccessibleAsync(sam, "the supervised hours summary");
         await Browser.ScreenshotAsync(sam, "49-supervision-hours");
+    }
+
+    /// <summary>Issue 21, point 5: Sam's wellbeing check, private until he shares it; Dr. Okafor sees only the shared one.</summary>
+    [Fact]
+    public async Task A_clinician_checks_their_own_wellbeing_and_shares_it_with_their_supervisor()
+    {
+        await using var server = await AttuneServer.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+
+        var sam = await Browser.SignInAsync(browser, server, "clinician@riverside.example", "demo-clinician-2026");
+        await sam.GetByRole(AriaRole.Link, new() { Name = "Your wellbeing check is due" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Heading, new() { Name = "My wellbeing" })).ToBeVisibleAsync();
+        foreach (var (question, answer) in new[] { ("How much energy have you had for your work lately?", "6"), ("How manageable has your workload been?", "4"),
+            ("How connected have you felt to your work and the people you help?", "8"), ("How supported have you felt, at work and outside it?", "7"), ("How well have you been sleeping?", "5") })
+            await sam.GetByRole(AriaRole.Group, new() { Name = question }).GetByText(answer, new() { Exact = true }).ClickAsync();
+        await sam.GetByLabel("Share this check with my supervisor (Dr. Amara Okafor) (only this one; you can change it later)").CheckAsync();
+        await Browser.AssertAccessibleAsync(sam, "the wellbeing check");
+        await Browser.ScreenshotAsync(sam, "50-wellbeing-check");
+        await sam.GetByRole(AriaRole.Button, new() { Name = "Save my check" }).ClickAsync();
+        await Assertions.Expect(sam.GetByRole(AriaRole.Status)).ToContainTextAsync("and shared with your supervisor");
+        var history = sam.GetByRole(AriaRole.Table, new() { Name = "Your wellbeing checks, newest first (each item 0–10, 10 the best)" });
+        await Assertions.Expect(history).ToContainTextAsync("6.0");
+        await Browser.AssertAccessibleAsync(sam, "the wellbeing history");
+        await Browser.ScreenshotAsync(sam, "51-wellbeing-saved");
+
+        var okafor = await Browser.SignInAsync(browser, server, "supervisor@riverside.example", "demo-supervisor-2026");
+        await okafor.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Supervision" }).ClickAsync();
+        await okafor.GetByRole(AriaRole.Link, new() { Name = "Sam Rivera", Exact = true }).ClickAsync();
+        var shared = okafor.GetByRole(AriaRole.Table, new() { Name = "Checks Sam Rivera chose to share, newest first (0–10, 10 the best)" });
+        await Assertions.Expect(shared).ToContainTextAsync("6.0");
+        await Browser.AssertAccessibleAsync(okafor, "a supervisee's page with a shared wellbeing check");
     }
 }

@@ -49,5 +49,22 @@ public sealed class Organisation
         SignalLevels = levels;
     }
 
+    /// <summary>Where a clinician can turn for support of their own (the employee-assistance programme), shown with the wellbeing check.</summary>
+    public string? EmployeeAssistanceContact { get; private set; }
+
+    /// <summary>How often the clinician's wellbeing check comes round, in days (monthly by default).</summary>
+    public int WellbeingIntervalDays { get; private set; } = DefaultWellbeingIntervalDays;
+
+    public const int DefaultWellbeingIntervalDays = 30;
+    public const int MaxEmployeeAssistanceContact = 500;
+
+    public void SetWellbeing(string? employeeAssistanceContact, int intervalDays)
+    {
+        if (intervalDays is < 7 or > 365)
+            throw new DomainRuleException("Give how often the check comes round in days, 7 to 365.", "intervalDays");
+        EmployeeAssistanceContact = Require.OptionalText(employeeAssistanceContact, "employeeAssistanceContact", MaxEmployeeAssistanceContact);
+        WellbeingIntervalDays = intervalDays;
+    }
+
     public void SetRiskProtocol(string? text) => RiskProtocol = Require.OptionalText(text, "riskProtocol", MaxRiskProtocolLength);
 }

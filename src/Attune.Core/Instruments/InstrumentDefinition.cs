@@ -2,9 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Attune.Core.Instruments;
 
-/// <summary>What an instrument measures, which decides where it appears and how its signals read.</summary>
+/// <summary>
+/// What an instrument measures, which decides where it appears and how its signals read. <see cref="Wellbeing"/>: the
+/// clinician's own (ProQOL), answered in their wellbeing check and never sent to a client.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InstrumentPurpose>))]
-public enum InstrumentPurpose { Outcome, Alliance }
+public enum InstrumentPurpose { Outcome, Alliance, Wellbeing }
 
 /// <summary>Whether a higher score means more distress (PHQ-9) or a better state (ORS).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ScoreDirection>))]
@@ -32,6 +35,8 @@ public sealed record InstrumentDefinition
     public required string ShortName { get; init; }
     public string Version { get; init; } = "1";
     public InstrumentPurpose Purpose { get; init; }
+    /// <summary>Whether a client answers it (every instrument but the clinician's own wellbeing ones).</summary>
+    public bool ForClients => Purpose != InstrumentPurpose.Wellbeing;
     public TextLicence TextLicence { get; init; }
     public string? Attribution { get; init; }
     public string? Description { get; init; }

@@ -227,6 +227,10 @@ namespace Attune.Data.Postgres.Migrations
                     b.Property<string>("CrisisResources")
                         .HasColumnType("text");
 
+                    b.Property<string>("EmployeeAssistanceContact")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -238,6 +242,11 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.Property<string>("SignalLevels")
                         .HasColumnType("text");
+
+                    b.Property<int>("WellbeingIntervalDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(30);
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Clinic.Organisation.Measures#MeasurementPlan", b1 =>
                         {
@@ -1442,6 +1451,56 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("SupervisionSessionClients", (string)null);
                 });
 
+            modelBuilder.Entity("Attune.Core.Wellbeing.WellbeingCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Burnout")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("CompassionSatisfaction")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Connection")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Energy")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("SecondaryTraumaticStress")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("SharedWithSupervisor")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Sleep")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Support")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Workload")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClinicianId", "CompletedAt");
+
+                    b.HasIndex("OrganisationId", "CompletedAt");
+
+                    b.ToTable("WellbeingChecks");
+                });
+
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2638,6 +2697,21 @@ namespace Attune.Data.Postgres.Migrations
                         .WithMany("ClientsDiscussed")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Wellbeing.WellbeingCheck", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -222,6 +222,10 @@ namespace Attune.Data.Sqlite.Migrations
                     b.Property<string>("CrisisResources")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmployeeAssistanceContact")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -233,6 +237,11 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.Property<string>("SignalLevels")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("WellbeingIntervalDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(30);
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Measures", "Attune.Core.Clinic.Organisation.Measures#MeasurementPlan", b1 =>
                         {
@@ -1437,6 +1446,56 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("SupervisionSessionClients", (string)null);
                 });
 
+            modelBuilder.Entity("Attune.Core.Wellbeing.WellbeingCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Burnout")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CompassionSatisfaction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Connection")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Energy")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SecondaryTraumaticStress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SharedWithSupervisor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sleep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Support")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Workload")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClinicianId", "CompletedAt");
+
+                    b.HasIndex("OrganisationId", "CompletedAt");
+
+                    b.ToTable("WellbeingChecks");
+                });
+
             modelBuilder.Entity("Attune.Data.ApiClient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2625,6 +2684,21 @@ namespace Attune.Data.Sqlite.Migrations
                         .WithMany("ClientsDiscussed")
                         .HasForeignKey("SessionId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Core.Wellbeing.WellbeingCheck", b =>
+                {
+                    b.HasOne("Attune.Core.Clinic.Clinician", null)
+                        .WithMany()
+                        .HasForeignKey("ClinicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Attune.Core.Clinic.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

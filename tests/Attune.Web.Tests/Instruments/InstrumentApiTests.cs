@@ -15,7 +15,7 @@ public class InstrumentApiTests
         var staff = await Demo.ClinicianAsync(app);
         var ct = TestContext.Current.CancellationToken;
         var list = JsonDocument.Parse(await staff.Http.GetStringAsync("/api/instruments", ct)).RootElement;
-        Assert.Equal(8, list.GetArrayLength());
+        Assert.Equal(9, list.GetArrayLength()); // eight for clients, and ProQOL 5 for the clinician's own wellbeing check
         foreach (var instrument in list.EnumerateArray())
         {
             var id = instrument.GetProperty("id").GetString()!;
@@ -27,6 +27,8 @@ public class InstrumentApiTests
         }
         var wai = list.EnumerateArray().Single(i => i.GetProperty("id").GetString() == "wai-sr");
         Assert.False(wai.GetProperty("itemTextAvailable").GetBoolean());
+        var proqol = list.EnumerateArray().Single(i => i.GetProperty("id").GetString() == "proqol-5");
+        Assert.Equal("Wellbeing", proqol.GetProperty("purpose").GetString());
     }
 
     [Theory, AllDatabases]

@@ -72,6 +72,8 @@ public partial class EndpointAccessTests
         ["/supervision/ask"] = Audience.Clinician,
         ["/supervision/mine"] = Audience.Clinician,
         ["/supervision/sessions"] = Audience.Supervisor,
+        ["/wellbeing"] = Audience.Clinician,
+        ["/settings/wellbeing"] = Audience.Admin,
         ["/supervision/hours/{ClinicianId:guid}"] = Audience.Clinician,
         ["/guidance/{Slug}"] = Audience.Staff,
         ["/outbox"] = Audience.Admin,

@@ -29,7 +29,7 @@ public sealed class CheckInActions(AttuneDbContext db, RecordAuthorization autho
             .OrderBy(i => catalog.Find(i)?.Purpose != InstrumentPurpose.Alliance).ToList();
         if (chosen.Count == 0)
             return Refusal.Invalid("instruments", "Choose at least one measure.");
-        if (chosen.Any(i => catalog.Find(i) is not { ItemTextMissing: false }))
+        if (chosen.Any(i => catalog.Find(i) is not { ItemTextMissing: false, ForClients: true }))
             return Refusal.Invalid("instruments", "One of the chosen measures cannot be sent.");
         var relationship = await db.Relationships.Include(r => r.Sessions).SingleAsync(r => r.Id == id, ct);
         if (!relationship.IsOpen)

@@ -448,9 +448,9 @@ public sealed class ClinicImport(
             if (!episodes.TryGetValue(reference, out var episode))
                 problems.Add("reference: no client of this clinic has this reference (import clients first).");
             var instrument = line.Get("instrument").ToLowerInvariant();
-            var d = catalog.Find(instrument);
+            var d = catalog.Find(instrument) is { ForClients: true } known ? known : null;
             if (d is null)
-                problems.Add($"instrument: not one Attune knows ({string.Join(", ", catalog.All.Select(x => x.Id).Order(StringComparer.Ordinal))}).");
+                problems.Add($"instrument: not one Attune knows for clients ({string.Join(", ", catalog.All.Where(x => x.ForClients).Select(x => x.Id).Order(StringComparer.Ordinal))}).");
             if (!TryTime(line.Get("completed_at"), out var completedAt))
                 problems.Add($"completed_at: not a time; write it {TimeHelp}.");
             else if (completedAt > now)

@@ -135,7 +135,8 @@ public sealed class QuestionnaireResponseIntake(ReceivedResponseActions actions,
     {
         if (string.IsNullOrWhiteSpace(canonical)) return null;
         var url = canonical.Split('|')[0];
-        return catalog.All.FirstOrDefault(d => url == QuestionnaireExport.CanonicalFor(d) || url == $"Questionnaire/{d.Id}" || url.EndsWith($"/Questionnaire/{d.Id}", StringComparison.Ordinal));
+        // A client's answers only: the clinician's own wellbeing instruments are not taken here.
+        return catalog.All.Where(d => d.ForClients).FirstOrDefault(d => url == QuestionnaireExport.CanonicalFor(d) || url == $"Questionnaire/{d.Id}" || url.EndsWith($"/Questionnaire/{d.Id}", StringComparison.Ordinal));
     }
 
     /// <summary>Every answered item, nested or not (the stem group is optional), turned into Attune's numeric answers and texts.</summary>
