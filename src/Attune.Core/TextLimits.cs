@@ -45,6 +45,9 @@ public static class TextLimits
     /// <summary>The topics of a supervision session.</summary>
     public const int SupervisionTopics = 4000;
 
+    /// <summary>A growth goal a clinician and their supervisor agree.</summary>
+    public const int GrowthGoal = 1000;
+
     /// <summary>A clinician's reflection on a session.</summary>
     public const int Reflection = 2000;
 

@@ -46,6 +46,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<Attune.Core.Supervision.ConsultationNote> ConsultationNotes => Set<Attune.Core.Supervision.ConsultationNote>();
     public DbSet<Attune.Core.Supervision.SupervisionSession> SupervisionSessions => Set<Attune.Core.Supervision.SupervisionSession>();
     public DbSet<Attune.Core.Wellbeing.WellbeingCheck> WellbeingChecks => Set<Attune.Core.Wellbeing.WellbeingCheck>();
+    public DbSet<Attune.Core.Supervision.GrowthGoal> GrowthGoals => Set<Attune.Core.Supervision.GrowthGoal>();
     public DbSet<RiskReview> RiskReviews => Set<RiskReview>();
     public DbSet<SafetyPlan> SafetyPlans => Set<SafetyPlan>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -115,7 +116,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
         });
 
         // Domain objects make their own ids, so a new one found through a navigation is an insert, not an update.
-        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion), typeof(Attune.Core.Supervision.SupervisionSession), typeof(Attune.Core.Supervision.SupervisionAttendance), typeof(Attune.Core.Supervision.SupervisionSessionClient), typeof(Attune.Core.Wellbeing.WellbeingCheck) })
+        foreach (var type in new[] { typeof(Organisation), typeof(Clinician), typeof(Client), typeof(TherapeuticRelationship), typeof(TherapySession), typeof(PhaseChange), typeof(CheckIn), typeof(InstrumentResponse), typeof(ClinicalAlert), typeof(TreatmentGoal), typeof(SessionReflection), typeof(RuptureRecord), typeof(SessionNote), typeof(SessionNoteVersion), typeof(IntakeRecord), typeof(RelationshipEnding), typeof(GoalLevelRating), typeof(RiskReview), typeof(SafetyPlan), typeof(SafetyPlanVersion), typeof(AlertEvidence), typeof(Attune.Core.Matching.TherapistProfile), typeof(Attune.Core.Matching.ClientMatchPreferences), typeof(Attune.Core.Matching.MatchAssignment), typeof(Attune.Core.Matching.MatchOffer), typeof(Attune.Core.Matching.ClinicProblemDomain), typeof(Attune.Core.Supervision.SupervisionQuestion), typeof(Attune.Core.Supervision.ConsultationNote), typeof(Attune.Core.Supervision.ConsultationNoteVersion), typeof(Attune.Core.Supervision.SupervisionSession), typeof(Attune.Core.Supervision.SupervisionAttendance), typeof(Attune.Core.Supervision.SupervisionSessionClient), typeof(Attune.Core.Wellbeing.WellbeingCheck), typeof(Attune.Core.Supervision.GrowthGoal) })
             b.Entity(type).Property(nameof(Organisation.Id)).ValueGeneratedNever();
 
         b.Entity<Organisation>(e =>
@@ -460,6 +461,19 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Ignore(x => x.ProQol);
             e.HasIndex(x => new { x.ClinicianId, x.CompletedAt });
             e.HasIndex(x => new { x.OrganisationId, x.CompletedAt });
+        });
+
+        // Growth goals a clinician and their supervisor agree.
+        b.Entity<Attune.Core.Supervision.GrowthGoal>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.ClinicianId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Clinician>().WithMany().HasForeignKey(x => x.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Measure).HasConversion<string>().HasMaxLength(40);
+            e.Property(x => x.Target).HasPrecision(9, 2);
+            e.Ignore(x => x.Agreed);
+            e.HasIndex(x => x.ClinicianId);
+            e.HasIndex(x => x.SupervisorId);
         });
 
         b.Entity<RuptureRecord>(e =>

@@ -157,5 +157,18 @@ public class SupervisionWalkTests
         var shared = okafor.GetByRole(AriaRole.Table, new() { Name = "Checks Sam Rivera chose to share, newest first (0–10, 10 the best)" });
         await Assertions.Expect(shared).ToContainTextAsync("6.0");
         await Browser.AssertAccessibleAsync(okafor, "a supervisee's page with a shared wellbeing check");
+
+        // Issue 21, point 4: from Sam's page Dr. Okafor proposes a growth goal, measured by the share of sessions with a Connection Check.
+        await okafor.GetByRole(AriaRole.Link, new() { Name = "Propose a growth goal for Sam Rivera" }).ClickAsync();
+        await okafor.GetByLabel("The goal, in the clinician's words (for example: invite feedback on the relationship in every session)").FillAsync("Invite feedback on the relationship in every session");
+        await okafor.GetByLabel("Share of sessions with the client's Connection Check").CheckAsync();
+        await okafor.GetByLabel("Target (optional: a share in %, days, or points of gap)").FillAsync("80");
+        await Browser.AssertAccessibleAsync(okafor, "proposing a growth goal");
+        await okafor.GetByRole(AriaRole.Button, new() { Name = "Propose the goal" }).ClickAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Status)).ToContainTextAsync("Proposed.");
+        await Assertions.Expect(okafor.GetByText("Proposed by Dr. Amara Okafor; waiting for Sam Rivera to agree")).ToBeVisibleAsync();
+        await Assertions.Expect(okafor.GetByRole(AriaRole.Table, new() { Name = "Share of sessions with the client's Connection Check, by month" })).ToBeVisibleAsync();
+        await Browser.AssertAccessibleAsync(okafor, "a growth goal with its measure over time");
+        await Browser.ScreenshotAsync(okafor, "52-growth-goal");
     }
 }

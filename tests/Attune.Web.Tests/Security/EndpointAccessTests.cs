@@ -73,6 +73,8 @@ public partial class EndpointAccessTests
         ["/supervision/mine"] = Audience.Clinician,
         ["/supervision/sessions"] = Audience.Supervisor,
         ["/wellbeing"] = Audience.Clinician,
+        ["/supervision/goals/new"] = Audience.Clinician,
+        ["/supervision/goals/{GoalId:guid}"] = Audience.Clinician,
         ["/settings/wellbeing"] = Audience.Admin,
         ["/supervision/hours/{ClinicianId:guid}"] = Audience.Clinician,
         ["/guidance/{Slug}"] = Audience.Staff,
@@ -263,7 +265,9 @@ public partial class EndpointAccessTests
             question = await db.SupervisionQuestions.Select(q => q.Id).SingleAsync(ct);
         var answered = await supervisorOfSam.PostFormAsync($"/supervision/consultations/new?question={question}", "consultation", new() { ["text"] = "Access test: slow down with Alex." });
         var consultation = Guid.Parse(Regex.Match(answered.Headers.Location!.OriginalString, "/supervision/consultations/([0-9a-f-]{36})").Groups[1].Value);
-        var secrets = new[] { "Alex M.", "Access test: a safeguarding", "Waiting Wren", "Access test: slow down", "Access test: how do I pace" };
+        var goalProposed = await owner.PostFormAsync("/supervision/goals/new", "propose", new() { ["text"] = "Access test: a growth goal", ["measure"] = "PerceptionGap" });
+        var goal = Guid.Parse(Regex.Match(goalProposed.Headers.Location!.OriginalString, "/supervision/goals/([0-9a-f-]{36})").Groups[1].Value);
+        var secrets = new[] { "Alex M.", "Access test: a safeguarding", "Waiting Wren", "Access test: slow down", "Access test: how do I pace", "Access test: a growth goal" };
 
         var otherOrg = await Demo.CreateOtherClinicAsync(app, "other@elsewhere.example", "other-clinic-password");
         await Demo.AddStaffAsync(app, otherOrg, "otheradmin@elsewhere.example", "other-admin-password", StaffRoles.Admin, "Other Admin");
@@ -284,7 +288,7 @@ public partial class EndpointAccessTests
             .Replace("{ClientId:guid}", (pattern.StartsWith("/intake/", StringComparison.Ordinal) ? waiting : client).ToString()).Replace("{SessionId:guid}", session.ToString())
             .Replace("{RuptureId:guid}", rupture.ToString()).Replace("{AlertId:guid}", alert.ToString())
             .Replace("{EpisodeId:guid}", relationship.ToString()).Replace("{GrantId:guid}", grant.ToString()).Replace("{UserId:guid}", staffMember.ToString())
-            .Replace("{ClinicianId:guid}", supervisee.ToString()).Replace("{clinicianId:guid}", supervisee.ToString()).Replace("{NoteId:guid}", consultation.ToString())
+            .Replace("{ClinicianId:guid}", supervisee.ToString()).Replace("{clinicianId:guid}", supervisee.ToString()).Replace("{NoteId:guid}", consultation.ToString()).Replace("{GoalId:guid}", goal.ToString())
             .Replace("{Slug}", "low-alliance").Replace("{id}", pattern.StartsWith("/fhir/", StringComparison.Ordinal) && !pattern.StartsWith("/fhir/Questionnaire/", StringComparison.Ordinal) ? client.ToString() : "phq-9")
             .Replace("{clientId:guid}", client.ToString()).Replace("{alertId:guid}", alert.ToString()).Replace("{ruptureId:guid}", rupture.ToString())
             .Replace("{goalId:guid}", Guid.NewGuid().ToString()).Replace("{documentName}", "v1").Replace("{Kind}", "clients")

@@ -55,14 +55,17 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
         return page;
     }
 
-    /// <summary>A measure's Questionnaire, or the matching preferences questionnaire (read by its id; searches list the measures a system can send).</summary>
+    /// <summary>
+    /// A measure's Questionnaire, or the matching preferences questionnaire (read by its id; searches list the measures a
+    /// system can send). The clinician's own wellbeing instruments (ProQOL) are not clients' measures and are not served.
+    /// </summary>
     public async Task<Questionnaire?> QuestionnaireAsync(string id, CancellationToken ct) =>
         id == Core.Fhir.PreferencesQuestionnaire.Id ? Core.Fhir.PreferencesQuestionnaire.Definition(await domains.ForAsync((await UserAsync(ct)).OrganisationId, ct))
-        : catalog.Find(id) is { } d ? Core.Fhir.QuestionnaireExport.ToQuestionnaire(d) : null;
+        : catalog.Find(id) is { ForClients: true } d ? Core.Fhir.QuestionnaireExport.ToQuestionnaire(d) : null;
 
     public FhirPage Questionnaires(FhirQuery query)
     {
-        IEnumerable<InstrumentDefinition> all = catalog.All.OrderBy(d => d.Id, StringComparer.Ordinal);
+        IEnumerable<InstrumentDefinition> all = catalog.All.Where(d => d.ForClients).OrderBy(d => d.Id, StringComparer.Ordinal);
         foreach (var ids in query.Alternatives("_id")) all = all.Where(d => ids.Contains(d.Id));
         foreach (var urls in query.Alternatives("url")) all = all.Where(d => urls.Any(u => u.Split('|')[0] == Core.Fhir.QuestionnaireExport.CanonicalFor(d)));
         foreach (var names in query.Alternatives("name"))

@@ -68,5 +68,6 @@ public static class SupervisionSetup
 {
     public static IServiceCollection AddSupervision(this IServiceCollection services) => services
         .AddScoped<SupervisionQuery>().AddScoped<ConsultationQuery>().AddScoped<ConsultationActions>()
-        .AddScoped<SupervisionSessionQuery>().AddScoped<SupervisionSessionActions>();
+        .AddScoped<SupervisionSessionQuery>().AddScoped<SupervisionSessionActions>()
+        .AddScoped<GrowthGoalQuery>().AddScoped<GrowthGoalActions>();
 }
