@@ -82,8 +82,12 @@ public sealed record SignalInput(
     IReadOnlyList<ClinicianRating> ClinicianRatings,
     DateTimeOffset Now,
     IReadOnlyDictionary<string, ExpectedResponseTable>? Expected = null,
-    IReadOnlyList<Goals.TreatmentGoal>? Goals = null)
+    IReadOnlyList<Goals.TreatmentGoal>? Goals = null,
+    string? Therapist = null)
 {
+    /// <summary>The treating clinician by name, for explanations read by them and by their supervisor alike ("Sam Rivera rated…").</summary>
+    public string TherapistName => string.IsNullOrWhiteSpace(Therapist) ? "The therapist" : Therapist;
+
     public IEnumerable<InstrumentResponse> Of(string instrument) =>
         Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt);
 }
@@ -204,7 +208,7 @@ public sealed class AllianceDropRule : ISignalRule
                 $"alliance-drop:{srs[^1].Id}", srs[^1].CompletedAt, srs[^1].Id);
         if (input.ClinicianRatings.MaxBy(r => r.At) is { Tension: not Reflections.Tension.None } tense)
             yield return new Signal(Kind, false,
-                $"In the therapist's reflection of {SignalEngine.D(tense.At)} they noticed {(tense.Tension == Reflections.Tension.Withdrawal ? "withdrawal" : "confrontation")}: a possible rupture to come back to.",
+                $"In {(input.Therapist is { Length: > 0 } t ? t + "'s" : "the therapist's")} reflection of {SignalEngine.D(tense.At)} they noticed {(tense.Tension == Reflections.Tension.Withdrawal ? "withdrawal" : "confrontation")}: a possible rupture to come back to.",
                 $"tension:{tense.SessionId}", tense.At);
     }
 }
@@ -311,7 +315,7 @@ public sealed class PerceptionGapRule : ISignalRule
             var client = input.Of("connection-check").LastOrDefault(r => r.SessionId == rating.SessionId);
             if (client is not null && rating.Connected - client.Score >= settings.PerceptionGapAtLeast)
                 yield return new Signal(Kind, false,
-                    $"The therapist rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. The therapist may be missing something: therapists rarely foresee deterioration.",
+                    $"{input.TherapistName} rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. They may be missing something: therapists rarely foresee deterioration.",
                     $"perception-gap:{rating.SessionId}", client.CompletedAt > rating.At ? client.CompletedAt : rating.At, client.Id);
         }
     }

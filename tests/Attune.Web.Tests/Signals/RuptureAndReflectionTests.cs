@@ -80,7 +80,7 @@ public class RuptureAndReflectionTests
         var alerts = await AlertsAsync(app, clientId);
         var gap = alerts.Single(a => a.Kind == SignalKind.PerceptionGap);
         // Written so that it reads true to whoever reads it: the clinician, their supervisor, the client's own copy.
-        Assert.Equal("The therapist rated the connection 10; the client's Connection Check was 6.0. The therapist may be missing something: therapists rarely foresee deterioration.", gap.Explanation);
+        Assert.Equal("Sam Rivera rated the connection 10; the client's Connection Check was 6.0. They may be missing something: therapists rarely foresee deterioration.", gap.Explanation);
         Assert.Contains(alerts, a => a.Key == $"tension:{second}");
         Assert.Contains(alerts, a => a.Kind == SignalKind.ClientReportedRupture);
 

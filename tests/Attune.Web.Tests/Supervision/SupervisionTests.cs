@@ -44,7 +44,7 @@ public class SupervisionTests
             gap = await db.Alerts.Where(a => a.Kind == Attune.Core.Signals.SignalKind.PerceptionGap).Select(a => a.Id).SingleAsync(ct);
         Assert.Contains($"href=\"/alerts/{gap}\">Perception gap</a>", overview);
         var gapPage = WebUtility.HtmlDecode(await supervisor.Http.GetStringAsync($"/alerts/{gap}", ct));
-        Assert.Contains("The therapist rated the connection 9; the client's Connection Check was 6.0.", gapPage);
+        Assert.Contains("Sam Rivera rated the connection 9; the client's Connection Check was 6.0.", gapPage);
         Assert.DoesNotContain("You rated", gapPage);
         Assert.Contains($"href=\"/clients/{clientId}\"", overview);
         // The overview lists those who need help; one supervisee's page lists all their active clients.

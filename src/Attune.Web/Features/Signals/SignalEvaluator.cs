@@ -33,7 +33,10 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
         var settings = await SettingsForAsync(relationship.OrganisationId, ct);
-        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals), settings, catalog.Find);
+        // The therapist by name, for the explanations that speak of their own ratings (read by them and their supervisor alike).
+        var therapist = ratings.Count == 0 ? null
+            : await db.Clinicians.AsNoTracking().Where(c => c.Id == relationship.ClinicianId).Select(c => c.DisplayName).SingleOrDefaultAsync(ct);
+        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, therapist), settings, catalog.Find);
         await LinkRecoveriesAsync(relationship, responses, settings, ct);
         var alerts = await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
         var alertIds = alerts.Select(a => a.Id).ToList();
