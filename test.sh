@@ -99,5 +99,20 @@ else
 fi
 took
 
+# 5. The benchmarks at a small size, so that they cannot stop running unnoticed again (issue 22): each must finish and
+# print its figures (the analytics one also compares D and E with R's). Figures at full size: bench/README.md.
+echo "== bench (small)"
+bench() {
+  local name=$1 expect=$2; shift 2
+  if dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll "$@" >"$results/bench-$name.log" 2>&1 && grep -qE "$expect" "$results/bench-$name.log"; then
+    passed=$((passed + 1)); echo "   ok $name"
+  else
+    failed=$((failed + 1)); echo "   FAILED $name (see .test-results/bench-$name.log)"; tail -n 5 "$results/bench-$name.log"
+  fi
+}
+bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
+bench analytics "D and E counts equal R's" --analytics --relationships 300
+took
+
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -114,6 +114,7 @@ internal static class Clinic
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<AttuneDbContext>();
         var catalog = sp.GetRequiredService<InstrumentCatalog>();
+        var protector = sp.GetRequiredService<Attune.Web.Features.Security.FreeTextProtector>();
         var now = DateTimeOffset.UtcNow;
         var random = new Random(42);
         var org = new Organisation("Benchmark Clinic", now);
@@ -155,8 +156,10 @@ internal static class Clinic
             }
             if (closed)
             {
+                // Closed as a clinician closes one: into Termination, then ended with a reason and a summary.
                 relationship.MoveTo(RelationshipPhase.Termination, "Planned ending", now.AddDays(-7 * (weeksAgo - 12)));
-                relationship.MoveTo(RelationshipPhase.Closed, "Closed", now.AddDays(-7 * (weeksAgo - 12)).AddHours(1));
+                db.Endings.Add(relationship.End(Attune.Core.Endings.EndingKind.Planned, Attune.Core.Endings.EndingReason.GoalsMet, protector.Protect("Benchmark ending")!, null,
+                    now.AddDays(-7 * (weeksAgo - 12)).AddHours(1)));
             }
             else open.Add(relationship.Id);
             if (c % 50 == 49) { await db.SaveChangesAsync(); db.ChangeTracker.Clear(); }
