@@ -86,19 +86,23 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
         var recent = now - MissedWithin;
         var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
         var relationships = await mine.Include(r => r.Sessions).AsNoTracking().AsSplitQuery().ToListAsync(ct);
-        var clients = await db.Clients.Where(c => mine.Any(r => r.ClientId == c.Id)).Select(c => new { c.Id, c.DisplayName }).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        // The open relationships' and clients' ids, read once: each later query looks them up by index rather than
+        // re-testing every relationship of the clinician (closed ones included) for every row, which grew with history.
+        var ids = relationships.Select(r => r.Id).ToList();
+        var clientIds = relationships.Select(r => r.ClientId).Distinct().ToList();
+        var clients = await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => new { c.Id, c.DisplayName }).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
         var clinicians = await db.Clinicians.Where(c => c.OrganisationId == user.OrganisationId).Select(c => new { c.Id, c.DisplayName }).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
-        var scores = (await db.Responses.Where(x => mine.Any(r => r.Id == x.RelationshipId) && x.Instrument != FitCheck.InstrumentId)
+        var scores = (await db.Responses.Where(x => ids.Contains(x.RelationshipId) && x.Instrument != FitCheck.InstrumentId)
                 .Select(x => new { x.RelationshipId, x.Instrument, x.Score, x.CompletedAt }).AsNoTracking().ToListAsync(ct))
             .ToLookup(x => x.RelationshipId);
-        var fitChecks = (await db.Responses.Where(x => mine.Any(r => r.Id == x.RelationshipId) && x.Instrument == FitCheck.InstrumentId).AsNoTracking().ToListAsync(ct))
+        var fitChecks = (await db.Responses.Where(x => ids.Contains(x.RelationshipId) && x.Instrument == FitCheck.InstrumentId).AsNoTracking().ToListAsync(ct))
             .ToLookup(x => x.RelationshipId);
-        var alerts = (await db.Alerts.Where(a => mine.Any(r => r.Id == a.RelationshipId) && a.Status != AlertStatus.Resolved && (a.SnoozedUntil == null || a.SnoozedUntil <= now))
+        var alerts = (await db.Alerts.Where(a => ids.Contains(a.RelationshipId) && a.Status != AlertStatus.Resolved && (a.SnoozedUntil == null || a.SnoozedUntil <= now))
                 .Select(a => new { a.Id, a.RelationshipId, a.Kind, a.Urgent, a.Status, a.CreatedAt }).AsNoTracking().ToListAsync(ct))
             .ToLookup(a => a.RelationshipId);
-        var missed = await db.CheckIns.Where(c => mine.Any(r => r.Id == c.RelationshipId) && c.Status == CheckInStatus.Pending && c.ExpiresAt <= now && c.ExpiresAt > recent)
+        var missed = await db.CheckIns.Where(c => ids.Contains(c.RelationshipId) && c.Status == CheckInStatus.Pending && c.ExpiresAt <= now && c.ExpiresAt > recent)
             .GroupBy(c => c.RelationshipId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var goals = await db.Goals.Where(g => mine.Any(r => r.Id == g.RelationshipId) && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed))
+        var goals = await db.Goals.Where(g => ids.Contains(g.RelationshipId) && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed))
             .GroupBy(g => g.RelationshipId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
         // A client referred in by a colleague and not yet seen: who referred them.
