@@ -85,7 +85,12 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
         var now = clock.Now;
         var recent = now - MissedWithin;
         var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
-        var relationships = await mine.Include(r => r.Sessions).AsNoTracking().AsSplitQuery().ToListAsync(ct);
+        // Only the columns the rows need, and the attended sessions counted in the database (not every session loaded).
+        var relationships = await mine.Select(r => new
+            {
+                r.Id, r.ClientId, r.ClinicianId, r.Phase, r.PreviousRelationshipId,
+                AttendedSessionCount = r.Sessions.Count(s => s.Attendance == SessionAttendance.Attended),
+            }).AsNoTracking().ToListAsync(ct);
         // The open relationships' and clients' ids, read once: each later query looks them up by index rather than
         // re-testing every relationship of the clinician (closed ones included) for every row, which grew with history.
         var ids = relationships.Select(r => r.Id).ToList();
