@@ -107,7 +107,7 @@ bench() {
   if dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll "$@" >"$results/bench-$name.log" 2>&1 && grep -qE "$expect" "$results/bench-$name.log"; then
     passed=$((passed + 1)); echo "   ok $name"
   else
-    failed=$((failed + 1)); echo "   FAILED $name (see .test-results/bench-$name.log)"; tail -n 5 "$results/bench-$name.log"
+    failed=$((failed + 1)); echo "   FAILED $name (see .test-results/bench-$name.log)"
   fi
 }
 bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10

@@ -20,7 +20,7 @@ public sealed record CaseloadLoad(int ActiveClients, int OpenRiskAlerts, int Ses
 /// </summary>
 public sealed record WellbeingView(
     IReadOnlyList<WellbeingCheck> Checks, bool Due, DateTimeOffset? NextDue, IReadOnlyList<string> Nudges, string? EmployeeAssistanceContact,
-    CaseloadLoad Load, InstrumentDefinition? ProQol, string? SupervisorName);
+    CaseloadLoad Load, InstrumentDefinition? ProQol, string? SupervisorName, int IntervalDays);
 
 /// <summary>What the admin sees: how many checks were completed in the clinic, and by how many clinicians, with no names and no answers.</summary>
 public sealed record WellbeingCount(int Completed, int Clinicians, int OfClinicians, int Days);
@@ -35,7 +35,7 @@ public sealed class WellbeingQuery(AttuneDbContext db, CurrentStaff staff, Audit
             return Refusal.Forbidden(WellbeingActions.WhoMay);
         var organisation = await db.Organisations.AsNoTracking().SingleAsync(o => o.Id == user.OrganisationId, ct);
         var checks = (await db.WellbeingChecks.AsNoTracking().Where(c => c.ClinicianId == me).ToListAsync(ct)).OrderByDescending(c => c.CompletedAt).ToList();
-        var nextDue = checks.Count == 0 ? (DateTimeOffset?)null : checks[0].CompletedAt.AddDays(organisation.WellbeingIntervalDays);
+        var nextDue = NextDue(checks.FirstOrDefault()?.CompletedAt, organisation.WellbeingIntervalDays);
         var nudges = new List<string>();
         if (checks.Count >= 2 && checks[0].Mean < checks[1].Mean)
         {
@@ -46,7 +46,7 @@ public sealed class WellbeingQuery(AttuneDbContext db, CurrentStaff staff, Audit
             nudges.Add($"Your latest ProQOL: compassion satisfaction {ProQolScores.Level(p.CompassionSatisfaction)}, burnout {ProQolScores.Level(p.Burnout)}, secondary traumatic stress {ProQolScores.Level(p.SecondaryTraumaticStress)}.");
         var supervisor = await db.Clinicians.Where(c => c.Id == me).Join(db.Clinicians, c => c.SupervisorId, s => s.Id, (c, s) => s.DisplayName).SingleOrDefaultAsync(ct);
         return new WellbeingView(checks, nextDue is null || nextDue <= clock.Now, nextDue, nudges, organisation.EmployeeAssistanceContact,
-            await LoadAsync(me, ct), catalog.Find(WellbeingActions.ProQolId) is { ItemTextMissing: false } d ? d : null, supervisor);
+            await LoadAsync(me, ct), catalog.Find(WellbeingActions.ProQolId) is { ItemTextMissing: false } d ? d : null, supervisor, organisation.WellbeingIntervalDays);
     }
 
     /// <summary>Whether the clinician's check is due (for the caseload's reminder); false for staff who are not clinicians.</summary>
@@ -56,9 +56,12 @@ public sealed class WellbeingQuery(AttuneDbContext db, CurrentStaff staff, Audit
         if (user.ClinicianId is not { } me)
             return false;
         var interval = await db.Organisations.Where(o => o.Id == user.OrganisationId).Select(o => o.WellbeingIntervalDays).SingleAsync(ct);
-        var last = (await db.WellbeingChecks.Where(c => c.ClinicianId == me).Select(c => c.CompletedAt).ToListAsync(ct)).DefaultIfEmpty().Max();
-        return last == default || last.AddDays(interval) <= clock.Now;
+        var last = (await db.WellbeingChecks.Where(c => c.ClinicianId == me).Select(c => (DateTimeOffset?)c.CompletedAt).ToListAsync(ct)).Max();
+        return NextDue(last, interval) is not { } due || due <= clock.Now;
     }
+
+    /// <summary>When the next check is due: the interval after the last one (none before the first check: it is due now).</summary>
+    private static DateTimeOffset? NextDue(DateTimeOffset? last, int intervalDays) => last?.AddDays(intervalDays);
 
     /// <summary>The checks a supervisee shared with their supervisor (the caller), newest first; each read audited. Null when not their supervisee.</summary>
     public async Task<IReadOnlyList<WellbeingCheck>?> SharedWithMeAsync(Guid superviseeId, CancellationToken ct = default)
