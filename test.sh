@@ -10,9 +10,10 @@ rm -rf "$results"; mkdir -p "$results"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. What the tests need: Debian's Chromium for the browser tests, PostgreSQL, python3 (an SMTP server), Node, R and lme4.
+# 1. What the tests need: Debian's Chromium for the browser tests, wrk for the load benchmark, PostgreSQL, python3 (an SMTP server), Node, R and lme4.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)   # the HTTP load generator of the check-in benchmark
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/python3 ] || missing+=(python3)   # its smtpd is the SMTP server the mail tests send to
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)   # the interop tests are real FHIR clients in Node
@@ -112,6 +113,7 @@ bench() {
 }
 bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
 bench analytics "D and E counts equal R's" --analytics --relationships 300
+bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1
 took
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -1,7 +1,10 @@
-// The caseload benchmark: a generated clinic served by the real host (Kestrel, SQLite or PostgreSQL), the caseload
-// page requested over HTTP by a signed-in clinician. Not a test: it prints figures to compare between changes.
+// The benchmarks of issue 22 and before: each starts the real host (Kestrel, SQLite or PostgreSQL) on a generated
+// clinic and prints its figures (beside a floor measured in the same run, where there is one). Not tests: figures to
+// compare between changes; bench/README.md has the last ones.
 //
+//   dotnet run -c Release --project bench/Attune.Bench -- all [--postgres "Host=…"]      every benchmark below, in turn
 //   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"]
+//   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2]
 //   dotnet run -c Release --project bench/Attune.Bench -- --first-loads
 //   dotnet run -c Release --project bench/Attune.Bench -- --analytics [--relationships 100000] [--keep DIR] [--postgres "Host=…"]
 using System.Diagnostics;
@@ -21,80 +24,86 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-var options = Args.Parse(args);
+if (args.FirstOrDefault() == "all")
+{
+    // Every benchmark at its usual size, on SQLite and, when a server is named, on PostgreSQL.
+    string? server = Args.Parse(args).Postgres;
+    foreach (var database in server is null ? new string?[] { null } : [null, server])
+    {
+        string[] On(params string[] a) => database is null ? a : [.. a, "--postgres", database];
+        Console.WriteLine($"### {(database is null ? "SQLite" : "PostgreSQL")}");
+        await CaseloadBench.RunAsync(Args.Parse(On("--clients", "100", "--history", "300")));
+        await CaseloadBench.RunAsync(Args.Parse(On("--clients", "100", "--history", "3000")));
+        await CheckInBench.RunAsync(On("--clients", "100", "--history", "300"));
+        await FirstLoads.RunAsync(database);
+        await AnalyticsBench.RunAsync(On("--relationships", "10000"));
+    }
+    return;
+}
 if (args.Contains("--analytics"))
 {
     await AnalyticsBench.RunAsync(args);
     return;
 }
-if (args.Contains("--first-loads"))
+if (args.Contains("--checkins"))
 {
-    await FirstLoads.RunAsync(options.Postgres);
+    await CheckInBench.RunAsync(args);
     return;
 }
-var port = FreePort();
-var url = $"http://127.0.0.1:{port}";
-var dir = Directory.CreateTempSubdirectory("attune-bench-");
-// Plain HTTP on loopback, so the cookies are not Secure-only (a clinic's server runs behind TLS; this measures speed).
-var hostArgs = new List<string> { "--urls", url, "--PublicUrl", url, "--Security:SecureCookies=false", "--Demo:Seed=false", "--Logging:LogLevel:Default=Warning" };
-if (options.Postgres is { } pg)
-    hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={pg};Database=attune_bench_{Guid.NewGuid():N}"]);
-else
-    hostArgs.Add($"--ConnectionStrings:Attune=Data Source={Path.Combine(dir.FullName, "bench.db")}");
-
-var app = AttuneHost.Build(hostArgs.ToArray());
-await app.StartAsync();
-try
+if (args.Contains("--first-loads"))
 {
-    var generate = Stopwatch.StartNew();
-    var (email, password) = await Clinic.GenerateAsync(app.Services, options.Clients, options.History);
-    Console.WriteLine($"Generated {options.Clients} active clients (12 sessions, 12 PHQ-9 and 12 Connection Checks each) and {options.History} closed ones in {generate.Elapsed.TotalSeconds:0.0} s ({(options.Postgres is null ? "SQLite" : "PostgreSQL")}).");
-
-    using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-    using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
-    var login = await http.GetStringAsync("/login");
-    var token = WebUtility.HtmlDecode(Regex.Match(login, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
-    var signIn = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-    {
-        ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = email, ["Input.Password"] = password,
-    }));
-    if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in failed: {(int)signIn.StatusCode}");
-
-    // Warm up (JIT, query compilation, the expected-response cache), then measure.
-    var bytes = 0;
-    for (var i = 0; i < 5; i++) bytes = (await http.GetStringAsync("/")).Length;
-    var rows = Regex.Matches(await http.GetStringAsync("/"), "<th scope=\"row\">").Count;
-    if (rows != options.Clients) throw new InvalidOperationException($"The caseload shows {rows} rows, not {options.Clients}.");
-    GC.Collect();
-    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-    var times = new List<double>();
-    for (var i = 0; i < options.Requests; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        using var response = await http.GetAsync("/");
-        await response.Content.ReadAsByteArrayAsync();
-        times.Add(sw.Elapsed.TotalMilliseconds);
-        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET / answered {(int)response.StatusCode}");
-    }
-    var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)options.Requests;
-    times.Sort();
-    double P(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p / 100 * times.Count) - 1)];
-    Console.WriteLine($"GET / (caseload of {rows} clients, {bytes / 1024.0:0} KiB of HTML), {options.Requests} requests one after another:");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  median {P(50):0.0} ms, p95 {P(95):0.0} ms, max {times[^1]:0.0} ms; allocated {allocated / 1024 / 1024:0.0} MiB per request (client and server, one process); working set {Environment.WorkingSet / 1024 / 1024} MiB"));
+    await FirstLoads.RunAsync(Args.Parse(args).Postgres);
+    return;
 }
-finally
+await CaseloadBench.RunAsync(Args.Parse(args));
+
+/// <summary>The caseload page `/` of a clinician with the given active clients, requested one after another.</summary>
+internal static class CaseloadBench
 {
-    if (options.Postgres is not null)
+    public static async Task RunAsync(Args options)
     {
-        using var scope = app.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Database.EnsureDeletedAsync();
-    }
-    await app.StopAsync();
-    await app.DisposeAsync();
-    dir.Delete(recursive: true);
-}
+        await using (var host = new BenchHost(options.Postgres))
+        {
+            await host.StartAsync();
+            var generate = Stopwatch.StartNew();
+            var (email, password) = await Clinic.GenerateAsync(host.App.Services, options.Clients, options.History);
+            Console.WriteLine($"Generated {options.Clients} active clients (12 sessions, 12 PHQ-9 and 12 Connection Checks each) and {options.History} closed ones in {generate.Elapsed.TotalSeconds:0.0} s ({host.Database}).");
+            using var http = await host.SignInAsync(email, password);
 
-static int FreePort() => Ports.Free();
+            // Warm up (JIT, query compilation, the expected-response cache), then measure.
+            var bytes = 0;
+            for (var i = 0; i < 5; i++) bytes = (await http.GetStringAsync("/")).Length;
+            var rows = Regex.Matches(await http.GetStringAsync("/"), "<th scope=\"row\">").Count;
+            if (rows != options.Clients) throw new InvalidOperationException($"The caseload shows {rows} rows, not {options.Clients}.");
+            // The floor: the page's own reads, recorded once and replayed as plain SQL between the page's requests.
+            using var floor = new SqlFloor();
+            floor.Start();
+            await http.GetStringAsync("/");
+            var queries = floor.Stop();
+            GC.Collect();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var times = new List<double>();
+            for (var i = 0; i < options.Requests; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await http.GetAsync("/");
+                await response.Content.ReadAsByteArrayAsync();
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET / answered {(int)response.StatusCode}");
+            }
+            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)options.Requests;
+            var sql = new List<double>();
+            for (var i = 0; i < options.Requests; i++) sql.Add(await SqlFloor.ReplayAsync(host.App.Services, queries));
+            times.Sort();
+            sql.Sort();
+            static double P(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
+            Console.WriteLine($"GET / (caseload of {rows} clients, {bytes / 1024.0:0} KiB of HTML), {options.Requests} requests one after another:");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  page   median {P(times, 50),6:0.0} ms, p95 {P(times, 95),6:0.0} ms, max {times[^1]:0.0} ms; allocated {allocated / 1024 / 1024:0.0} MiB per request (client and server, one process); working set {Environment.WorkingSet / 1024 / 1024} MiB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor  median {P(sql, 50),6:0.0} ms, p95 {P(sql, 95),6:0.0} ms: the page's {queries.Count} reads replayed as plain SQL on one connection, every row read"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio  {P(times, 50) / P(sql, 50):0.00}× the floor at the median, {P(times, 95) / P(sql, 95):0.00}× at p95"));
+        }
+    }
+}
 
 internal sealed record Args(int Clients, int History, int Requests, string? Postgres)
 {
@@ -172,14 +181,14 @@ internal static class Clinic
         return (email, password);
     }
 
-    private static void Add(AttuneDbContext db, TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)
+    internal static void Add(AttuneDbContext db, TherapeuticRelationship r, TherapySession s, InstrumentDefinition d, Dictionary<string, decimal?> answers, DateTimeOffset at)
     {
         var outcome = InstrumentScorer.Score(d, answers);
         if (!outcome.IsValid) throw new InvalidOperationException(string.Join("; ", outcome.Errors.Select(e => e.Message)));
         db.Responses.Add(new InstrumentResponse(r.Id, null, s.Id, answers, outcome.Result!, at));
     }
 
-    private static Dictionary<string, decimal?> Phq9(int total) =>
+    internal static Dictionary<string, decimal?> Phq9(int total) =>
         Enumerable.Range(1, 9).ToDictionary(i => i.ToString(CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? 0 : Math.Clamp(total - 3 * (i - 1), 0, 3)));
 
     private static Dictionary<string, decimal?> Connection(int each, int moment)
@@ -187,16 +196,6 @@ internal static class Clinic
         var answers = new[] { "heard", "safe", "seen", "goals", "approach", "room", "overall" }.ToDictionary(i => i, _ => (decimal?)each);
         answers["moment"] = moment;
         return answers;
-    }
-}
-
-internal static class Ports
-{
-    public static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
@@ -208,22 +207,14 @@ internal static class FirstLoads
 {
     public static async Task RunAsync(string? postgres)
     {
-        var url = $"http://127.0.0.1:{Ports.Free()}";
-        var dir = Directory.CreateTempSubdirectory("attune-bench-first-");
-        var hostArgs = new List<string> { "--urls", url, "--PublicUrl", url, "--Security:SecureCookies=false", "--Logging:LogLevel:Default=Warning" };
-        if (postgres is not null)
-            hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={postgres};Database=attune_bench_{Guid.NewGuid():N}"]);
-        else
-            hostArgs.Add($"--Database:DataDirectory={dir.FullName}");
         var started = Stopwatch.StartNew();
-        var app = AttuneHost.Build(hostArgs.ToArray());
+        await using var host = new BenchHost(postgres, demo: true);
         // Starting migrates the database and seeds the demo clinic, as `dotnet run` does.
-        await app.StartAsync();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Started (migrated, demo clinic seeded) in {started.Elapsed.TotalMilliseconds:0} ms ({(postgres is null ? "SQLite" : "PostgreSQL")})."));
-        try
+        await host.StartAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Started (migrated, demo clinic seeded) in {started.Elapsed.TotalMilliseconds:0} ms ({host.Database})."));
         {
             using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-            using var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri(host.Url) };
             var results = new List<(string Page, double Ms, int Status)>();
             async Task<string> Get(string page, string path)
             {
@@ -256,12 +247,6 @@ internal static class FirstLoads
             foreach (var (page, ms, status) in results)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {page,-24} {ms,7:0} ms  ({status})"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slowest {results.Max(r => r.Ms):0} ms; over 500 ms: {results.Count(r => r.Ms > 500)} of {results.Count}"));
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            try { dir.Delete(recursive: true); } catch (IOException) { }
         }
     }
 }

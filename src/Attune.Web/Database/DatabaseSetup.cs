@@ -23,7 +23,7 @@ public static class DatabaseSetup
         {
             case Sqlite:
                 o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite"))
-                    .AddInterceptors(DeletedData.SecureDelete.Instance);
+                    .AddInterceptors(DeletedData.SecureDelete.Instance, SqliteWriteGate.Instance);
                 break;
             case Postgres:
                 o.UseNpgsql(connection, x => x.MigrationsAssembly("Attune.Data.Postgres"));

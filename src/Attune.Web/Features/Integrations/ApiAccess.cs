@@ -71,8 +71,9 @@ public static class ApiAccess
                 if (!Guid.TryParse(context.User.FindFirstValue(Claims.Subject), out var staffId)) return false;
                 var db = http.RequestServices.GetRequiredService<AttuneDbContext>();
                 var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-                return await db.ApiClients.AnyAsync(c => c.ClientId == clientId && c.StaffUserId == staffId)
-                    && await db.Users.AnyAsync(u => u.Id == staffId && u.ClinicianId != null && (u.LockoutEnd == null || u.LockoutEnd < now));
+                // One question to the database, asked at every call.
+                return await db.ApiClients.AnyAsync(c => c.ClientId == clientId && c.StaffUserId == staffId
+                    && db.Users.Any(u => u.Id == staffId && u.ClinicianId != null && (u.LockoutEnd == null || u.LockoutEnd < now)));
             }));
 
     public static bool IsApiCall(HttpContext? http) => http?.User.HasClaim(c => c.Type == ClientClaim) == true;

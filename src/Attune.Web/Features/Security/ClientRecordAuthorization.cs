@@ -30,16 +30,14 @@ public static class ClientRecordOperations
 /// queries. A user of another organisation, an admin, or a clinician with no part in the client's care gets nothing.
 /// Every action that changes a record asks it (through <see cref="Actions.RecordAuthorization"/>); so do the reads.
 /// </summary>
-public sealed class ClientRecordAuthorizationHandler(AttuneDbContext db, CaseloadAccess access)
+public sealed class ClientRecordAuthorizationHandler(AttuneDbContext db, CaseloadAccess access, CurrentStaff staff)
     : AuthorizationHandler<OperationAuthorizationRequirement, ClientRecord>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, OperationAuthorizationRequirement requirement, ClientRecord resource)
     {
         if (context.User.Identity?.IsAuthenticated != true)
             return;
-        // Staff sign-ins carry the name identifier; API access tokens carry the staff member as the subject ("sub").
-        var id = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.User.FindFirstValue("sub");
-        if (!Guid.TryParse(id, out var userId) || await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId) is not { } user)
+        if (await staff.FindAsync(context.User) is not { } user)
             return;
         var episodes = access.Relationships(user).Where(r => r.ClientId == resource.ClientId);
         var allowed = requirement.Name switch

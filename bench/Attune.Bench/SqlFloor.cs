@@ -1,0 +1,96 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+using Attune.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+/// <summary>
+/// The floor of a page: the SQL it needs. While recording, every query EF Core runs is noted (text and parameter
+/// values, from EF Core's diagnostic events) by the context that ran it; the queries of the context that ran the most
+/// (the request's own, not a background service's) are then replayed as plain ADO.NET commands on one open connection,
+/// every row read, with no EF Core, no rendering and no HTTP. The page's time over this time is its overhead.
+/// </summary>
+internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly List<IDisposable> subscriptions = [];
+    private readonly List<(DbContext? Context, string Text, List<(string Name, object? Value, DbType Type)> Parameters)> seen = [];
+    private volatile bool recording;
+
+    public SqlFloor() => subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+
+    public void Start()
+    {
+        lock (seen) seen.Clear();
+        recording = true;
+    }
+
+    /// <summary>Stops recording; the reads of the busiest context, in the order they ran.</summary>
+    public IReadOnlyList<(string Text, List<(string Name, object? Value, DbType Type)> Parameters)> Stop()
+    {
+        recording = false;
+        lock (seen)
+        {
+            var busiest = seen.GroupBy(s => s.Context).MaxBy(g => g.Count());
+            return busiest is null ? [] : busiest.Where(s => IsRead(s.Text)).Select(s => (s.Text, s.Parameters)).ToList();
+        }
+    }
+
+    private static bool IsRead(string sql) => sql.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Runs the recorded reads once on a connection of the host's database; returns milliseconds.</summary>
+    public static async Task<double> ReplayAsync(IServiceProvider services, IReadOnlyList<(string Text, List<(string Name, object? Value, DbType Type)> Parameters)> commands)
+    {
+        using var scope = services.CreateScope();
+        var connection = scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Database.GetDbConnection();
+        await connection.OpenAsync();
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            foreach (var (text, parameters) in commands)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = text;
+                foreach (var (name, value, type) in parameters)
+                {
+                    var p = command.CreateParameter();
+                    p.ParameterName = name;
+                    if (type != DbType.Object) p.DbType = type;
+                    p.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(p);
+                }
+                await using var reader = await command.ExecuteReaderAsync();
+                do
+                {
+                    while (await reader.ReadAsync())
+                        for (var i = 0; i < reader.FieldCount; i++) _ = reader.GetValue(i);
+                } while (await reader.NextResultAsync());
+            }
+            return sw.Elapsed.TotalMilliseconds;
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+    }
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == DbLoggerCategory.Name) subscriptions.Add(listener.Subscribe(this));
+    }
+
+    public void OnNext(KeyValuePair<string, object?> e)
+    {
+        if (!recording || e.Key != RelationalEventId.CommandExecuted.Name || e.Value is not CommandExecutedEventData data) return;
+        var parameters = data.Command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value is DBNull ? null : p.Value, p.DbType)).ToList();
+        lock (seen) seen.Add((data.Context, data.Command.CommandText, parameters));
+    }
+
+    public void OnCompleted() { }
+    public void OnError(Exception error) { }
+
+    public void Dispose()
+    {
+        foreach (var s in subscriptions) s.Dispose();
+    }
+}
