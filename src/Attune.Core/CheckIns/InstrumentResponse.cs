@@ -41,6 +41,16 @@ public sealed class InstrumentResponse
     public void AttachProtectedText(string? cipherText) => ProtectedText = cipherText;
 
     /// <summary>
+    /// A stored response as the signal rules read a measure whose answers none of them reads: its id, instrument,
+    /// session, score and time, without the answers (empty) or the scoring result (not loaded). Only for responses that
+    /// <see cref="Signals.SignalEngine.ReadsWhole"/> says need not be read whole.
+    /// </summary>
+    public static InstrumentResponse ScoreOnly(Guid id, Guid relationshipId, Guid? sessionId, string instrument, decimal score, DateTimeOffset completedAt) => new()
+    {
+        Id = id, RelationshipId = relationshipId, SessionId = sessionId, Instrument = instrument, Score = score, CompletedAt = completedAt,
+    };
+
+    /// <summary>
     /// The client changed their answers before sending the check-in. A risk answer once given stays flagged
     /// with what was answered, even if it is changed later: the clinician must still see that it was given.
     /// </summary>

@@ -110,6 +110,16 @@ public static class SignalEngine
     public static IReadOnlyList<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
         Rules.SelectMany(r => r.Evaluate(input, settings, find)).DistinctBy(s => s.Key).ToList();
 
+    /// <summary>The measures whose answers a rule reads: the Connection Check's items and moment, the fit check's answers.</summary>
+    public static readonly IReadOnlyList<string> AnswersReadFor = ["connection-check", Relationships.FitCheck.InstrumentId];
+
+    /// <summary>
+    /// Whether the rules read a response whole (its answers, or for a risk answer the critical items that name the
+    /// alert), or only its score and time (<see cref="InstrumentResponse.ScoreOnly"/>), so that a long history of
+    /// outcome measures is read as scores. A test holds every rule to giving the same signals either way.
+    /// </summary>
+    public static bool ReadsWhole(InstrumentResponse response) => response.IsRisk || AnswersReadFor.Contains(response.Instrument);
+
     internal static string F(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture);
     internal static string D(DateTimeOffset at) => at.ToString("d MMM", CultureInfo.InvariantCulture);
 }

@@ -14,23 +14,40 @@ namespace Attune.Web.Database;
 /// </summary>
 public static class DeletedData
 {
-    /// <summary>Turns on <c>secure_delete</c> for each SQLite connection as it opens (the setting is per connection).</summary>
+    /// <summary>
+    /// Turns on <c>secure_delete</c> for each SQLite connection (the setting is per connection). EF Core opens and
+    /// closes its connection around each query, and the pool hands back the same underlying connection, which keeps the
+    /// setting: so it is set once per underlying connection (its native handle), not at every open.
+    /// </summary>
     public sealed class SecureDelete : DbConnectionInterceptor
     {
         public static readonly SecureDelete Instance = new();
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Done = new();
+
+        private static bool Needed(DbConnection connection) =>
+            connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || !Done.TryGetValue(handle, out _);
+
+        private static void Remember(DbConnection connection)
+        {
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle }) Done.AddOrUpdate(handle, Instance);
+        }
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (!Needed(connection)) return;
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA secure_delete=ON;";
             command.ExecuteNonQuery();
+            Remember(connection);
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (!Needed(connection)) return;
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA secure_delete=ON;";
             await command.ExecuteNonQueryAsync(cancellationToken);
+            Remember(connection);
         }
     }
 

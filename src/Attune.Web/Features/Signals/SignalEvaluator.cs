@@ -1,3 +1,4 @@
+using Attune.Core.CheckIns;
 using Attune.Core.Instruments;
 using Attune.Core.Signals;
 using Attune.Data;
@@ -24,8 +25,29 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     /// <summary>Evaluates and saves any new alerts; returns them.</summary>
     public async Task<IReadOnlyList<ClinicalAlert>> EvaluateAsync(Guid relationshipId, CancellationToken ct = default)
     {
+        // One connection for the dozen reads below, rather than one opened and closed for each.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await EvaluateOpenAsync(relationshipId, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<IReadOnlyList<ClinicalAlert>> EvaluateOpenAsync(Guid relationshipId, CancellationToken ct)
+    {
         var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.Id == relationshipId, ct);
-        var responses = await db.Responses.Where(r => r.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those.
+        var whole = SignalEngine.AnswersReadFor;
+        var responses = await db.Responses.AsNoTracking()
+            .Where(r => r.RelationshipId == relationshipId && (r.IsRisk || whole.Contains(r.Instrument))).ToListAsync(ct);
+        responses.AddRange((await db.Responses.AsNoTracking()
+                .Where(r => r.RelationshipId == relationshipId && !r.IsRisk && !whole.Contains(r.Instrument))
+                .Select(r => new { r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt }).ToListAsync(ct))
+            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
         var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
         var ratings = await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
