@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project bench/Attune.Bench -- all [--postgres "Host=…"]      every benchmark below, in turn
 //   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"]
 //   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2]
+//   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"]
 //   dotnet run -c Release --project bench/Attune.Bench -- --first-loads
 //   dotnet run -c Release --project bench/Attune.Bench -- --analytics [--relationships 100000] [--keep DIR] [--postgres "Host=…"]
 using System.Diagnostics;
@@ -35,9 +36,15 @@ if (args.FirstOrDefault() == "all")
         await CaseloadBench.RunAsync(Args.Parse(On("--clients", "100", "--history", "300")));
         await CaseloadBench.RunAsync(Args.Parse(On("--clients", "100", "--history", "3000")));
         await CheckInBench.RunAsync(On("--clients", "100", "--history", "300"));
+        await SignalsBench.RunAsync(database);
         await FirstLoads.RunAsync(database);
         await AnalyticsBench.RunAsync(On("--relationships", "10000"));
     }
+    return;
+}
+if (args.Contains("--signals"))
+{
+    await SignalsBench.RunAsync(Args.Parse(args).Postgres);
     return;
 }
 if (args.Contains("--analytics"))
