@@ -3,9 +3,9 @@
 // compare between changes; bench/README.md has the last ones.
 //
 //   dotnet run -c Release --project bench/Attune.Bench -- all [--postgres "Host=…"]      every benchmark below, in turn
-//   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"]
+//   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2]
-//   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"]
+//   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --first-loads
 //   dotnet run -c Release --project bench/Attune.Bench -- --analytics [--relationships 100000] [--keep DIR] [--postgres "Host=…"]
 using System.Diagnostics;
@@ -44,7 +44,7 @@ if (args.FirstOrDefault() == "all")
 }
 if (args.Contains("--signals"))
 {
-    await SignalsBench.RunAsync(Args.Parse(args).Postgres);
+    await SignalsBench.RunAsync(Args.Parse(args).Postgres, Args.Parse(args).Explain);
     return;
 }
 if (args.Contains("--analytics"))
@@ -108,17 +108,20 @@ internal static class CaseloadBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  page   median {P(times, 50),6:0.0} ms, p95 {P(times, 95),6:0.0} ms, max {times[^1]:0.0} ms; allocated {allocated / 1024 / 1024:0.0} MiB per request (client and server, one process); working set {Environment.WorkingSet / 1024 / 1024} MiB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor  median {P(sql, 50),6:0.0} ms, p95 {P(sql, 95),6:0.0} ms: the page's {queries.Count} reads replayed as plain SQL on one connection, every row read"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio  {P(times, 50) / P(sql, 50):0.00}× the floor at the median, {P(times, 95) / P(sql, 95):0.00}× at p95"));
+            if (options.Explain)
+                foreach (var (query, plan) in await SqlFloor.ExplainAsync(host.App.Services, queries))
+                    Console.WriteLine($"\n{query}\n  -- plan:\n  {plan.Replace("\n", "\n  ")}");
         }
     }
 }
 
-internal sealed record Args(int Clients, int History, int Requests, string? Postgres)
+internal sealed record Args(int Clients, int History, int Requests, string? Postgres, bool Explain = false)
 {
     public static Args Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => int.TryParse(Value(name), CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
-        return new Args(Int("--clients", 150), Int("--history", 300), Int("--requests", 60), Value("--postgres"));
+        return new Args(Int("--clients", 150), Int("--history", 300), Int("--requests", 60), Value("--postgres"), args.Contains("--explain"));
     }
 }
 

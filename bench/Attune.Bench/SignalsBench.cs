@@ -15,7 +15,7 @@ using Microsoft.EntityFrameworkCore;
 /// </summary>
 internal static class SignalsBench
 {
-    public static async Task RunAsync(string? postgres, int evaluations = 600)
+    public static async Task RunAsync(string? postgres, bool explain = false, int evaluations = 600)
     {
         await using var host = new BenchHost(postgres);
         await host.StartAsync();
@@ -50,5 +50,13 @@ internal static class SignalsBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {size,5} responses: median {times[times.Count / 2],5:0.00} ms, p25 {times[times.Count / 4],5:0.00} ms, fastest {times[0],5:0.00} ms"));
         }
+        if (!explain) return;
+        // The evaluation's reads, each with the database's plan for it.
+        using var recorder = new SqlFloor();
+        recorder.Start();
+        using (var scope = host.App.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationship);
+        foreach (var (query, plan) in await SqlFloor.ExplainAsync(host.App.Services, recorder.Stop()))
+            Console.WriteLine($"\n{query}\n  -- plan:\n  {plan.Replace("\n", "\n  ")}");
     }
 }

@@ -74,6 +74,44 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
         }
     }
 
+    /// <summary>Each recorded read with the database's plan for it (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL).</summary>
+    public static async Task<IReadOnlyList<(string Sql, string Plan)>> ExplainAsync(IServiceProvider services, IReadOnlyList<(string Text, List<(string Name, object? Value, DbType Type)> Parameters)> commands)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+        var sqlite = db.Database.IsSqlite();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var plans = new List<(string, string)>();
+        try
+        {
+            foreach (var (text, parameters) in commands)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = (sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + text;
+                foreach (var (name, value, type) in parameters)
+                {
+                    var p = command.CreateParameter();
+                    p.ParameterName = name;
+                    if (type != DbType.Object) p.DbType = type;
+                    p.Value = value ?? DBNull.Value;
+                    command.Parameters.Add(p);
+                }
+                var lines = new List<string>();
+                await using var reader = await command.ExecuteReaderAsync();
+                // SQLite: id, parent, notused, detail (the detail is the plan line); PostgreSQL: one column of text.
+                while (await reader.ReadAsync())
+                    lines.Add(sqlite ? reader.GetString(3) : reader.GetString(0));
+                plans.Add((text, string.Join("\n", lines)));
+            }
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+        return plans;
+    }
+
     public void OnNext(DiagnosticListener listener)
     {
         if (listener.Name == DbLoggerCategory.Name) subscriptions.Add(listener.Subscribe(this));

@@ -1,6 +1,7 @@
 using Attune.Web.Features.Wellbeing;
 using Attune.Core.Instruments;
 using Attune.Data;
+using Microsoft.EntityFrameworkCore;
 using Attune.Web.Components;
 using Attune.Web.Features.Matching;
 using Attune.Web.Features.Analytics;
@@ -41,6 +42,7 @@ namespace Attune.Web;
 public static class AttuneHost
 {
     public const string DefaultUrl = "http://localhost:5080";
+    private const string HealthReady = "ready";
 
     public static WebApplication Build(string[] args)
     {
@@ -63,7 +65,10 @@ public static class AttuneHost
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
         services.AddAttuneDatabase(builder.Configuration, builder.Environment);
-        services.AddHealthChecks().AddDbContextCheck<AttuneDbContext>("database");
+        // Ready: the database answers and has every migration this version needs. Live: the process answers at all.
+        services.AddHealthChecks()
+            .AddDbContextCheck<AttuneDbContext>("database", tags: [HealthReady])
+            .AddCheck<Database.MigrationsApplied>("migrations", tags: [HealthReady]);
 
         // Migrate and seed before anything else starts: hosted services start in the order they are added,
         // and Data Protection reads its key ring (kept in the database) as soon as it starts.
@@ -178,7 +183,10 @@ public static class AttuneHost
         app.UseMiddleware<Features.Clients.ClientRecordGuard>();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
+        // For a load balancer: send requests only to a node that is ready; restart one that is not live.
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(HealthReady) }).AllowAnonymous();
+        app.MapHealthChecks("/health", new() { Predicate = c => c.Tags.Contains(HealthReady) }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapInstrumentEndpoints();
         app.MapPrivacyEndpoints();
@@ -207,7 +215,14 @@ public static class AttuneHost
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
-        await DatabaseSetup.MigrateAsync(db);
+        // Several nodes on one database: the upgrade runs `attune migrate` once and the nodes start with
+        // Database:MigrateOnStart=false, refusing to serve a database that lacks what they need.
+        if (config.GetValue("Database:MigrateOnStart", true))
+            await DatabaseSetup.MigrateAsync(db);
+        else if ((await db.Database.GetPendingMigrationsAsync()).ToList() is { Count: > 0 } pending)
+            throw new InvalidOperationException(
+                $"The database lacks {pending.Count} migration(s) this version of Attune needs ({string.Join(", ", pending)}). " +
+                "Database:MigrateOnStart is false: run `attune migrate` once with this version, then start the nodes.");
         // Load the instruments now, so a broken clinic definition or licence file stops the start with its reason.
         _ = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>();
         if (config.GetValue("Demo:Seed", true))

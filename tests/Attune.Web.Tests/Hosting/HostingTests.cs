@@ -18,6 +18,43 @@ public class HostingTests
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// Issue 22, several nodes on one database: `attune migrate` runs once, and nodes started with
+    /// Database:MigrateOnStart=false refuse a database that lacks their migrations rather than serve it; once migrated,
+    /// a node is live and ready (the load balancer's two questions).
+    /// </summary>
+    [Fact]
+    public async Task A_node_that_does_not_migrate_refuses_an_unmigrated_database_and_is_ready_once_migrate_has_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dir = Directory.CreateTempSubdirectory("attune-nodes-").FullName;
+        var connection = $"Data Source={Path.Combine(dir, "attune.db")}";
+        var settings = new Dictionary<string, string> { ["ConnectionStrings:Attune"] = connection, ["Database:MigrateOnStart"] = "false", ["Demo:Seed"] = "false" };
+        try
+        {
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => AttuneFactory.StartAsync("sqlite", settings));
+            Assert.Contains("run `attune migrate` once", Flatten(refused));
+
+            var migrate = await CommandLine.RunAsync("migrate", $"--ConnectionStrings:Attune={connection}");
+            Assert.Equal(0, migrate.Exit);
+            await using var app = await AttuneFactory.StartAsync("sqlite", settings);
+            var http = StaffClient.Anonymous(app);
+            foreach (var path in new[] { "/health/live", "/health/ready", "/health" })
+            {
+                var response = await http.GetAsync(path, ct);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(ct));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+
+        static string Flatten(Exception e) => e is AggregateException a ? string.Join(" ", a.InnerExceptions.Select(Flatten)) : e.Message + (e.InnerException is { } inner ? " " + Flatten(inner) : "");
+    }
+
     [Theory, AllDatabases]
     public async Task Pages_need_a_signed_in_user_and_apis_answer_401(string provider)
     {

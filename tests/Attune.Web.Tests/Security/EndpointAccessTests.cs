@@ -46,6 +46,8 @@ public partial class EndpointAccessTests
     private static readonly Dictionary<string, Audience> Expected = new()
     {
         ["/health"] = Audience.Public,
+        ["/health/live"] = Audience.Public,
+        ["/health/ready"] = Audience.Public,
         ["/login"] = Audience.Public,
         ["/login/code"] = Audience.Public,
         ["/account/set-password"] = Audience.Public,
