@@ -173,6 +173,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Ignore(x => x.AttendedSessionCount);
             e.HasIndex(x => new { x.ClinicianId, x.Phase });
             e.HasIndex(x => x.ClientId);
+            // The caseload's question, "this clinic's open relationships of these clinicians", answered from the open
+            // ones alone: its time does not grow with the clinic's closed history (issue 22).
+            e.HasIndex(x => new { x.OrganisationId, x.ClinicianId }, "IX_Relationships_Open").HasFilter("\"Phase\" <> 'Closed'");
         });
 
         b.Entity<TherapySession>(e =>

@@ -866,6 +866,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasIndex("ClinicianId", "Phase");
 
+                    b.HasIndex(new[] { "OrganisationId", "ClinicianId" }, "IX_Relationships_Open")
+                        .HasFilter("\"Phase\" <> 'Closed'");
+
                     b.ToTable("Relationships");
                 });
 

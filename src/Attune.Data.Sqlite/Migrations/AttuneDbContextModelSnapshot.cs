@@ -861,6 +861,9 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("ClinicianId", "Phase");
 
+                    b.HasIndex(new[] { "OrganisationId", "ClinicianId" }, "IX_Relationships_Open")
+                        .HasFilter("\"Phase\" <> 'Closed'");
+
                     b.ToTable("Relationships");
                 });
 
