@@ -124,7 +124,7 @@ internal static class AnalyticsBench
         return (org, await db.Sessions.LongCountAsync());
     }
 
-    private static string Root()
+    internal static string Root()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "Attune.slnx"))) d = d.Parent;

@@ -18,6 +18,10 @@ internal sealed class BenchHost : IAsyncDisposable
     public WebApplication App { get; }
     public string Url { get; }
     public string Database => postgres is null ? "SQLite" : "PostgreSQL";
+    /// <summary>The PostgreSQL connection string of this host's own database (null on SQLite).</summary>
+    public string? PostgresConnection { get; }
+    /// <summary>A folder of this host's own, removed with it.</summary>
+    public string Folder => dir.FullName;
 
     /// <param name="demo">Seed the demo clinic at start (as `dotnet run` does); otherwise the database starts empty.</param>
     public BenchHost(string? postgres, bool demo = false, params string[] settings)
@@ -28,9 +32,14 @@ internal sealed class BenchHost : IAsyncDisposable
         var hostArgs = new List<string> { "--urls", Url, "--PublicUrl", Url, "--Security:SecureCookies=false", "--Logging:LogLevel:Default=Warning" };
         if (!demo) hostArgs.Add("--Demo:Seed=false");
         if (postgres is not null)
-            hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={postgres};Database=attune_bench_{Guid.NewGuid():N}"]);
+        {
+            PostgresConnection = $"{postgres};Database=attune_bench_{Guid.NewGuid():N}";
+            hostArgs.AddRange(["--Database:Provider=postgres", $"--ConnectionStrings:Attune={PostgresConnection}"]);
+        }
         else
             hostArgs.Add($"--Database:DataDirectory={dir.FullName}");
+        // Its own audit checkpoints: another database's checkpoints, left by an earlier run, would not match this one's trail.
+        hostArgs.Add($"--Audit:CheckpointFile={Path.Combine(dir.FullName, "audit-checkpoints.jsonl")}");
         hostArgs.AddRange(settings);
         App = AttuneHost.Build(hostArgs.ToArray());
     }

@@ -101,12 +101,13 @@ internal static class CheckInBench
     }
 
     /// <summary>Prints the floor's median over the rounds, Attune's, and Attune as a multiple of the floor.</summary>
-    private static void Row(string what, IEnumerable<double> floor, IEnumerable<double> attune, bool higherIsBetter)
+    internal static void Row(string what, IEnumerable<double> floor, IEnumerable<double> attune, bool higherIsBetter,
+        string first = "floor", string second = "Attune", string? ratioOf = null)
     {
         var (f, a) = (Median(floor), Median(attune));
         var ratio = higherIsBetter ? a / f : f / a;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {what,-20} floor {f,8:0.0}   Attune {a,8:0.0}   ratio {ratio:0.00}× {(higherIsBetter ? "(Attune / floor)" : "(floor / Attune)")}"));
+            $"  {what,-20} {first} {f,8:0.0}   {second} {a,8:0.0}   ratio {ratio:0.00}× ({ratioOf ?? (higherIsBetter ? $"{second} / {first}" : $"{first} / {second}")})"));
     }
 
     private static double Median(IEnumerable<double> values)
@@ -121,7 +122,7 @@ internal static class CheckInBench
         return await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Responses.LongCountAsync();
     }
 
-    private static async Task<string> TokenAsync(HttpClient http, NewApiClient system)
+    internal static async Task<string> TokenAsync(HttpClient http, NewApiClient system)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
         {
@@ -136,7 +137,7 @@ internal static class CheckInBench
     }
 
     /// <summary>The codings the PHQ-9 Questionnaire offers for its items, read from Attune's own FHIR Questionnaire.</summary>
-    private static async Task<List<(string System, string Code)>> AnswerScaleAsync(HttpClient http)
+    internal static async Task<List<(string System, string Code)>> AnswerScaleAsync(HttpClient http)
     {
         using var json = JsonDocument.Parse(await http.GetStringAsync("/fhir/Questionnaire/phq-9"));
         var group = json.RootElement.GetProperty("item")[0];
@@ -145,7 +146,7 @@ internal static class CheckInBench
             .Select(c => (c.GetProperty("system").GetString()!, c.GetProperty("code").GetString()!)).ToList();
     }
 
-    private static string Phq9Body(Guid client, List<(string System, string Code)> scale, params int[] answers)
+    internal static string Phq9Body(Guid client, List<(string System, string Code)> scale, params int[] answers)
     {
         var items = answers.Select((a, i) => $$$"""{"linkId":"{{{i + 1}}}","answer":[{"valueCoding":{"system":"{{{scale[a].System}}}","code":"{{{scale[a].Code}}}"}}]}""");
         return $$$"""{"resourceType":"QuestionnaireResponse","status":"completed","questionnaire":"urn:attune:questionnaire:phq-9","subject":{"reference":"Patient/{{{client}}}"},"item":[{"linkId":"stem","item":[{{{string.Join(",", items)}}}]}]}""";
@@ -155,7 +156,7 @@ internal static class CheckInBench
     /// wrk's Lua script: POST with the system's token, each connection's thread taking the bodies in turn; at the end it
     /// prints one line the bench reads (requests, seconds, non-2xx answers and socket errors, latency percentiles in µs).
     /// </summary>
-    private static string WrkScript(IReadOnlyList<string> bodies, string token)
+    internal static string WrkScript(IReadOnlyList<string> bodies, string token)
     {
         var lua = new StringBuilder();
         lua.AppendLine("local bodies = {");
@@ -176,12 +177,12 @@ internal static class CheckInBench
         return lua.ToString();
     }
 
-    private sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99)
+    internal sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99)
     {
         public double PerSecond => Requests / Seconds;
     }
 
-    private static async Task<WrkResult> RunWrkAsync(string wrk, string script, string url, int connections, int seconds)
+    internal static async Task<WrkResult> RunWrkAsync(string wrk, string script, string url, int connections, int seconds)
     {
         // One wrk thread: the machine has two cores and the server needs them more than the driver does.
         var start = new ProcessStartInfo(wrk, ["-t1", $"-c{connections}", $"-d{seconds}s", "--timeout", "10s", "-s", script, url])
