@@ -103,6 +103,12 @@ internal static class NodesBench
             CheckInBench.Row("p99 latency (ms)", single.Select(r => r.P99), both.Select(r => r.P99), higherIsBetter: false, "one node", "two nodes", "one / two");
             var errors = single.Concat(both).Sum(r => r.Errors);
             Console.WriteLine($"  answers other than 201: {errors}");
+            // P4: each node's resident memory after the load (the web app's own process, as a clinic runs it).
+            foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+            {
+                node.Refresh();
+                Console.WriteLine($"  node {i + 1} resident memory after the load: {node.WorkingSet64 / 1024 / 1024} MiB (peak {node.PeakWorkingSet64 / 1024 / 1024} MiB)");
+            }
             if (errors > 0) throw new InvalidOperationException($"{errors} requests failed under load.");
         }
         finally
