@@ -51,14 +51,20 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
         var http = new HttpClient(handler) { BaseAddress = new Uri(Url) };
-        var login = await http.GetStringAsync("/login");
+        await SignInAsync(http, email, password);
+        return http;
+    }
+
+    /// <summary>Signs in through the login form with a client that keeps cookies and does not follow redirects.</summary>
+    public static async Task SignInAsync(HttpClient http, string email, string password, string loginPage = "/login")
+    {
+        var login = await http.GetStringAsync(loginPage);
         var token = WebUtility.HtmlDecode(Regex.Match(login, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
         var signIn = await http.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = email, ["Input.Password"] = password,
         }));
-        if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in failed: {(int)signIn.StatusCode}");
-        return http;
+        if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in at {http.BaseAddress} failed: {(int)signIn.StatusCode}");
     }
 
     public async ValueTask DisposeAsync()

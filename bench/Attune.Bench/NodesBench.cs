@@ -58,13 +58,7 @@ internal static class NodesBench
             {
                 using var a = new HttpClient(cookies, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{nodePorts[0]}") };
                 using var b = new HttpClient(cookies, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{nodePorts[1]}") };
-                var login = await a.GetStringAsync("/login");
-                var token = WebUtility.HtmlDecode(Regex.Match(login, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
-                var signIn = await a.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["__RequestVerificationToken"] = token, ["_handler"] = "login", ["Input.Email"] = email, ["Input.Password"] = password,
-                }));
-                if (signIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in on node 1 failed: {(int)signIn.StatusCode}");
+                await BenchHost.SignInAsync(a, email, password);
                 var caseload = await b.GetAsync("/");
                 var rows = Regex.Matches(await caseload.Content.ReadAsStringAsync(), "<th scope=\"row\">").Count;
                 if (caseload.StatusCode != HttpStatusCode.OK || rows != clients)

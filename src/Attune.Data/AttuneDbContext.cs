@@ -260,6 +260,9 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<InstrumentResponse>().WithMany().HasForeignKey(x => x.ResponseId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(x => new { x.ClinicianId, x.Status });
+            // Risk alerts not yet resolved, found from the alerts (a handful) rather than from every closed relationship:
+            // the caseload lists those left on closed episodes, and its time must not grow with the clinic's history.
+            e.HasIndex(x => x.RelationshipId, "IX_Alerts_OpenUrgent").HasFilter("\"Urgent\" AND \"Status\" <> 'Resolved'");
             // One alert per problem: a signal found again is the same alert.
             e.HasIndex(x => new { x.RelationshipId, x.Key }).IsUnique();
             e.Property(x => x.Key).HasMaxLength(100);

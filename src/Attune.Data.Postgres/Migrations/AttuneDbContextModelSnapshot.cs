@@ -1225,6 +1225,9 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "RelationshipId" }, "IX_Alerts_OpenUrgent")
+                        .HasFilter("\"Urgent\" AND \"Status\" <> 'Resolved'");
+
                     b.ToTable("Alerts");
                 });
 

@@ -1220,6 +1220,9 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("RelationshipId", "Key")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "RelationshipId" }, "IX_Alerts_OpenUrgent")
+                        .HasFilter("\"Urgent\" AND \"Status\" <> 'Resolved'");
+
                     b.ToTable("Alerts");
                 });
 

@@ -1,5 +1,6 @@
 using Attune.Data;
 using Attune.Web.Database;
+using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Tests.Database;
@@ -16,12 +17,7 @@ public class SecureDeleteTests
     {
         var ct = TestContext.Current.CancellationToken;
         var dir = Directory.CreateTempSubdirectory("attune-secure-delete-").FullName;
-        AttuneDbContext Open()
-        {
-            var options = new DbContextOptionsBuilder<AttuneDbContext>();
-            DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, $"Data Source={Path.Combine(dir, "attune.db")}");
-            return new AttuneDbContext(options.Options);
-        }
+        AttuneDbContext Open() => SqliteContext.Open(Path.Combine(dir, "attune.db"));
         try
         {
             await using (var db = Open()) await DatabaseSetup.MigrateAsync(db, ct);

@@ -1,5 +1,6 @@
 using Attune.Data;
 using Attune.Web.Database;
+using Attune.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Tests.Database;
@@ -16,12 +17,7 @@ public class SqliteWriteGateTests
         var ct = TestContext.Current.CancellationToken;
         var dir = Directory.CreateTempSubdirectory("attune-gate-").FullName;
         var file = Path.Combine(dir, "attune.db");
-        AttuneDbContext Open()
-        {
-            var options = new DbContextOptionsBuilder<AttuneDbContext>();
-            DatabaseSetup.Configure(options, DatabaseSetup.Sqlite, $"Data Source={file}");
-            return new AttuneDbContext(options.Options);
-        }
+        AttuneDbContext Open() => SqliteContext.Open(file);
         AuditEvent Event(string action) => new()
         {
             At = DateTimeOffset.UtcNow, OrganisationId = Guid.NewGuid(), ActorKind = "system", Action = action, EntityType = "Test",

@@ -72,10 +72,12 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
     {
         if (user.ClinicianId is null) return [];
         var closed = access.Relationships(user).Where(r => r.Phase == RelationshipPhase.Closed);
+        // From the unresolved risk alerts (few; IX_Alerts_OpenUrgent) to their relationships, not from every closed
+        // relationship to its alerts: the clinic's closed history grows without end.
         return await (from a in db.Alerts
-                      join r in closed on a.RelationshipId equals r.Id
+                      where a.Urgent && a.Status != AlertStatus.Resolved && closed.Any(r => r.Id == a.RelationshipId)
+                      join r in db.Relationships on a.RelationshipId equals r.Id
                       join c in db.Clients on r.ClientId equals c.Id
-                      where a.Urgent && a.Status != AlertStatus.Resolved
                       select new LeftBehindRisk(a.Id, c.Id, c.DisplayName, a.Explanation, a.CreatedAt)).AsNoTracking().ToListAsync(ct);
     }
 
