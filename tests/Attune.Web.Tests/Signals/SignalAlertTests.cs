@@ -61,6 +61,27 @@ public class SignalAlertTests
         Assert.Equal(AlertStatus.Acknowledged, (await AlertsAsync(app, clientId)).Single(a => a.Id == low.Id).Status);
     }
 
+    /// <summary>
+    /// Issue 22: the evaluator reads only the check-ins a rule can speak of (pending, never saved) rather than every one;
+    /// a check-in left unanswered past its expiry still becomes an engagement signal at the next change.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_check_in_left_unanswered_past_its_expiry_is_an_engagement_signal(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Noor Silent");
+        await Slice.CreateCheckInAsync(staff, clientId, "phq-9");
+        Assert.Empty(await AlertsAsync(app, clientId));
+
+        app.Clock.Advance(TimeSpan.FromDays(8));
+        staff = await Demo.ClinicianAsync(app);
+        await Slice.FollowAsync(staff, await staff.PostFormAsync($"/clients/{clientId}", "session", new(Slice.SessionForm("2026-11-09T10:00"))));
+        var alert = Assert.Single(await AlertsAsync(app, clientId));
+        Assert.Equal(SignalKind.Engagement, alert.Kind);
+        Assert.Matches("^A check-in sent 2 Nov was not completed\\.$", alert.Explanation);
+    }
+
     [Theory, AllDatabases]
     public async Task A_no_show_is_an_engagement_signal(string provider)
     {

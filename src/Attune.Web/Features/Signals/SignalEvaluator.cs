@@ -48,10 +48,15 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
                 .Where(r => r.RelationshipId == relationshipId && !r.IsRisk && !whole.Contains(r.Instrument))
                 .Select(r => new { r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt }).ToListAsync(ct))
             .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
-        var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
+        // goals the client disagreed with or asked to change; not every one the relationship ever had.
+        var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null)
+            .AsNoTracking().ToListAsync(ct);
         var ratings = await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
-        var goals = await db.Goals.Where(g => g.RelationshipId == relationshipId).AsNoTracking().ToListAsync(ct);
+        var goals = await db.Goals.Where(g => g.RelationshipId == relationshipId && g.RespondedAt != null
+                && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested))
+            .AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
         var settings = await SettingsForAsync(relationship.OrganisationId, ct);
