@@ -15,8 +15,11 @@ using Microsoft.EntityFrameworkCore;
 /// other and then loads check-ins (FHIR QuestionnaireResponse create) through nginx with wrk, one node then two, in
 /// alternating rounds: throughput, p50, p99, and non-201 answers.
 /// </summary>
-internal static class NodesBench
+internal static partial class NodesBench
 {
+    [GeneratedRegex(@"^(trce|dbug|info|warn|fail|crit): [\w.]+\[\d+\]")]
+    private static partial Regex LogEntryHeader();
+
     public static async Task RunAsync(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -129,7 +132,11 @@ internal static class NodesBench
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a node.");
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[node {index + 1}] {line}"); };
+        // Of a node's log only each entry's level, category and event id, never its message (which may name a client).
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && LogEntryHeader().Match(line) is { Success: true } header) Console.Error.WriteLine($"[node {index + 1}] {header.Value}");
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -195,13 +202,14 @@ internal static class NodesBench
             var process = Process.Start(new ProcessStartInfo("nginx", ["-p", dir, "-c", conf, "-g", "daemon off;"]) { RedirectStandardError = true })
                 ?? throw new InvalidOperationException("Could not start nginx (Debian's package 'nginx').");
             Thread.Sleep(300);
-            if (process.HasExited) throw new InvalidOperationException($"nginx stopped: {process.StandardError.ReadToEnd()}");
+            if (process.HasExited) throw new InvalidOperationException($"nginx stopped (exit code {process.ExitCode}); its log is {dir}/error.log.");
             return new Nginx(process);
         }
 
         public void Dispose()
         {
-            try { process.Kill(); } catch (InvalidOperationException) { }
+            // Its workers too: left behind, they would keep the port and the benchmark's output pipe open.
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             process.WaitForExit();
             process.Dispose();
         }

@@ -115,8 +115,7 @@ internal static class CaseloadBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor  median {P(sql, 50),6:0.0} ms, p95 {P(sql, 95),6:0.0} ms: the page's {queries.Count} reads replayed as plain SQL on one connection, every row read"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio  {P(times, 50) / P(sql, 50):0.00}× the floor at the median, {P(times, 95) / P(sql, 95):0.00}× at p95"));
             if (options.Explain)
-                foreach (var (query, plan) in await SqlFloor.ExplainAsync(host.App.Services, queries))
-                    Console.WriteLine($"\n{query}\n  -- plan:\n  {plan.Replace("\n", "\n  ")}");
+                SqlFloor.Print(await SqlFloor.ExplainAsync(host.App.Services, queries));
         }
     }
 }

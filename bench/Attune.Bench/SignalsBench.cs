@@ -56,7 +56,6 @@ internal static class SignalsBench
         recorder.Start();
         using (var scope = host.App.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationship);
-        foreach (var (query, plan) in await SqlFloor.ExplainAsync(host.App.Services, recorder.Stop()))
-            Console.WriteLine($"\n{query}\n  -- plan:\n  {plan.Replace("\n", "\n  ")}");
+        SqlFloor.Print(await SqlFloor.ExplainAsync(host.App.Services, recorder.Stop()));
     }
 }

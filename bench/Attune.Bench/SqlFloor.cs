@@ -80,10 +80,11 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
             {
                 await using var command = Command(connection, (sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN (ANALYZE, BUFFERS) ") + text, parameters);
                 var lines = new List<string>();
-                await using var reader = await command.ExecuteReaderAsync();
                 // SQLite: id, parent, notused, detail (the detail is the plan line); PostgreSQL: one column of text.
-                while (await reader.ReadAsync())
-                    lines.Add(sqlite ? reader.GetString(3) : reader.GetString(0));
+                // Closed before the query runs again: PostgreSQL runs one command at a time on a connection.
+                await using (var reader = await command.ExecuteReaderAsync())
+                    while (await reader.ReadAsync())
+                        lines.Add(sqlite ? reader.GetString(3) : reader.GetString(0));
                 // And the query itself, run and read to the end, timed (the third run: the first two warm the caches).
                 var ms = 0.0;
                 for (var run = 0; run < 3; run++)
@@ -103,6 +104,17 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
             await connection.CloseAsync();
         }
         return plans;
+    }
+
+    /// <summary>
+    /// Prints each query (its text has parameter placeholders, not values) with its plan. PostgreSQL's plans write the
+    /// parameters' values into their conditions; those are masked, so that nothing but the plan's shape and times is
+    /// printed.
+    /// </summary>
+    public static void Print(IEnumerable<(string Sql, string Plan)> plans)
+    {
+        foreach (var (query, plan) in plans)
+            Console.WriteLine($"\n{query}\n  -- plan:\n  {System.Text.RegularExpressions.Regex.Replace(plan, "'(?:[^']|'')*'", "'…'").Replace("\n", "\n  ")}");
     }
 
     /// <summary>A recorded query as a plain command, with the values EF Core gave its parameters.</summary>
