@@ -68,4 +68,75 @@ public class SignalReadingTests
         Assert.True(compared > 1000, $"only {compared} signals compared");
     }
 
+    /// <summary>
+    /// Issue 22: of a long series of scores the evaluator reads only the first and the latest few (a <see cref="SeriesWindow"/>),
+    /// and the whole series only when a run of off-track scores reaches back past them
+    /// (<see cref="NotOnTrackRule.NeedsWholeSeries"/>). Every rule must find the same signals from that window as from
+    /// every response, on long histories with long off-track runs, risk answers inside and outside the window, and
+    /// measures of every kind.
+    /// </summary>
+    [Fact]
+    public void Every_rule_finds_the_same_signals_from_the_latest_scores_as_from_the_whole_history()
+    {
+        const int latest = 8;
+        var random = new Random(2222);
+        var phq9 = Catalog.Get("phq-9");
+        // Expectations from clinic history up to the 60th measurement, so that long off-track runs are possible.
+        var tables = new Dictionary<string, ExpectedResponseTable>
+        {
+            ["phq-9"] = new(phq9, Enumerable.Range(0, 40).Select(c => new ScoreHistory(Enumerable.Range(0, 60).Select(k => (decimal)Math.Clamp(18 - k / 4 + c % 7 - 3, 0, 27)).ToList())).ToList()),
+        };
+        var (windowed, reread, offTrack) = (0, 0, 0);
+        for (var history = 0; history < 200; history++)
+        {
+            var relationship = new TherapeuticRelationship(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), T0.AddDays(-1));
+            var responses = new List<InstrumentResponse>();
+            var weeks = 2 + random.Next(58);
+            // Some clients get worse for a long stretch (an off-track run of any length), others improve or wander.
+            var worseFrom = random.Next(2) == 0 ? random.Next(weeks) : weeks;
+            for (var week = 0; week < weeks; week++)
+            {
+                var phq = week >= worseFrom ? 20 + random.Next(8) : random.Next(25);
+                responses.Add(Phq9(Math.Min(phq, 27), week, item9: random.Next(12) == 0 ? 1 + random.Next(3) : 0));
+                if (random.Next(3) > 0)
+                    responses.Add(Score("gad-7", Answers.Numbered(Enumerable.Range(0, 7).Select(_ => (decimal?)random.Next(4)).ToArray()), week));
+                if (random.Next(2) == 0)
+                    responses.Add(Score("srs", Enumerable.Range(1, 4).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => (decimal?)(5 + random.Next(6))), week));
+                if (random.Next(2) == 0)
+                    responses.Add(CcItems(Enumerable.Range(0, 7).Select(_ => 4 + random.Next(7)).ToArray(), week, moment: random.Next(6) == 0 ? random.Next(3) : 0));
+            }
+            // What the evaluator reads: whole where a rule reads answers; the rest as scores, a long series as its first and latest.
+            var lean = new List<InstrumentResponse>(responses.Where(SignalEngine.ReadsWhole));
+            var windows = new Dictionary<string, SeriesWindow>();
+            foreach (var series in responses.Where(r => !SignalEngine.AnswersReadFor.Contains(r.Instrument)).GroupBy(r => r.Instrument))
+            {
+                var ordered = series.OrderBy(r => r.CompletedAt).ToList();
+                var kept = ordered.Count > latest + 1 ? [ordered[0], .. ordered.TakeLast(latest)] : ordered;
+                if (ordered.Count > latest + 1) windows[series.Key] = new SeriesWindow(ordered.Count, ordered[^latest].CompletedAt);
+                lean.AddRange(kept.Where(r => !r.IsRisk).Select(r => InstrumentResponse.ScoreOnly(r.Id, r.RelationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
+            }
+            var now = T0.AddDays(7 * weeks);
+            var input = new SignalInput(relationship, lean, [], [], now, tables, [], "Sam Rivera", windows);
+            windowed += windows.Count;
+            foreach (var instrument in NotOnTrackRule.NeedsWholeSeries(input, Catalog.Find))
+            {
+                reread++;
+                windows.Remove(instrument);
+                lean.RemoveAll(r => r.Instrument == instrument && !r.IsRisk);
+                lean.AddRange(responses.Where(r => r.Instrument == instrument && !r.IsRisk)
+                    .Select(r => InstrumentResponse.ScoreOnly(r.Id, r.RelationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
+            }
+            foreach (var settings in new[] { new SignalSettings(), new SignalSettings { RepairWindowSessions = 2, WaiSrLowBelow = 40, SrsDropAtLeast = 3 } })
+            {
+                var all = SignalEngine.Evaluate(new SignalInput(relationship, responses, [], [], now, tables, [], "Sam Rivera"), settings, Catalog.Find);
+                var fromWindow = SignalEngine.Evaluate(input with { Responses = lean, Windows = windows }, settings, Catalog.Find);
+                Assert.Equal(all, fromWindow);
+                offTrack += all.Count(s => s.Key.StartsWith("off-track:", StringComparison.Ordinal));
+            }
+        }
+        // Long series were read as windows, some off-track runs reached back past them, and the rule spoke often.
+        Assert.True(windowed > 200, $"only {windowed} windowed series");
+        Assert.True(reread > 5, $"only {reread} series read whole again");
+        Assert.True(offTrack > 30, $"only {offTrack} off-track signals");
+    }
 }

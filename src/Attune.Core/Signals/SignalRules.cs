@@ -75,6 +75,10 @@ public sealed record SignalSettings
 public sealed record ClinicianRating(Guid SessionId, decimal Connected, DateTimeOffset At, Reflections.Tension Tension = Reflections.Tension.None);
 
 /// <summary>Everything the rules read about one relationship.</summary>
+/// <param name="Windows">
+/// The measures of which <see cref="Responses"/> holds a window rather than every response (a long history read as its
+/// first response and its latest, <see cref="SeriesWindow"/>); a measure not named here is there whole.
+/// </param>
 public sealed record SignalInput(
     TherapeuticRelationship Relationship,
     IReadOnlyList<InstrumentResponse> Responses,
@@ -83,14 +87,39 @@ public sealed record SignalInput(
     DateTimeOffset Now,
     IReadOnlyDictionary<string, ExpectedResponseTable>? Expected = null,
     IReadOnlyList<Goals.TreatmentGoal>? Goals = null,
-    string? Therapist = null)
+    string? Therapist = null,
+    IReadOnlyDictionary<string, SeriesWindow>? Windows = null)
 {
     /// <summary>The treating clinician by name, for explanations read by them and by their supervisor alike ("Sam Rivera rated…").</summary>
     public string TherapistName => string.IsNullOrWhiteSpace(Therapist) ? "The therapist" : Therapist;
 
-    public IEnumerable<InstrumentResponse> Of(string instrument) =>
-        Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt);
+    /// <summary>
+    /// A measure's responses in time order: all of them, or for a windowed measure its first and its latest (see
+    /// <see cref="SeriesOf"/> for their places in the whole series).
+    /// </summary>
+    public IEnumerable<InstrumentResponse> Of(string instrument) => SeriesOf(instrument).Select(p => p.Response);
+
+    /// <summary>
+    /// A measure's responses in time order, each with its place in the client's whole series (1 for the first). Of a
+    /// windowed measure, the first response and those from <see cref="SeriesWindow.LatestFrom"/> on, numbered back from
+    /// <see cref="SeriesWindow.Count"/>; other responses of it read for another rule (a risk answer) are left out.
+    /// </summary>
+    public IReadOnlyList<(InstrumentResponse Response, int Number)> SeriesOf(string instrument)
+    {
+        var ordered = Responses.Where(r => r.Instrument == instrument).OrderBy(r => r.CompletedAt).ToList();
+        if (Windows?.GetValueOrDefault(instrument) is not { } window)
+            return ordered.Select((r, i) => (r, i + 1)).ToList();
+        var kept = ordered.Where((r, i) => i == 0 || r.CompletedAt >= window.LatestFrom).ToList();
+        return kept.Select((r, i) => (r, i == 0 ? 1 : window.Count - (kept.Count - 1 - i))).ToList();
+    }
 }
+
+/// <summary>
+/// A long series read as a window: <see cref="Count"/> responses in all, of which the input holds the first and every one
+/// completed at or after <see cref="LatestFrom"/>. The rules need no more of a series than this, save a run of
+/// off-track scores reaching back past the window (<see cref="NotOnTrackRule.NeedsWholeSeries"/>).
+/// </summary>
+public sealed record SeriesWindow(int Count, DateTimeOffset LatestFrom);
 
 public interface ISignalRule
 {
@@ -273,26 +302,48 @@ public sealed class NotOnTrackRule : ISignalRule
 {
     public SignalKind Kind => SignalKind.NotOnTrack;
 
-    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find) =>
+        Find(input, find).SelectMany(f => f.Signals);
+
+    /// <summary>
+    /// The windowed measures (<see cref="SignalInput.Windows"/>) whose latest scores are all off track back to the start
+    /// of the window: where the run began is not in the input, so the evaluator reads those series whole.
+    /// </summary>
+    public static IReadOnlyList<string> NeedsWholeSeries(SignalInput input, Func<string, InstrumentDefinition?> find) =>
+        Find(input, find).Where(f => f.RunPassesWindow).Select(f => f.Instrument).ToList();
+
+    private static IEnumerable<(string Instrument, IReadOnlyList<Signal> Signals, bool RunPassesWindow)> Find(SignalInput input, Func<string, InstrumentDefinition?> find)
     {
-        foreach (var group in input.Responses.GroupBy(r => r.Instrument))
+        foreach (var instrument in input.Responses.Select(r => r.Instrument).Distinct())
         {
-            if (find(group.Key) is not { Purpose: InstrumentPurpose.Outcome } d) continue;
-            var ordered = group.OrderBy(r => r.CompletedAt).ToList();
-            if (ordered.Count < 2) continue;
-            var change = ChangeAssessment.Assess(d, ordered[0].Score, ordered[^1].Score);
+            if (find(instrument) is not { Purpose: InstrumentPurpose.Outcome } d) continue;
+            var series = input.SeriesOf(instrument);
+            if (series.Count < 2) continue;
+            var signals = new List<Signal>();
+            var (first, last) = (series[0].Response, series[^1]);
+            var change = ChangeAssessment.Assess(d, first.Score, last.Response.Score);
             if (change.ReliableDeterioration == true)
-                yield return new Signal(Kind, false,
+                signals.Add(new Signal(SignalKind.NotOnTrack, false,
                     $"{d.ShortName} {(d.Direction == ScoreDirection.HigherIsWorse ? "rose" : "fell")} from {SignalEngine.F(change.Before)} to {SignalEngine.F(change.After)}: a reliable deterioration (a change of {SignalEngine.F(change.ReliableChangeValue ?? 0)} or more).",
-                    $"not-on-track:{d.Id}", ordered[^1].CompletedAt, ordered[^1].Id);
-            if (input.Expected?.GetValueOrDefault(d.Id) is not { } table) continue;
-            var track = table.Track(ordered.Select(r => r.Score).ToList());
-            if (track[^1] is not { Light: TrackLight.Red, Expectation: { Source: ExpectationSource.ClinicHistory } e }) continue;
-            var start = track.Count - 1;
-            while (start > 1 && track[start - 1] is { Light: TrackLight.Red, Expectation.Source: ExpectationSource.ClinicHistory }) start--;
-            yield return new Signal(Kind, false,
-                $"{d.ShortName} {SignalEngine.F(ordered[^1].Score)} at measurement {ordered.Count}: worse than the lower bound of {SignalEngine.F(e.LowerBound)} for this clinic's clients who started in the same band ({e.IntakeBand}; expected {SignalEngine.F(e.Expected)}, from {e.Clients} clients).",
-                $"off-track:{ordered[start].Id}", ordered[^1].CompletedAt, ordered[^1].Id);
+                    $"not-on-track:{d.Id}", last.Response.CompletedAt, last.Response.Id));
+            var passes = false;
+            if (input.Expected?.GetValueOrDefault(d.Id) is { } table)
+            {
+                // The k-th score's expectation depends only on the first score and k (ExpectedResponseTable.Track).
+                Expectation? Red(int i) => i == 0 ? null
+                    : table.For(first.Score, series[i].Number) is { Source: ExpectationSource.ClinicHistory } e && e.LightFor(series[i].Response.Score, d.Direction) == TrackLight.Red ? e : null;
+                if (Red(series.Count - 1) is { } e)
+                {
+                    var start = series.Count - 1;
+                    while (start > 1 && Red(start - 1) is not null) start--;
+                    // The run reached the earliest of the window's latest scores, and there are unread scores before it.
+                    passes = start == 1 && series[1].Number > 2;
+                    signals.Add(new Signal(SignalKind.NotOnTrack, false,
+                        $"{d.ShortName} {SignalEngine.F(last.Response.Score)} at measurement {last.Number}: worse than the lower bound of {SignalEngine.F(e.LowerBound)} for this clinic's clients who started in the same band ({e.IntakeBand}; expected {SignalEngine.F(e.Expected)}, from {e.Clients} clients).",
+                        $"off-track:{series[start].Response.Id}", last.Response.CompletedAt, last.Response.Id));
+                }
+            }
+            yield return (instrument, signals, passes);
         }
     }
 }

@@ -40,14 +40,23 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     private async Task<IReadOnlyList<ClinicalAlert>> EvaluateOpenAsync(Guid relationshipId, CancellationToken ct)
     {
         var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.Id == relationshipId, ct);
-        // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those.
+        // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
+        // series of scores, only its first and latest (SeriesWindow), so that the cost does not grow with the history.
         var whole = SignalEngine.AnswersReadFor;
         var responses = await db.Responses.AsNoTracking()
             .Where(r => r.RelationshipId == relationshipId && (r.IsRisk || whole.Contains(r.Instrument))).ToListAsync(ct);
-        responses.AddRange((await db.Responses.AsNoTracking()
-                .Where(r => r.RelationshipId == relationshipId && !r.IsRisk && !whole.Contains(r.Instrument))
-                .Select(r => new { r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt }).ToListAsync(ct))
-            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
+        var counts = await db.Responses.Where(r => r.RelationshipId == relationshipId && !whole.Contains(r.Instrument))
+            .GroupBy(r => r.Instrument).Select(g => new { Instrument = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Instrument, g => g.Count, ct);
+        var long_ = counts.Where(c => c.Value > LatestScores + 1).Select(c => c.Key).ToList();
+        var read = responses.Select(r => r.Id).ToHashSet();
+        responses.AddRange((await ScoresAsync(relationshipId, r => !r.IsRisk && !whole.Contains(r.Instrument) && !long_.Contains(r.Instrument), null, read, ct)).Scores);
+        var windows = new Dictionary<string, SeriesWindow>();
+        foreach (var instrument in long_)
+        {
+            var (latest, from) = await ScoresAsync(relationshipId, r => r.Instrument == instrument, LatestScores, read, ct);
+            windows[instrument] = new SeriesWindow(counts[instrument], from);
+            responses.AddRange(latest);
+        }
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
         // goals the client disagreed with or asked to change; not every one the relationship ever had.
         var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null)
@@ -63,7 +72,20 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         // The therapist by name, for the explanations that speak of their own ratings (read by them and their supervisor alike).
         var therapist = ratings.Count == 0 ? null
             : await db.Clinicians.AsNoTracking().Where(c => c.Id == relationship.ClinicianId).Select(c => c.DisplayName).SingleOrDefaultAsync(ct);
-        var signals = SignalEngine.Evaluate(new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, therapist), settings, catalog.Find);
+        var input = new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, therapist, windows);
+        // A run of off-track scores that began before the window: read that series whole to find where it began.
+        if (NotOnTrackRule.NeedsWholeSeries(input, catalog.Find) is { Count: > 0 } more)
+        {
+            foreach (var instrument in more)
+            {
+                responses.RemoveAll(r => r.Instrument == instrument && !r.IsRisk);
+                read = responses.Select(r => r.Id).ToHashSet();
+                responses.AddRange((await ScoresAsync(relationshipId, r => r.Instrument == instrument, null, read, ct)).Scores);
+                windows.Remove(instrument);
+            }
+            input = input with { Responses = responses, Windows = windows };
+        }
+        var signals = SignalEngine.Evaluate(input, settings, catalog.Find);
         await LinkRecoveriesAsync(relationship, responses, settings, ct);
         var alerts = await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
         var alertIds = alerts.Select(a => a.Id).ToList();
@@ -108,6 +130,26 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             return [];
         }
         return added;
+    }
+
+    /// <summary>How many of a long series' latest scores are read (with its first): enough for every rule but a long off-track run.</summary>
+    public const int LatestScores = 8;
+
+    /// <summary>
+    /// A relationship's responses matching <paramref name="which"/> as scores (<see cref="InstrumentResponse.ScoreOnly"/>),
+    /// leaving out those in <paramref name="read"/> (read whole): all of them, or the first and the <paramref name="latest"/>,
+    /// with the time from which the latest run (<see cref="SeriesWindow.LatestFrom"/>).
+    /// </summary>
+    private async Task<(List<InstrumentResponse> Scores, DateTimeOffset LatestFrom)> ScoresAsync(Guid relationshipId,
+        System.Linq.Expressions.Expression<Func<InstrumentResponse, bool>> which, int? latest, IReadOnlySet<Guid> read, CancellationToken ct)
+    {
+        var q = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId).Where(which);
+        if (latest is { } n)
+            q = q.OrderByDescending(r => r.CompletedAt).Take(n).Concat(q.OrderBy(r => r.CompletedAt).Take(1));
+        var rows = await q.Select(r => new { r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt }).ToListAsync(ct);
+        var from = latest is { } k && rows.Count > 0 ? rows.OrderByDescending(r => r.CompletedAt).Take(k).Min(r => r.CompletedAt) : DateTimeOffset.MinValue;
+        return (rows.Where(r => !read.Contains(r.Id)).DistinctBy(r => r.Id)
+            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)).ToList(), from);
     }
 
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
