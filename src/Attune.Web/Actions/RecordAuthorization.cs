@@ -17,11 +17,13 @@ public sealed class RecordAuthorization(IAuthorizationService authorization, Cur
     {
         var principal = staff.Principal;
         var user = await staff.GetAsync(ct);
+        // Whoever may change a record may read it (its own clinician treats the client), so the usual case asks once;
+        // only a refusal asks whether the record may be read, to say "not found" or "forbidden".
+        if ((await authorization.AuthorizeAsync(principal, record, ClientRecordOperations.Change)).Succeeded)
+            return (user, null);
         if (!(await authorization.AuthorizeAsync(principal, record, ClientRecordOperations.Read)).Succeeded)
             return (user, Refusal.NotFound(what));
-        if (!(await authorization.AuthorizeAsync(principal, record, ClientRecordOperations.Change)).Succeeded)
-            return (user, Refusal.Forbidden(whoMayChange));
-        return (user, null);
+        return (user, Refusal.Forbidden(whoMayChange));
     }
 
     /// <summary>

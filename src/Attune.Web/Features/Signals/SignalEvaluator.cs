@@ -39,7 +39,15 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
 
     private async Task<IReadOnlyList<ClinicalAlert>> EvaluateOpenAsync(Guid relationshipId, CancellationToken ct)
     {
-        var relationship = await db.Relationships.Include(r => r.Sessions).AsNoTracking().SingleAsync(r => r.Id == relationshipId, ct);
+        // The relationship with its sessions, its clinic's levels and the therapist's name, in one read.
+        var head = await db.Relationships.Include(r => r.Sessions).AsNoTracking().Where(r => r.Id == relationshipId)
+            .Select(r => new
+            {
+                Relationship = r,
+                Levels = db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.SignalLevels).FirstOrDefault(),
+                Therapist = db.Clinicians.Where(c => c.Id == r.ClinicianId).Select(c => c.DisplayName).FirstOrDefault(),
+            }).SingleAsync(ct);
+        var relationship = head.Relationship;
         // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
         // series of scores, only its first and latest (SeriesWindow), so that the cost does not grow with the history.
         var whole = SignalEngine.AnswersReadFor;
@@ -68,11 +76,9 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             .AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
-        var settings = await SettingsForAsync(relationship.OrganisationId, ct);
+        var settings = head.Levels ?? Defaults;
         // The therapist by name, for the explanations that speak of their own ratings (read by them and their supervisor alike).
-        var therapist = ratings.Count == 0 ? null
-            : await db.Clinicians.AsNoTracking().Where(c => c.Id == relationship.ClinicianId).Select(c => c.DisplayName).SingleOrDefaultAsync(ct);
-        var input = new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, therapist, windows);
+        var input = new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, head.Therapist, windows);
         // A run of off-track scores that began before the window: read that series whole to find where it began.
         if (NotOnTrackRule.NeedsWholeSeries(input, catalog.Find) is { Count: > 0 } more)
         {
@@ -87,18 +93,20 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         }
         var signals = SignalEngine.Evaluate(input, settings, catalog.Find);
         await LinkRecoveriesAsync(relationship, responses, settings, ct);
-        var alerts = await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
-        var alertIds = alerts.Select(a => a.Id).ToList();
-        var known = alerts.Select(a => a.Key)
-            .Concat(await db.AlertEvidence.Where(e => alertIds.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct))
-            .ToHashSet();
+        // Which of the signals are known already (an alert's key, or the earlier evidence of one): in steady state, all.
+        var keys = signals.Select(s => s.Key).ToList();
+        var known = keys.Count == 0 ? [] : (await db.Alerts.Where(a => a.RelationshipId == relationshipId && keys.Contains(a.Key)).Select(a => a.Key)
+            .Concat(db.AlertEvidence.Where(e => keys.Contains(e.Key) && db.Alerts.Any(a => a.Id == e.AlertId && a.RelationshipId == relationshipId)).Select(e => e.Key))
+            .ToListAsync(ct)).ToHashSet();
+        var fresh = signals.Where(s => !known.Contains(s.Key)).ToList();
+        var alerts = fresh.Count == 0 ? [] : await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
         var added = new List<ClinicalAlert>();
         var refreshed = false;
         // Risk alerts are raised with the answers themselves, in the same transaction; the rules never lose one.
         // One alert per problem: a new signal of a kind that already has an alert not yet resolved refreshes that
         // alert with the newest evidence (what it said before is kept in its history); several new ones of one kind
         // at once go in order, the newest last.
-        foreach (var signal in signals.Where(s => !known.Contains(s.Key)).OrderBy(s => s.At))
+        foreach (var signal in fresh.OrderBy(s => s.At))
         {
             var open = signal.Urgent ? null : alerts.FirstOrDefault(a => a.Kind == signal.Kind && !a.Urgent && a.Status != AlertStatus.Resolved);
             if (open is not null)
@@ -155,9 +163,11 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
     private async Task LinkRecoveriesAsync(Core.Relationships.TherapeuticRelationship relationship, List<Core.CheckIns.InstrumentResponse> responses, SignalSettings settings, CancellationToken ct)
     {
+        // Without a Connection Check there is no recovery to link.
+        var cc = responses.Where(r => r.Instrument == Core.Progress.ClientProgress.ConnectionCheck).ToList();
+        if (cc.Count == 0) return;
         var open = await db.Ruptures.Where(r => r.RelationshipId == relationship.Id && r.RecoveryResponseId == null).ToListAsync(ct);
         if (open.Count == 0) return;
-        var cc = responses.Where(r => r.Instrument == Core.Progress.ClientProgress.ConnectionCheck).ToList();
         foreach (var rupture in open)
         {
             if (Core.Ruptures.RuptureRecovery.Find(rupture.OccurredAt, cc, settings.AllianceDropAtLeast, settings.RepairWindowSessions) is { } found
