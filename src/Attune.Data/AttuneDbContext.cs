@@ -63,11 +63,28 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Saves, chaining any new audit events in the same transaction as the change they record.</summary>
+    /// <summary>
+    /// Seals a read event's fields (<see cref="AuditEvent.Seal"/>) with a key kept outside the database. When set, a save
+    /// that records only reads and changes nothing else writes them sealed and without a place in the chain, without
+    /// taking the chain's turn (a transaction holding its head); a background pass chains them in order.
+    /// </summary>
+    public Func<AuditEvent, string>? ReadSeal { get; set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var audit = NewAuditEvents();
         if (audit.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (ReadSeal is { } seal && Database.CurrentTransaction is null && audit.All(e => e.Action == "read")
+            && ChangeTracker.Entries().All(e => e.Entity is AuditEvent || e.State is EntityState.Unchanged or EntityState.Detached))
+        {
+            foreach (var e in audit)
+            {
+                e.At = AuditChain.Stored(e.At);
+                e.Seal = seal(e);
+            }
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
         if (Database.CurrentTransaction is not null)
         {
             await AuditChain.LinkAsync(this, audit, cancellationToken);
@@ -573,10 +590,13 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.Property(x => x.EntityType).HasMaxLength(60);
             e.Property(x => x.RemoteAddress).HasMaxLength(64);
             e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.Seal).HasMaxLength(400);
             e.Property(x => x.Detail).HasMaxLength(AuditDetail.MaxLength);
             // Two writers can never take the same place in the chain: the second insert fails instead of forking it.
             e.HasIndex(x => x.Sequence).IsUnique();
             e.HasIndex(x => new { x.OrganisationId, x.At });
+            // The reads waiting for their place, found by the chaining pass without reading the trail.
+            e.HasIndex(x => x.Id, "IX_AuditEvents_Pending").HasFilter("\"Sequence\" IS NULL");
             e.HasIndex(x => x.ClientId);
         });
     }

@@ -36,18 +36,52 @@ public static class AuditChain
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields)));
     }
 
-    /// <summary>Gives new events their places and hashes. Call inside the transaction that saves them.</summary>
-    internal static async Task LinkAsync(AttuneDbContext db, IReadOnlyList<AuditEvent> added, CancellationToken ct)
+    /// <summary>An event's time as both databases keep it (milliseconds): the hash and the seal must survive the round trip.</summary>
+    public static DateTimeOffset Stored(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
+
+    /// <summary>The fields a read's seal covers (<see cref="AuditEvent.Seal"/>): all but its place and hash, which it has not yet.</summary>
+    public static byte[] SealedFields(AuditEvent e) => SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new object?[]
+    {
+        e.At.ToUnixTimeMilliseconds(), e.OrganisationId, e.ActorKind, e.ActorId, e.Action, e.EntityType, e.EntityId, e.ClientId, e.RemoteAddress, e.Detail,
+    })));
+
+    /// <summary>
+    /// Gives the reads saved outside the chain (<see cref="AuditEvent.Seal"/>) their places, in the order they were
+    /// saved, up to <paramref name="max"/> at a time; a read whose seal does not hold is left where it is, for
+    /// <see cref="VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
+    /// to report. Call inside a transaction and save; returns how many were chained.
+    /// </summary>
+    public static async Task<int> ChainPendingAsync(AttuneDbContext db, Func<AuditEvent, bool> sealHolds, int max, CancellationToken ct)
+    {
+        if (!await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct)) return 0;
+        var (sequence, previous) = await HeadAsync(db, ct);
+        var pending = await db.AuditEvents.Where(e => e.Sequence == null && e.Seal != null).OrderBy(e => e.Id).Take(max).ToListAsync(ct);
+        var chained = 0;
+        foreach (var e in pending.Where(sealHolds))
+        {
+            e.Sequence = ++sequence;
+            e.Hash = previous = HashOf(e, previous);
+            chained++;
+        }
+        return chained;
+    }
+
+    private static async Task<(long Sequence, string Hash)> HeadAsync(AttuneDbContext db, CancellationToken ct)
     {
         if (db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct);
         var head = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        var (sequence, previous) = (head?.Sequence ?? 0, head?.Hash ?? Genesis);
+        return (head?.Sequence ?? 0, head?.Hash ?? Genesis);
+    }
+
+    /// <summary>Gives new events their places and hashes. Call inside the transaction that saves them.</summary>
+    internal static async Task LinkAsync(AttuneDbContext db, IReadOnlyList<AuditEvent> added, CancellationToken ct)
+    {
+        var (sequence, previous) = await HeadAsync(db, ct);
         foreach (var e in added)
         {
-            // Both databases keep at least milliseconds; the hash must survive the round trip.
-            e.At = DateTimeOffset.FromUnixTimeMilliseconds(e.At.ToUnixTimeMilliseconds());
+            e.At = Stored(e.At);
             e.Sequence = ++sequence;
             e.Hash = previous = HashOf(e, previous);
         }
@@ -55,15 +89,22 @@ public static class AuditChain
 
     /// <summary>Walks the whole chain in order and reports every place where it does not hold.</summary>
     public static Task<AuditVerification> VerifyAsync(AttuneDbContext db, AuditAnchor? expect = null, CancellationToken ct = default) =>
-        VerifyAsync(db, expect is null ? [] : [expect], from: null, ct);
+        VerifyAsync(db, expect is null ? [] : [expect], from: null, sealHolds: null, ct);
+
+    /// <inheritdoc cref="VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
+    public static Task<AuditVerification> VerifyAsync(AttuneDbContext db, IReadOnlyCollection<AuditAnchor> anchors, AuditAnchor? from, CancellationToken ct = default) =>
+        VerifyAsync(db, anchors, from, sealHolds: null, ct);
 
     /// <summary>
     /// Walks the chain in order and reports every place where it does not hold, and every anchor (a place and hash
     /// recorded outside the database earlier: a signed checkpoint, a head written down) that the trail no longer has.
     /// With <paramref name="from"/> the walk starts at that anchor, trusted once it matches, instead of at event 1.
-    /// Events without a place are always an error: nothing ever gives places to events already saved.
+    /// An event without a place is an error unless it is a read waiting for the chaining pass whose seal holds
+    /// (<paramref name="sealHolds"/>, which needs the key outside the database; without it a sealed read is counted as
+    /// waiting, unchecked).
     /// </summary>
-    public static async Task<AuditVerification> VerifyAsync(AttuneDbContext db, IReadOnlyCollection<AuditAnchor> anchors, AuditAnchor? from, CancellationToken ct = default)
+    public static async Task<AuditVerification> VerifyAsync(AttuneDbContext db, IReadOnlyCollection<AuditAnchor> anchors, AuditAnchor? from,
+        Func<AuditEvent, bool>? sealHolds, CancellationToken ct = default)
     {
         var problems = new List<AuditProblem>();
         void Report(AuditProblem p)
@@ -117,7 +158,9 @@ public static class AuditChain
         }
         if (from is not null && count == 0)
             Report(new AuditProblem(from.Sequence, $"Event {from.Sequence}, recorded earlier, is no longer in the trail: events were deleted from the end."));
-        var outside = await db.AuditEvents.CountAsync(e => e.Sequence == null, ct);
+        var unplaced = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence == null).ToListAsync(ct);
+        var pending = unplaced.Count(e => e.Seal is not null && (sealHolds is null || sealHolds(e)));
+        var outside = unplaced.Count - pending;
         if (outside > 0)
             Report(new AuditProblem(null, $"{outside} event(s) are outside the chain: inserted without going through Attune, or taken out of it."));
         foreach (var missing in expectedAt.Keys.Where(k => !seen.Contains(k) && (from is null || k >= from.Sequence)).Order())
@@ -125,7 +168,7 @@ public static class AuditChain
             Report(new AuditProblem(missing, $"Event {missing}, recorded earlier, is no longer in the trail: events were deleted from the end."));
             break; // the first is enough: the rest went with it
         }
-        return new AuditVerification(problems.Count == 0, count, head, problems);
+        return new AuditVerification(problems.Count == 0, count, head, problems) { Pending = pending };
     }
 }
 
@@ -152,4 +195,7 @@ public sealed record AuditVerification(bool Intact, long Events, AuditAnchor? He
 {
     /// <summary>The latest signed checkpoint the trail was checked against, when there was one.</summary>
     public AuditAnchor? Checkpoint { get; init; }
+
+    /// <summary>Reads saved and sealed, waiting for the chaining pass to give them their places.</summary>
+    public int Pending { get; init; }
 }

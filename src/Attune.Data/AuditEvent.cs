@@ -28,6 +28,12 @@ public sealed class AuditEvent
     public long? Sequence { get; set; }
     /// <summary>SHA-256 (hex) of the previous event's hash and this event's fields.</summary>
     public string? Hash { get; set; }
+    /// <summary>
+    /// A read saved without waiting for the chain (<see cref="AttuneDbContext.ReadSeal"/>): its fields sealed with a key
+    /// kept outside the database, until the chaining pass gives it its place (<see cref="AuditChain.ChainPendingAsync"/>).
+    /// An event outside the chain without a seal that holds was not written by Attune.
+    /// </summary>
+    public string? Seal { get; set; }
 }
 
 /// <summary>The before/after of a settings or account change, as an audit event carries it.</summary>

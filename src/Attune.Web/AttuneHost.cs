@@ -73,10 +73,7 @@ public static class AttuneHost
         // Migrate and seed before anything else starts: hosted services start in the order they are added,
         // and Data Protection reads its key ring (kept in the database) as soon as it starts.
         services.AddHostedService<StartupPreparation>();
-        services.AddDataProtection()
-            .SetApplicationName("Attune")
-            .PersistKeysToDbContext<AttuneDbContext>()
-            .ProtectKeysAtRest(builder.Configuration, builder.Environment);
+        services.AddAttuneDataProtection(builder.Configuration, builder.Environment);
 
         services.AddStaffAccounts(builder.Configuration);
         // Fail closed: every endpoint needs a signed-in user unless it says otherwise.

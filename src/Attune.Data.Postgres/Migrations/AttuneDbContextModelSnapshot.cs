@@ -1650,6 +1650,10 @@ namespace Attune.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<long?>("Sequence")
                         .HasColumnType("bigint");
 
@@ -1661,6 +1665,9 @@ namespace Attune.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganisationId", "At");
+
+                    b.HasIndex(new[] { "Id" }, "IX_AuditEvents_Pending")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEvents");
                 });

@@ -1643,6 +1643,10 @@ namespace Attune.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -1654,6 +1658,9 @@ namespace Attune.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("OrganisationId", "At");
+
+                    b.HasIndex(new[] { "Id" }, "IX_AuditEvents_Pending")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("AuditEvents");
                 });

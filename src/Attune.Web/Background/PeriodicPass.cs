@@ -14,6 +14,9 @@ public abstract class PeriodicPass(IServiceScopeFactory scopes, TimeProvider clo
     /// <summary>One pass; returns how many things it did, for the log.</summary>
     protected abstract Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct);
 
+    /// <summary>The level at which a pass that did something is logged.</summary>
+    protected virtual LogLevel DoneLevel => LogLevel.Information;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -30,7 +33,7 @@ public abstract class PeriodicPass(IServiceScopeFactory scopes, TimeProvider clo
             {
                 using var scope = scopes.CreateScope();
                 var done = await RunOnceAsync(scope.ServiceProvider, stoppingToken);
-                if (done > 0) logger.LogInformation("{Pass}: {Count} done", name, done);
+                if (done > 0) logger.Log(DoneLevel, "{Pass}: {Count} done", name, done);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

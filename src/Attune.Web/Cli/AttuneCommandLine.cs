@@ -12,6 +12,7 @@ using Attune.Web.Features.Demo;
 using Attune.Web.Features.Instruments;
 using Attune.Web.Features.Integrations;
 using Attune.Web.Features.Matching;
+using Attune.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -202,7 +203,7 @@ public static class AttuneCommandLine
             await using var db = OpenDatabase(p.UnmatchedTokens);
             var checkpoints = Checkpoints(p.UnmatchedTokens);
             var result = await checkpoints.VerifyAsync(db, anchor, ct);
-            Write(stdout, new { result.Intact, result.Events, head = result.Head?.ToString(), checkpoint = result.Checkpoint?.ToString(), checkpointFile = checkpoints.FilePath, problems = result.Problems.Select(x => x.Message) });
+            Write(stdout, new { result.Intact, result.Events, result.Pending, head = result.Head?.ToString(), checkpoint = result.Checkpoint?.ToString(), checkpointFile = checkpoints.FilePath, problems = result.Problems.Select(x => x.Message) });
             return result.Intact ? 0 : 1;
         });
         var audit = new Command("audit", "The audit trail") { verify };
@@ -460,11 +461,18 @@ public static class AttuneCommandLine
         return builder.Build().Services.CreateScope().ServiceProvider.GetRequiredService<AttuneDbContext>();
     }
 
-    /// <summary>The signed checkpoints of the audit trail, found by the same settings as the web app (Audit:CheckpointFile, …).</summary>
+    /// <summary>
+    /// The signed checkpoints of the audit trail, found by the same settings as the web app (Audit:CheckpointFile, …),
+    /// with the Data Protection keys to check the seals of reads not yet chained.
+    /// </summary>
     private static AuditCheckpoints Checkpoints(IReadOnlyList<string> settings)
     {
         var builder = Settings(settings);
-        return AuditCheckpoints.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Services.AddAttuneDatabase(builder.Configuration, builder.Environment);
+        builder.Services.AddAttuneDataProtection(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton<AuditSeal>();
+        var seal = builder.Build().Services.GetRequiredService<AuditSeal>();
+        return AuditCheckpoints.FromConfiguration(builder.Configuration, builder.Environment, seal.Holds);
     }
 
     private static string SqliteConnection(IReadOnlyList<string> settings)

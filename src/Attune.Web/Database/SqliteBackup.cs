@@ -71,7 +71,7 @@ public static class SqliteBackup
         await using (var db = Open(from))
         {
             var upToHead = inForce.Select(c => c.Anchor).Where(a => head is not null && a.Sequence <= head.Sequence).ToList();
-            var against = await AuditChain.VerifyAsync(db, upToHead, from: null, ct);
+            var against = await AuditChain.VerifyAsync(db, upToHead, from: null, checkpoints.SealHolds, ct);
             if (!against.Intact)
                 throw new BackupException($"The backup's audit trail does not agree with the signed checkpoints in {checkpoints.FilePath}: it is not a copy of this clinic's trail as it was. Nothing was restored.");
         }

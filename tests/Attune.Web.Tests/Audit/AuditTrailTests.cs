@@ -22,6 +22,8 @@ public class AuditTrailTests
         // Twenty page reads at once, each writing its read event: no fork, no failed request, no gap.
         var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => staff.Http.GetAsync($"/clients/{clientId}", ct)));
         Assert.All(reads, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        // Issue 22: the reads were saved sealed, without waiting for the chain; the pass gives them their places.
+        await app.ChainAuditReadsAsync();
 
         await using var db = app.CreateDbContext();
         var places = await db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync(ct);
@@ -42,6 +44,7 @@ public class AuditTrailTests
         var clientId = await Slice.AddClientAsync(staff, "Tamper Person");
         for (var i = 0; i < 5; i++)
             await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        await app.ChainAuditReadsAsync();
 
         var (exit, output, _) = await VerifyAsync(app);
         Assert.Equal(0, exit);
@@ -98,6 +101,7 @@ public class AuditTrailTests
         var clientId = await Slice.AddClientAsync(staff, "Anchored Person");
         for (var i = 0; i < 4; i++)
             await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
+        await app.ChainAuditReadsAsync();
         // A checkpoint of the head now (Attune writes one at start, every ten minutes and at shutdown).
         await app.Services.GetRequiredService<Attune.Web.Features.Audit.AuditCheckpointWriter>().WriteAsync(ct);
         var intact = await VerifyAsync(app);

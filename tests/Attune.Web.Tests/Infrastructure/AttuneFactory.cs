@@ -46,7 +46,16 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
 
     /// <summary>The settings a command-line verb needs to reach this test's database.</summary>
     public string[] DatabaseArguments => [$"--Database:Provider={_provider}", $"--ConnectionStrings:Attune={_connection}", "--Demo:Seed=false",
-        $"--Audit:CheckpointFile={AuditCheckpointFile}", $"--Audit:SigningKeyPath={AuditSigningKey}"];
+        $"--Audit:CheckpointFile={AuditCheckpointFile}", $"--Audit:SigningKeyPath={AuditSigningKey}",
+        $"--DataProtection:CertificatePath={Attune.Web.Features.Security.KeyEncryption.CertificatePath(Services.GetRequiredService<IConfiguration>(), Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>())}"];
+
+    /// <summary>Gives the reads saved since the last pass their places in the audit chain now, as the background pass does every few seconds.</summary>
+    public async Task<int> ChainAuditReadsAsync()
+    {
+        using var scope = Services.CreateScope();
+        return await Attune.Web.Features.Audit.AuditReadChainer.ChainAsync(scope.ServiceProvider.GetRequiredService<AttuneDbContext>(),
+            scope.ServiceProvider.GetRequiredService<Attune.Web.Features.Audit.AuditSeal>(), CancellationToken.None);
+    }
 
     /// <summary>
     /// Settings that change what the database holds at start (its key ring, its instruments, where it is): a test that

@@ -34,23 +34,26 @@ public sealed class AuditCheckpoints
 
     private readonly Lazy<ECDsa> _key;
 
-    public AuditCheckpoints(string filePath, string keyPath)
+    /// <param name="sealHolds">Checks a read waiting for its place (<see cref="AuditSeal.Holds"/>); without it such reads are counted, unchecked.</param>
+    public AuditCheckpoints(string filePath, string keyPath, Func<AuditEvent, bool>? sealHolds = null)
     {
         FilePath = filePath;
         KeyPath = keyPath;
+        SealHolds = sealHolds;
         _key = new Lazy<ECDsa>(() => LoadOrCreateKey(keyPath));
     }
 
     public string FilePath { get; }
     public string KeyPath { get; }
+    public Func<AuditEvent, bool>? SealHolds { get; }
 
     /// <summary>Where the file and key are: the settings Audit:CheckpointFile and Audit:SigningKeyPath, else beside the key-encryption certificate.</summary>
-    public static AuditCheckpoints FromConfiguration(IConfiguration config, IHostEnvironment env)
+    public static AuditCheckpoints FromConfiguration(IConfiguration config, IHostEnvironment env, Func<AuditEvent, bool>? sealHolds = null)
     {
         var folder = Path.GetDirectoryName(KeyEncryption.CertificatePath(config, env))!;
         var file = config["Audit:CheckpointFile"] is { Length: > 0 } f ? Path.GetFullPath(f, env.ContentRootPath) : Path.Combine(folder, FileName);
         var key = config["Audit:SigningKeyPath"] is { Length: > 0 } k ? Path.GetFullPath(k, env.ContentRootPath) : Path.Combine(folder, KeyFileName);
-        return new AuditCheckpoints(file, key);
+        return new AuditCheckpoints(file, key, sealHolds);
     }
 
     public bool Exists => File.Exists(FilePath);
@@ -127,7 +130,7 @@ public sealed class AuditCheckpoints
         var (inForce, fileProblems) = Read();
         var anchors = inForce.Select(c => c.Anchor).ToList();
         if (expect is not null) anchors.Add(expect);
-        var result = await AuditChain.VerifyAsync(db, anchors, from: null, ct);
+        var result = await AuditChain.VerifyAsync(db, anchors, from: null, SealHolds, ct);
         var problems = result.Problems.ToList();
         problems.AddRange(fileProblems.Select(p => new AuditProblem(null, p)));
         if (!Exists && (result.Events > 0 || await db.AuditEvents.AnyAsync(ct)))
@@ -148,7 +151,7 @@ public sealed class AuditCheckpoints
         {
             var (inForce, _) = Read();
             var last = inForce.LastOrDefault()?.Anchor;
-            var result = await AuditChain.VerifyAsync(db, last is null ? [] : [last], from: last, ct);
+            var result = await AuditChain.VerifyAsync(db, last is null ? [] : [last], from: last, SealHolds, ct);
             if (!result.Intact)
                 return result.Problems;
             if (result.Head is null || result.Head == last)

@@ -5,7 +5,10 @@ public static class AuditSetup
     /// <summary>The audit trail every read and change of clinical data writes to, and its signed checkpoints outside the database.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
-        services.AddSingleton(sp => AuditCheckpoints.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton<AuditSeal>();
+        services.AddSingleton(sp => AuditCheckpoints.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
+            sp.GetRequiredService<AuditSeal>().Holds));
+        services.AddHostedService<AuditReadChainer>();
         services.AddSingleton<AuditCheckpointWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
         return services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();

@@ -4,9 +4,10 @@ namespace Attune.Web.Features.Audit;
 
 /// <summary>
 /// Adds audit events to the current unit of work, so that they are saved in the same transaction as
-/// the change they describe. Reads are audited too: call <see cref="Read"/> and save.
+/// the change they describe. Reads are audited too: call <see cref="ReadAsync"/>, or add a "read" and save; a save of
+/// reads alone is written sealed and chained moments later (<see cref="AuditReadChainer"/>).
 /// </summary>
-public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpContextAccessor http)
+public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpContextAccessor http, AuditSeal? seal = null)
 {
     /// <summary>A staff member's action, or a system's acting for them through the API (actor kind "api").</summary>
     public void Staff(StaffUser actor, string action, string entityType, Guid? entityId, Guid? clientId = null) =>
@@ -33,7 +34,11 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
         await db.SaveChangesAsync(ct);
     }
 
-    private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId, string? detail = null) =>
+    private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId, string? detail = null)
+    {
+        // A save of reads alone is written sealed, without taking the chain's turn (AttuneDbContext.ReadSeal); the
+        // command line, which has no chaining pass, chains its few reads as it saves them.
+        if (seal is not null) db.ReadSeal ??= seal.Seal;
         db.AuditEvents.Add(new AuditEvent
         {
             At = clock.GetUtcNow(),
@@ -47,4 +52,5 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
             RemoteAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString(),
             Detail = detail,
         });
+    }
 }

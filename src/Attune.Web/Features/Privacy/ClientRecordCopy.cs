@@ -166,7 +166,7 @@ public sealed class ClientRecordCopy
         }
 
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.ClientId == clientId && e.OrganisationId == organisationId)
-            .OrderBy(e => e.Sequence).ToListAsync(ct);
+            .OrderBy(e => e.Sequence == null).ThenBy(e => e.Sequence).ThenBy(e => e.Id).ToListAsync(ct);
         var staffIds = events.Where(e => e.ActorKind is "staff" or "api" && e.ActorId is not null).Select(e => e.ActorId!.Value).Distinct().ToList();
         var staff = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var access = events.Select(e => new AccessEntry(e.Sequence, e.At, e.ActorKind switch

@@ -16,6 +16,16 @@ public static class KeyEncryption
 {
     public const string FileName = "attune-key-encryption.pfx";
 
+    /// <summary>Data Protection as every part of Attune uses it: keys in the database, encrypted at rest with the certificate.</summary>
+    public static IServiceCollection AddAttuneDataProtection(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("Attune")
+            .PersistKeysToDbContext<Attune.Data.AttuneDbContext>()
+            .ProtectKeysAtRest(config, env);
+        return services;
+    }
+
     public static IDataProtectionBuilder ProtectKeysAtRest(this IDataProtectionBuilder builder, IConfiguration config, IHostEnvironment env)
     {
         var certificate = LoadOrCreate(CertificatePath(config, env), config["DataProtection:CertificatePassword"]);

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using Attune.Data;
+using Attune.Web.Features.Audit;
+using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Attune.Web.Tests.Audit;
+
+/// <summary>
+/// Issue 22: a read of clinical data is recorded without taking the audit chain's turn (a transaction holding its
+/// head): saved sealed with the Data Protection keys, outside the chain, and given its place by a background pass.
+/// The seal is checked by verify and by the pass, so a read cannot be forged, edited or replayed while it waits.
+/// </summary>
+public class AuditReadSealTests
+{
+    // The pass is slowed to a minute here so that the test sees the reads while they wait.
+    private static readonly Dictionary<string, string> SlowPass = new() { ["Audit:ChainReadsSeconds"] = "60" };
+
+    [Theory, AllDatabases]
+    public async Task A_read_is_saved_sealed_outside_the_chain_verified_while_it_waits_and_chained_in_order(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, SlowPass);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Sealed Reader");
+        await app.ChainAuditReadsAsync();
+        var seal = app.Services.GetRequiredService<AuditSeal>();
+
+        // Three reads of the client's page and one of the caseload: each saved at once, sealed, with no place yet.
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync($"/clients/{clientId}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync("/", ct)).StatusCode);
+        await using (var db = app.CreateDbContext())
+        {
+            var waiting = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).ToListAsync(ct);
+            Assert.Equal(["Client", "Client", "Client", "Caseload"], waiting.Select(e => e.EntityType));
+            Assert.All(waiting, e => Assert.True(e.Action == "read" && e.Hash is null && seal.Holds(e)));
+            var verified = await app.Services.GetRequiredService<AuditCheckpoints>().VerifyAsync(db, ct: ct);
+            Assert.True(verified.Intact, string.Join("; ", verified.Problems.Select(p => p.Message)));
+            Assert.Equal(4, verified.Pending);
+        }
+
+        // Someone with database access edits a waiting read, and slips in another with a seal copied from a real one.
+        await using (var db = app.CreateDbContext())
+        {
+            var first = await db.AuditEvents.Where(e => e.Sequence == null).OrderBy(e => e.Id).Select(e => e.Id).FirstAsync(ct);
+            await db.AuditEvents.Where(e => e.Id == first).ExecuteUpdateAsync(u => u.SetProperty(e => e.Action, "export"), ct);
+            await db.Database.ExecuteSqlRawAsync(
+                """INSERT INTO "AuditEvents" ("At", "OrganisationId", "ActorKind", "Action", "EntityType", "Seal") SELECT "At", "OrganisationId", 'staff', 'read', 'Goal', "Seal" FROM "AuditEvents" WHERE "Sequence" IS NULL AND "EntityType" = 'Caseload'""", ct);
+        }
+        var (exit, output, _) = await CommandLine.RunAsync(["audit", "verify", .. app.DatabaseArguments]);
+        Assert.Equal(1, exit);
+        Assert.Contains("2 event(s) are outside the chain", output);
+
+        // The pass chains the three whose seals hold, in the order they were saved, and leaves the two for verify.
+        Assert.Equal(3, await app.ChainAuditReadsAsync());
+        await using (var db = app.CreateDbContext())
+        {
+            var chained = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).ToListAsync(ct);
+            Assert.Equal(["Client", "Client", "Caseload"], chained.TakeLast(3).Select(e => e.EntityType));
+            Assert.True(chained.TakeLast(3).Select(e => e.Id).SequenceEqual(chained.TakeLast(3).Select(e => e.Id).Order()));
+            Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Sequence == null, ct));
+            // Taken out, the rest verifies: the chain itself is whole.
+            await db.AuditEvents.Where(e => e.Sequence == null).ExecuteDeleteAsync(ct);
+        }
+        var after = await CommandLine.RunAsync(["audit", "verify", .. app.DatabaseArguments]);
+        Assert.True(after.Exit == 0, after.Out);
+        Assert.Equal(0, JsonDocument.Parse(after.Out).RootElement.GetProperty("pending").GetInt32());
+    }
+
+    /// <summary>
+    /// On PostgreSQL a writer holds the chain's turn (its advisory lock) for its whole transaction. A page read no longer
+    /// waits for it. (On SQLite every insert needs the file's one write lock, so a read's own insert still waits for a
+    /// writer's transaction to end; it no longer holds the lock while reading the head and hashing.)
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_page_read_does_not_wait_for_a_writer_holding_the_chain(string provider)
+    {
+        if (provider != "postgres") return;
+        await using var app = await AttuneFactory.StartAsync(provider, SlowPass);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Unhurried Reader");
+
+        await using var holder = app.CreateDbContext();
+        await using (var tx = await holder.Database.BeginTransactionAsync(ct))
+        {
+            await holder.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(71968425864805)", ct); // AuditChain's key, "Attune"
+            using var soon = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            soon.CancelAfter(TimeSpan.FromSeconds(10));
+            var page = await staff.Http.GetAsync($"/clients/{clientId}", soon.Token);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            await tx.RollbackAsync(ct);
+        }
+        await using var db = app.CreateDbContext();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.ClientId == clientId && e.Action == "read" && e.Sequence == null, ct));
+    }
+}
