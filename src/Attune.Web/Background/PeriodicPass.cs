@@ -17,6 +17,24 @@ public abstract class PeriodicPass(IServiceScopeFactory scopes, TimeProvider clo
     /// <summary>The level at which a pass that did something is logged.</summary>
     protected virtual LogLevel DoneLevel => LogLevel.Information;
 
+    /// <summary>Whether one more pass runs when the app stops, so that nothing waits for the next start.</summary>
+    protected virtual bool RunsAtShutdown => false;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!RunsAtShutdown) return;
+        try
+        {
+            using var scope = scopes.CreateScope();
+            await RunOnceAsync(scope.ServiceProvider, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("{Pass} failed at shutdown: {ErrorType}", name, e.GetType().Name);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

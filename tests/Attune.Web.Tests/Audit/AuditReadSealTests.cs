@@ -70,6 +70,24 @@ public class AuditReadSealTests
         Assert.Equal(0, JsonDocument.Parse(after.Out).RootElement.GetProperty("pending").GetInt32());
     }
 
+    [Theory, AllDatabases]
+    public async Task Reads_still_waiting_are_chained_when_the_app_stops(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, SlowPass);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        Assert.Equal(HttpStatusCode.OK, (await staff.Http.GetAsync("/", ct)).StatusCode);
+        await using (var db = app.CreateDbContext())
+            Assert.True(await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct));
+
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AuditReadChainer>().Single().StopAsync(ct);
+        await using (var db = app.CreateDbContext())
+        {
+            Assert.False(await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct));
+            Assert.True((await AuditChain.VerifyAsync(db, ct: ct)).Intact);
+        }
+    }
+
     /// <summary>
     /// On PostgreSQL a writer holds the chain's turn (its advisory lock) for its whole transaction. A page read no longer
     /// waits for it. (On SQLite every insert needs the file's one write lock, so a read's own insert still waits for a

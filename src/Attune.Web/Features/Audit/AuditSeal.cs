@@ -48,6 +48,9 @@ public sealed class AuditReadChainer(IServiceScopeFactory scopes, IConfiguration
     protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
         ChainAsync(services.GetRequiredService<AttuneDbContext>(), services.GetRequiredService<AuditSeal>(), ct);
 
+    /// <summary>A last pass at shutdown, before the checkpoint writer (added before this pass, so stopped after it) signs the head.</summary>
+    protected override bool RunsAtShutdown => true;
+
     /// <summary>Chains every sealed read waiting now, a batch per transaction; returns how many.</summary>
     public static async Task<int> ChainAsync(AttuneDbContext db, AuditSeal seal, CancellationToken ct)
     {

@@ -8,9 +8,10 @@ public static class AuditSetup
         services.AddSingleton<AuditSeal>();
         services.AddSingleton(sp => AuditCheckpoints.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<AuditSeal>().Holds));
-        services.AddHostedService<AuditReadChainer>();
         services.AddSingleton<AuditCheckpointWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
+        // After the checkpoint writer: hosted services stop in reverse order, so the last reads are chained before the head is signed.
+        services.AddHostedService<AuditReadChainer>();
         return services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();
     }
 }
