@@ -135,7 +135,7 @@ internal static class AnalyticsBench
     /// The clinic, through the domain (sessions recorded, answers scored, relationships ended), in batches; and the same
     /// rows as the CSV files R reads, written as they are made.
     /// </summary>
-    private static async Task<(Guid Organisation, long Sessions)> GenerateAsync(IServiceProvider services, int count, string stem, string? into)
+    internal static async Task<(Guid Organisation, long Sessions)> GenerateAsync(IServiceProvider services, int count, string stem, string? into)
     {
         var random = new Random(2026);
         var now = DateTimeOffset.UtcNow;

@@ -3,7 +3,7 @@
 // compare between changes; bench/README.md has the last ones.
 //
 //   dotnet run -c Release --project bench/Attune.Bench -- all [--postgres "Host=…"]      every benchmark below, in turn
-//   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--postgres "Host=…"] [--explain]
+//   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--at-scale 100000] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2]
 //   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --nodes --postgres "Host=…" [--clients 100] [--connections 50] [--seconds 10] [--rounds 2]
@@ -81,6 +81,16 @@ internal static class CaseloadBench
             var generate = Stopwatch.StartNew();
             var (email, password) = await Clinic.GenerateAsync(host.App.Services, options.Clients, options.History);
             Console.WriteLine($"Generated {options.Clients} active clients (12 sessions, 12 PHQ-9 and 12 Connection Checks each) and {options.History} closed ones in {generate.Elapsed.TotalSeconds:0.0} s ({host.Database}).");
+            if (options.AtScale > 0)
+            {
+                // A clinic's history at full size: closed relationships of about 15 attended sessions each (the analytics
+                // benchmark's generator), added to the same clinician, whose caseload must not notice them.
+                generate.Restart();
+                var stem = Path.Combine(Directory.CreateTempSubdirectory("attune-caseload-scale-").FullName, "clinic");
+                var (_, sessions) = await AnalyticsBench.GenerateAsync(host.App.Services, options.AtScale, stem, into: Clinic.Name);
+                Directory.Delete(Path.GetDirectoryName(stem)!, recursive: true);
+                Console.WriteLine($"Added {options.AtScale:N0} closed relationships with {sessions:N0} attended sessions to the clinician's history in {generate.Elapsed.TotalSeconds:0} s.");
+            }
             using var http = await host.SignInAsync(email, password);
 
             // Warm up (JIT, query compilation, the expected-response cache), then measure.
@@ -120,18 +130,20 @@ internal static class CaseloadBench
     }
 }
 
-internal sealed record Args(int Clients, int History, int Requests, string? Postgres, bool Explain = false)
+internal sealed record Args(int Clients, int History, int Requests, string? Postgres, bool Explain = false, int AtScale = 0)
 {
     public static Args Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => int.TryParse(Value(name), CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
-        return new Args(Int("--clients", 150), Int("--history", 300), Int("--requests", 60), Value("--postgres"), args.Contains("--explain"));
+        return new Args(Int("--clients", 150), Int("--history", 300), Int("--requests", 60), Value("--postgres"), args.Contains("--explain"), Int("--at-scale", 0));
     }
 }
 
 internal static class Clinic
 {
+    public const string Name = "Benchmark Clinic";
+
     public static async Task<(string Email, string Password)> GenerateAsync(IServiceProvider services, int active, int history)
     {
         using var scope = services.CreateScope();
@@ -141,7 +153,7 @@ internal static class Clinic
         var protector = sp.GetRequiredService<Attune.Web.Features.Security.FreeTextProtector>();
         var now = DateTimeOffset.UtcNow;
         var random = new Random(42);
-        var org = new Organisation("Benchmark Clinic", now);
+        var org = new Organisation(Name, now);
         var clinician = new Clinician(org.Id, "Bench Clinician", now);
         db.Organisations.Add(org);
         db.Clinicians.Add(clinician);

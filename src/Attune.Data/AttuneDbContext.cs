@@ -62,7 +62,6 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Saves, chaining any new audit events in the same transaction as the change they record.</summary>
     /// <summary>
     /// Seals a read event's fields (<see cref="AuditEvent.Seal"/>) with a key kept outside the database. When set, a save
     /// that records only reads and changes nothing else writes them sealed and without a place in the chain, without
@@ -70,6 +69,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     /// </summary>
     public Func<AuditEvent, string>? ReadSeal { get; set; }
 
+    /// <summary>Saves, chaining any new audit events in the same transaction as the change they record (reads alone: see <see cref="ReadSeal"/>).</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var audit = NewAuditEvents();

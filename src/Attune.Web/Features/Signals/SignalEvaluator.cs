@@ -55,11 +55,11 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             .Where(r => r.RelationshipId == relationshipId && (r.IsRisk || whole.Contains(r.Instrument))).ToListAsync(ct);
         var counts = await db.Responses.Where(r => r.RelationshipId == relationshipId && !whole.Contains(r.Instrument))
             .GroupBy(r => r.Instrument).Select(g => new { Instrument = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Instrument, g => g.Count, ct);
-        var long_ = counts.Where(c => c.Value > LatestScores + 1).Select(c => c.Key).ToList();
+        var windowed = counts.Where(c => c.Value > LatestScores + 1).Select(c => c.Key).ToList();
         var read = responses.Select(r => r.Id).ToHashSet();
-        responses.AddRange((await ScoresAsync(relationshipId, r => !r.IsRisk && !whole.Contains(r.Instrument) && !long_.Contains(r.Instrument), null, read, ct)).Scores);
+        responses.AddRange((await ScoresAsync(relationshipId, r => !r.IsRisk && !whole.Contains(r.Instrument) && !windowed.Contains(r.Instrument), null, read, ct)).Scores);
         var windows = new Dictionary<string, SeriesWindow>();
-        foreach (var instrument in long_)
+        foreach (var instrument in windowed)
         {
             var (latest, from) = await ScoresAsync(relationshipId, r => r.Instrument == instrument, LatestScores, read, ct);
             windows[instrument] = new SeriesWindow(counts[instrument], from);
@@ -95,8 +95,13 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         await LinkRecoveriesAsync(relationship, responses, settings, ct);
         // Which of the signals are known already (an alert's key, or the earlier evidence of one): in steady state, all.
         var keys = signals.Select(s => s.Key).ToList();
+        // From the relationship's alerts to their evidence (both indexed by their parent), never across the clinic's evidence.
         var known = keys.Count == 0 ? [] : (await db.Alerts.Where(a => a.RelationshipId == relationshipId && keys.Contains(a.Key)).Select(a => a.Key)
-            .Concat(db.AlertEvidence.Where(e => keys.Contains(e.Key) && db.Alerts.Any(a => a.Id == e.AlertId && a.RelationshipId == relationshipId)).Select(e => e.Key))
+            .Concat(from a in db.Alerts
+                    where a.RelationshipId == relationshipId
+                    join e in db.AlertEvidence on a.Id equals e.AlertId
+                    where keys.Contains(e.Key)
+                    select e.Key)
             .ToListAsync(ct)).ToHashSet();
         var fresh = signals.Where(s => !known.Contains(s.Key)).ToList();
         var alerts = fresh.Count == 0 ? [] : await db.Alerts.Where(a => a.RelationshipId == relationshipId).ToListAsync(ct);
