@@ -42,6 +42,17 @@ public class AuditReadSealTests
             Assert.Equal(4, verified.Pending);
         }
 
+        // The admin's trail lists them as waiting, and the check says how many wait with seals that hold.
+        var admin = await StaffClient.SignInAsync(app, Demo.AdminEmail, Demo.AdminPassword);
+        Assert.Contains("waiting</span>", await admin.Http.GetStringAsync("/admin/audit", ct));
+        var check = await (await admin.PostFormAsync("/admin/audit", "verify-audit", [])).Content.ReadAsStringAsync(ct);
+        var said = System.Text.RegularExpressions.Regex.Match(check, "Intact[^<]*").Value;
+        Assert.Matches(@"^Intact: all \d+ events are in their places and match their hashes\. \d+ reads are waiting for their places, with seals that hold\.$", said);
+        await app.ChainAuditReadsAsync();
+        for (var i = 0; i < 3; i++)
+            await staff.Http.GetAsync($"/clients/{clientId}", ct);
+        await staff.Http.GetAsync("/", ct);
+
         // Someone with database access edits a waiting read, and slips in another with a seal copied from a real one.
         await using (var db = app.CreateDbContext())
         {
