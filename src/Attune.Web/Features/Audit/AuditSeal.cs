@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
 using Attune.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Features.Audit;
 
@@ -34,9 +34,9 @@ public sealed class AuditSeal(IDataProtectionProvider provider)
 
 /// <summary>
 /// Gives the sealed reads their places in the chain, in the order they were saved, every Audit:ChainReadsSeconds (2) on
-/// the machine's clock. Reads are never lost while they wait: they are in the database, sealed, and
+/// the machine's clock. While they wait they are in the database, sealed, and
 /// <see cref="AuditChain.VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
-/// checks them.
+/// checks them (a read deleted in those seconds is not noticed; one edited or forged is).
 /// </summary>
 public sealed class AuditReadChainer(IServiceScopeFactory scopes, IConfiguration config, ILogger<AuditReadChainer> logger)
     : Background.PeriodicPass(scopes, TimeProvider.System, logger, TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Audit:ChainReadsSeconds", 2.0), 0.05, 60)), "Audit reads chained")
