@@ -6,6 +6,7 @@ public static class SignalsSetup
     public static IServiceCollection AddSignals(this IServiceCollection services) => services
         .AddScoped<SignalEvaluator>()
         .AddScoped<ExpectedResponses>()
+        .AddSingleton<ExpectedResponseStore>()
         .AddScoped<AlertActions>()
         .AddScoped<AlertQuery>()
         .AddScoped<SignalSettingsActions>()
