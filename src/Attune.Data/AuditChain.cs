@@ -49,11 +49,11 @@ public static class AuditChain
     /// Gives the reads saved outside the chain (<see cref="AuditEvent.Seal"/>) their places, in the order they were
     /// saved, up to <paramref name="max"/> at a time; a read whose seal does not hold is left where it is, for
     /// <see cref="VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
-    /// to report. Call inside a transaction and save; returns how many were chained.
+    /// to report. Call inside a transaction, after finding that some wait (the chain's turn is taken here), and save;
+    /// returns how many were chained.
     /// </summary>
     public static async Task<int> ChainPendingAsync(AttuneDbContext db, Func<AuditEvent, bool> sealHolds, int max, CancellationToken ct)
     {
-        if (!await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct)) return 0;
         var (sequence, previous) = await HeadAsync(db, ct);
         var pending = await db.AuditEvents.Where(e => e.Sequence == null && e.Seal != null).OrderBy(e => e.Id).Take(max).ToListAsync(ct);
         var chained = 0;

@@ -13,8 +13,6 @@ namespace Attune.Web.Features.Signals;
 /// </summary>
 public sealed class ExpectedResponses(ExpectedResponseStore store, AttuneDbContext db)
 {
-    public static readonly TimeSpan CacheFor = ExpectedResponseStore.FreshFor;
-
     public ExpectedResponseSettings Settings => store.Settings;
 
     /// <summary>Drops the kept tables, after the clinic's history changed at once (an import).</summary>
