@@ -268,6 +268,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             // A relationship's scores of one instrument in order; with the session and score too, so that reading a whole
             // clinic's scores (the analytics, the expected-response bands) needs the index alone, not the wide rows.
             e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt, x.SessionId, x.Score });
+            // A relationship's risk answers, which the signals read at every check-in: found without visiting its other responses.
+            e.HasIndex(x => x.RelationshipId, "IX_Responses_Risk").HasFilter("\"IsRisk\"");
         });
 
         b.Entity<ClinicalAlert>(e =>

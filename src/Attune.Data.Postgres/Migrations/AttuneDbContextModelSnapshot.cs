@@ -139,6 +139,9 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
+                    b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
+                        .HasFilter("\"IsRisk\"");
+
                     b.ToTable("Responses");
                 });
 

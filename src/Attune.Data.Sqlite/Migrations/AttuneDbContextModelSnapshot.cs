@@ -134,6 +134,9 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
+                    b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
+                        .HasFilter("\"IsRisk\"");
+
                     b.ToTable("Responses");
                 });
 

@@ -50,14 +50,19 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var relationship = head.Relationship;
         // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
         // series of scores, only its first and latest (SeriesWindow), so that the cost does not grow with the history.
+        // Each read finds its rows by an index, never by visiting the relationship's other responses: under a stream of
+        // check-ins every page a read touches may have changed since the connection last read it.
         var whole = SignalEngine.AnswersReadFor;
-        var responses = await db.Responses.AsNoTracking()
-            .Where(r => r.RelationshipId == relationshipId && (r.IsRisk || whole.Contains(r.Instrument))).ToListAsync(ct);
+        var responses = await db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && whole.Contains(r.Instrument))
+            .Concat(db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.IsRisk && !whole.Contains(r.Instrument)))
+            .ToListAsync(ct);
         var counts = await db.Responses.Where(r => r.RelationshipId == relationshipId && !whole.Contains(r.Instrument))
             .GroupBy(r => r.Instrument).Select(g => new { Instrument = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Instrument, g => g.Count, ct);
         var windowed = counts.Where(c => c.Value > LatestScores + 1).Select(c => c.Key).ToList();
+        var shortSeries = counts.Keys.Except(windowed).ToList();
         var read = responses.Select(r => r.Id).ToHashSet();
-        responses.AddRange((await ScoresAsync(relationshipId, r => !r.IsRisk && !whole.Contains(r.Instrument) && !windowed.Contains(r.Instrument), null, read, ct)).Scores);
+        if (shortSeries.Count > 0)
+            responses.AddRange((await ScoresAsync(relationshipId, r => shortSeries.Contains(r.Instrument), null, read, ct)).Scores);
         var windows = new Dictionary<string, SeriesWindow>();
         foreach (var instrument in windowed)
         {
