@@ -96,8 +96,13 @@ internal static class CaseloadBench
             // Warm up (JIT, query compilation, the expected-response cache), then measure.
             var bytes = 0;
             for (var i = 0; i < 5; i++) bytes = (await http.GetStringAsync("/")).Length;
-            var rows = Regex.Matches(await http.GetStringAsync("/"), "<th scope=\"row\">").Count;
-            if (rows != options.Clients) throw new InvalidOperationException($"The caseload shows {rows} rows, not {options.Clients}.");
+            // A page of at most Caseload:PageSize rows (the default), and all the clients counted.
+            var first = await http.GetStringAsync("/");
+            var rows = Regex.Matches(first, "<th scope=\"row\">").Count;
+            var pageSize = Attune.Web.Features.Caseload.CaseloadQuery.DefaultPageSize;
+            var pages = (options.Clients + pageSize - 1) / pageSize;
+            if (rows != Math.Min(options.Clients, pageSize) || !first.Contains($"{options.Clients:N0} active client", StringComparison.Ordinal))
+                throw new InvalidOperationException($"The caseload's first page shows {rows} rows, not {Math.Min(options.Clients, pageSize)} of {options.Clients}.");
             // The floor: the page's own reads, recorded once and replayed as plain SQL between the page's requests.
             using var floor = new SqlFloor();
             floor.Start();
@@ -109,7 +114,8 @@ internal static class CaseloadBench
             for (var i = 0; i < options.Requests; i++)
             {
                 var sw = Stopwatch.StartNew();
-                using var response = await http.GetAsync("/");
+                // Every page in turn: the last has the fewest rows but is ranked like the first.
+                using var response = await http.GetAsync(pages > 1 ? $"/?page={1 + i % pages}" : "/");
                 await response.Content.ReadAsByteArrayAsync();
                 times.Add(sw.Elapsed.TotalMilliseconds);
                 if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET / answered {(int)response.StatusCode}");
@@ -120,7 +126,9 @@ internal static class CaseloadBench
             times.Sort();
             sql.Sort();
             static double P(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
-            Console.WriteLine($"GET / (caseload of {rows} clients, {bytes / 1024.0:0} KiB of HTML), {options.Requests} requests one after another:");
+            Console.WriteLine(pages > 1
+                ? $"GET /?page=1…{pages} (caseload of {options.Clients} clients, {rows} a page, {bytes / 1024.0:0} KiB of HTML on the first), {options.Requests} requests one after another, the pages in turn:"
+                : $"GET / (caseload of {rows} clients, {bytes / 1024.0:0} KiB of HTML), {options.Requests} requests one after another:");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  page   median {P(times, 50),6:0.0} ms, p95 {P(times, 95),6:0.0} ms, max {times[^1]:0.0} ms; allocated {allocated / 1024 / 1024:0.0} MiB per request (client and server, one process); working set {Environment.WorkingSet / 1024 / 1024} MiB"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor  median {P(sql, 50),6:0.0} ms, p95 {P(sql, 95),6:0.0} ms: the page's {queries.Count} reads replayed as plain SQL on one connection, every row read"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio  {P(times, 50) / P(sql, 50):0.00}× the floor at the median, {P(times, 95) / P(sql, 95):0.00}× at p95"));

@@ -16,6 +16,17 @@ public sealed record OutcomeTrend(InstrumentDefinition Instrument, IReadOnlyList
 
 public sealed record AlertBadge(Guid Id, SignalKind Kind);
 
+/// <summary>A page of the caseload: its rows, how many active clients there are in all and how many need attention.</summary>
+public sealed record CaseloadView(IReadOnlyList<CaseloadRow> Rows, int Total, int NeedingAttention, int Page, int PageSize)
+{
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+
+    /// <summary>The place of the page's first row among all the rows (1-based).</summary>
+    public int From => (Page - 1) * PageSize + 1;
+
+    public static CaseloadView Empty(int pageSize) => new([], 0, 0, 1, pageSize);
+}
+
 /// <summary>One active relationship on the caseload, with what it needs.</summary>
 public sealed record LeftBehindRisk(Guid AlertId, Guid ClientId, string ClientName, string Explanation, DateTimeOffset At);
 
@@ -29,13 +40,21 @@ public sealed record CaseloadRow(
     /// The order of the caseload: an open risk alert first; then off track (red); then open signals (a repaired rupture
     /// is a strength and does not count), goals to talk about and missed check-ins; then amber.
     /// </summary>
-    public int Need =>
-        (UrgentAlertId is null ? 0 : 10_000)
-        + (Outcome?.Light == TrackLight.Red ? 1_000 : 0)
-        + 100 * Signals.Count(s => s.Kind != SignalKind.RuptureRepaired)
-        + 50 * GoalsOnlyToTalkAbout
-        + 20 * MissedCheckIns
-        + (Outcome?.Light == TrackLight.Amber ? 10 : 0);
+    public int Need => NeedOf(UrgentAlertId is not null, Outcome?.Light, Signals.Count(s => s.Kind != SignalKind.RuptureRepaired),
+        Signals.Any(s => s.Kind == SignalKind.GoalDisagreement), GoalsToTalkAbout, MissedCheckIns);
+
+    /// <summary>
+    /// <see cref="Need"/> from its parts: whether a risk alert is open, the outcome's light, the open signals (a repaired
+    /// rupture not counted), whether one of them is "Goal not agreed", the goals to talk about and the missed check-ins.
+    /// The caseload's pages are ordered by it before any row is read whole, so both must come from here.
+    /// </summary>
+    public static int NeedOf(bool urgent, TrackLight? light, int signals, bool goalSignal, int goals, int missed) =>
+        (urgent ? 10_000 : 0)
+        + (light == TrackLight.Red ? 1_000 : 0)
+        + 100 * signals
+        + 50 * (goalSignal ? 0 : goals)
+        + 20 * missed
+        + (light == TrackLight.Amber ? 10 : 0);
 
     public bool NeedsAttention => Need > 0;
 
@@ -50,18 +69,82 @@ public sealed record CaseloadRow(
 /// The caseload in a fixed number of queries, whatever its size: relationships with sessions, then scores, alerts,
 /// check-ins and goals for all of them at once (only the columns needed), joined in memory.
 /// </summary>
-public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, InstrumentCatalog catalog, ClinicClock clock, ExpectedResponses expected, AuditTrail audit)
+public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, InstrumentCatalog catalog, ClinicClock clock, ExpectedResponses expected, AuditTrail audit, IConfiguration config)
 {
     /// <summary>Check-ins that expired unanswered in this window count as not completed; older ones are history.</summary>
     public static readonly TimeSpan MissedWithin = TimeSpan.FromDays(30);
 
-    /// <summary>The caller's open caseload (none for staff who are not clinicians); the view is audited.</summary>
-    public async Task<IReadOnlyList<CaseloadRow>> ForAsync(StaffUser user, CancellationToken ct = default)
+    /// <summary>How many clients a page of the caseload shows unless the clinic sets <c>Caseload:PageSize</c>.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>
+    /// One page of the caller's open caseload (none for staff who are not clinicians), those who need attention first;
+    /// the view is audited. Every open relationship is ranked from a summary counted in the database (its open alerts,
+    /// goals and missed check-ins, and its outcome series' first and latest score and length), and only the page's rows
+    /// are read whole: the cost of a page does not grow with the size of the caseload beyond one summary row a client.
+    /// </summary>
+    public async Task<CaseloadView> PageAsync(StaffUser user, int page, CancellationToken ct = default)
     {
-        var rows = user.ClinicianId is null ? [] : await RowsAsync(user, ct);
+        var size = Math.Max(1, config.GetValue("Caseload:PageSize", DefaultPageSize));
+        var result = CaseloadView.Empty(size);
+        // A caseload that fits on one page (most) is read whole and ranked from its rows, without the summary.
+        if (user.ClinicianId is not null && await access.Relationships(user).CountAsync(r => r.Phase != RelationshipPhase.Closed, ct) <= size)
+        {
+            var rows = await RowsAsync(user, null, ct);
+            result = new CaseloadView(rows, rows.Count, rows.Count(r => r.NeedsAttention), 1, size);
+        }
+        else if (user.ClinicianId is not null)
+        {
+            var ranked = await RankAsync(user, ct);
+            var pages = Math.Max(1, (ranked.Count + size - 1) / size);
+            page = Math.Clamp(page, 1, pages);
+            var ids = ranked.Skip((page - 1) * size).Take(size).Select(r => r.RelationshipId).ToList();
+            var rows = ids.Count == 0 ? [] : await RowsAsync(user, ids, ct);
+            result = new CaseloadView(rows, ranked.Count, ranked.Count(r => r.Need > 0), page, size);
+        }
         audit.Staff(user, "read", "Caseload", null);
         await db.SaveChangesAsync(ct);
-        return rows;
+        return result;
+    }
+
+    /// <summary>Every open relationship of the caller's caseload with its need, in the caseload's order.</summary>
+    private async Task<List<(Guid RelationshipId, int Need)>> RankAsync(StaffUser user, CancellationToken ct)
+    {
+        var now = clock.Now;
+        var recent = now - MissedWithin;
+        var outcomes = catalog.All.Where(d => d.Purpose == InstrumentPurpose.Outcome && d.Id != FitCheck.InstrumentId).Select(d => d.Id).ToList();
+        var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
+        // The alerts the caseload shows: not resolved, not snoozed (as RowsAsync reads them).
+        var shown = db.Alerts.Where(a => a.Status != AlertStatus.Resolved && (a.SnoozedUntil == null || a.SnoozedUntil <= now));
+        // With each relationship's latest outcome series: its length, first and latest score, all its light needs
+        // (ExpectedResponseTable.Track); each found by the responses index from the relationship, in the same query.
+        var summary = await (from r in mine
+            let outcome = db.Responses.Where(x => x.RelationshipId == r.Id && outcomes.Contains(x.Instrument))
+                .OrderByDescending(x => x.CompletedAt).Select(x => x.Instrument).FirstOrDefault()
+            select new
+            {
+                r.Id,
+                Name = db.Clients.Where(c => c.Id == r.ClientId).Select(c => c.DisplayName).FirstOrDefault(),
+                Urgent = shown.Any(a => a.RelationshipId == r.Id && a.Urgent && a.Status == AlertStatus.Open),
+                Signals = shown.Count(a => a.RelationshipId == r.Id && (!a.Urgent || a.Status == AlertStatus.Acknowledged) && a.Kind != SignalKind.RuptureRepaired),
+                GoalSignal = shown.Any(a => a.RelationshipId == r.Id && (!a.Urgent || a.Status == AlertStatus.Acknowledged) && a.Kind == SignalKind.GoalDisagreement),
+                Goals = db.Goals.Count(g => g.RelationshipId == r.Id && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed)),
+                Missed = db.CheckIns.Count(c => c.RelationshipId == r.Id && c.Status == CheckInStatus.Pending && c.ExpiresAt <= now && c.ExpiresAt > recent),
+                Outcome = outcome,
+                Count = db.Responses.Count(x => x.RelationshipId == r.Id && x.Instrument == outcome),
+                First = db.Responses.Where(x => x.RelationshipId == r.Id && x.Instrument == outcome).OrderBy(x => x.CompletedAt).Select(x => (decimal?)x.Score).FirstOrDefault(),
+                Last = db.Responses.Where(x => x.RelationshipId == r.Id && x.Instrument == outcome).OrderByDescending(x => x.CompletedAt).Select(x => (decimal?)x.Score).FirstOrDefault(),
+            }).AsNoTracking().ToListAsync(ct);
+        var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
+        return summary.Select(s =>
+            {
+                TrackLight? light = null;
+                if (s is { Outcome: { } o, Count: > 1, First: { } first, Last: { } last } && tables.GetValueOrDefault(o) is { } table)
+                    light = table.For(first, s.Count)?.LightFor(last, table.Instrument.Direction);
+                return (s.Id, Name: s.Name ?? "—", Need: CaseloadRow.NeedOf(s.Urgent, light, s.Signals, s.GoalSignal, s.Goals, s.Missed));
+            })
+            .OrderByDescending(r => r.Need).ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
+            .Select(r => (r.Id, r.Need)).ToList();
     }
 
     /// <summary>
@@ -82,11 +165,15 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
     }
 
     /// <summary>The caller's open caseload with their supervisees' (as <see cref="ForAsync"/>), not audited: for a caller that audits its own view.</summary>
-    internal async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct)
+    internal Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct) => RowsAsync(user, null, ct);
+
+    /// <summary>The rows of the caller's open caseload, or of those of its relationships in <paramref name="only"/>, in the caseload's order.</summary>
+    private async Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, IReadOnlyCollection<Guid>? only, CancellationToken ct)
     {
         var now = clock.Now;
         var recent = now - MissedWithin;
         var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
+        if (only is not null) mine = mine.Where(r => only.Contains(r.Id));
         // Only the columns the rows need, and the attended sessions counted in the database (not every session loaded).
         var relationships = await mine.Select(r => new
             {
