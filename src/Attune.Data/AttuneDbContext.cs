@@ -53,6 +53,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+    public DbSet<RateLimitCount> RateLimitCounts => Set<RateLimitCount>();
     public DbSet<PrivacyDisclosure> Disclosures => Set<PrivacyDisclosure>();
     public DbSet<Attune.Core.Matching.TherapistProfile> TherapistProfiles => Set<Attune.Core.Matching.TherapistProfile>();
     public DbSet<Attune.Core.Matching.ClientMatchPreferences> MatchPreferences => Set<Attune.Core.Matching.ClientMatchPreferences>();
@@ -540,6 +541,13 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<StaffUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => x.UserId);
             e.HasIndex(x => x.ExpiresAt);
+        });
+
+        b.Entity<RateLimitCount>(e =>
+        {
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.HasIndex(x => x.WindowStart);
         });
 
         b.Entity<OutboxMessage>(e =>

@@ -1,5 +1,6 @@
 using System.Net;
 using Attune.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Attune.Web.Tests.Hosting;
 
@@ -59,5 +60,61 @@ public class RateLimitTests
             guesses.Add((await ApiSystem.TokenResponseAsync(client, target.Client.ClientId, $"wrong-secret-{i}")).StatusCode);
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], guesses);
         Assert.Equal(HttpStatusCode.OK, (await ApiSystem.TokenResponseAsync(client, other.Client.ClientId, other.Secret)).StatusCode);
+    }
+
+    /// <summary>
+    /// Issue 22, several nodes: with the counts in the database, a caller who spreads requests over two nodes meets one
+    /// limit, not one per node; each window starts again at its turn; the callers are kept only as hashes, and counts of
+    /// windows an hour old are deleted.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task Limits_counted_in_the_database_hold_across_nodes(string provider)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["RateLimits:Store"] = "database", ["RateLimits:ClientLinksPerMinute"] = "4", ["RateLimits:SignInPerMinute"] = "2",
+        };
+        await using var one = await AttuneFactory.StartAsync(provider, settings);
+        await using var two = one.StartAnotherInstance();
+        var ct = TestContext.Current.CancellationToken;
+        var a = StaffClient.Anonymous(one);
+        var b = StaffClient.Anonymous(two);
+        async Task<HttpStatusCode> Link(HttpClient client) => (await client.GetAsync($"/c/guess-{Guid.NewGuid():N}", ct)).StatusCode;
+
+        // Four guesses, two on each node, use the limit up; the fifth is refused on either.
+        var codes = new List<HttpStatusCode> { await Link(a), await Link(b), await Link(a), await Link(b), await Link(a), await Link(b) };
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+
+        // Sign-in attempts have a count of their own, shared the same way.
+        // (Each browser signs in with the form its own node gave it: the form's anti-forgery token goes with its cookie.)
+        var forms = new Dictionary<HttpClient, string> { [a] = await a.GetStringAsync("/login", ct), [b] = await b.GetStringAsync("/login", ct) };
+        async Task<HttpStatusCode> Attempt(HttpClient client, int i) =>
+            (await new StaffClient(client).PostFormFromHtmlAsync("/login", forms[client], "login", new() { ["Input.Email"] = Demo.ClinicianEmail, ["Input.Password"] = $"guess-{i}-wrong" })).StatusCode;
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests],
+            [await Attempt(b, 0), await Attempt(a, 1), await Attempt(b, 2), await Attempt(a, 3)]);
+
+        // The next minute is a new window, on both nodes.
+        one.Clock.Advance(TimeSpan.FromSeconds(61));
+        two.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], [await Link(b), await Link(a)]);
+
+        await using (var db = one.CreateDbContext())
+        {
+            var rows = await db.RateLimitCounts.AsNoTracking().ToListAsync(ct);
+            Assert.Equal(2, rows.Count); // client links and sign-in, from the one caller
+            Assert.All(rows, r => Assert.Matches("^[0-9a-f]{64}$", r.Key));
+            Assert.Contains(rows, r => r.Count == 2); // this window's two guesses
+        }
+
+        // Two hours on, the first request of the store's next purge deletes the counts of windows over an hour old.
+        one.Clock.Advance(TimeSpan.FromHours(2));
+        two.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(HttpStatusCode.BadRequest, await Link(a));
+        await using (var db = one.CreateDbContext())
+        {
+            var row = Assert.Single(await db.RateLimitCounts.AsNoTracking().ToListAsync(ct));
+            Assert.Equal(1, row.Count);
+            Assert.Equal(one.Clock.GetUtcNow().ToUnixTimeSeconds() / 60 * 60, row.WindowStart);
+        }
     }
 }

@@ -5,7 +5,9 @@ namespace Attune.Web.Features.Security;
 
 /// <summary>
 /// Per-address limits on the doors anyone can knock on: client links (guessing tokens) and staff sign-in
-/// (guessing passwords). Numbers are settings under "RateLimits".
+/// (guessing passwords). Numbers are settings under "RateLimits". Counted in memory on one node, or in the database
+/// (<see cref="SharedRateLimitStore"/>) where several nodes share it: RateLimits:Store, "memory" or "database"; by default
+/// "database" on PostgreSQL, the database that several nodes can share, and "memory" on SQLite.
 /// </summary>
 public static class RateLimits
 {
@@ -18,21 +20,29 @@ public static class RateLimits
         var signIn = config.GetValue("RateLimits:SignInPerMinute", 10);
         var tokens = config.GetValue("RateLimits:TokenRequestsPerMinute", 30);
         var perClient = config.GetValue("RateLimits:TokenRequestsPerClientPerMinute", 10);
+        var shared = SharedStore(config);
+        if (shared) services.AddSingleton<SharedRateLimitStore>();
+        // A fixed window of a minute per caller: in this node's memory, or counted with every other node's in the database.
+        RateLimitPartition<string> PerMinute(HttpContext context, string caller, int limit) => shared
+            ? context.RequestServices.GetRequiredService<SharedRateLimitStore>().Partition(caller, limit, TimeSpan.FromMinutes(1))
+            : RateLimitPartition.GetFixedWindowLimiter(caller, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        RateLimitPartition<string> PerAddress(HttpContext context, string policy, int limit) =>
+            PerMinute(context, policy + ":" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), limit);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(ClientLinks, context => PerAddress(context, links));
+            o.AddPolicy(ClientLinks, context => PerAddress(context, ClientLinks, links));
             // Only attempts count against sign-in: showing the form guesses nothing.
             o.AddPolicy(SignIn, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("showing the form")
-                : PerAddress(context, signIn));
+                : PerAddress(context, SignIn, signIn));
             // Systems ask for a token every quarter hour; guessing client secrets needs far more.
-            o.AddPolicy(Integrations.ApiAccess.RateLimit, context => PerAddress(context, tokens));
+            o.AddPolicy(Integrations.ApiAccess.RateLimit, context => PerAddress(context, Integrations.ApiAccess.RateLimit, tokens));
             // And per system, whatever the address: guesses at one system's secret spread over many addresses still meet
             // a limit. (A system asking every quarter hour is far below it.)
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Items[ClientIdItem] is string clientId
-                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + clientId, _ => new FixedWindowRateLimiterOptions { PermitLimit = perClient, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    ? PerMinute(context, "client:" + clientId, perClient)
                     : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = (context, _) =>
             {
@@ -81,11 +91,12 @@ public static class RateLimits
         await next();
     });
 
-    private static RateLimitPartition<string> PerAddress(HttpContext context, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+    /// <summary>Whether the counts are kept in the database (RateLimits:Store), by default where the database is PostgreSQL.</summary>
+    public static bool SharedStore(IConfiguration config) =>
+        (config["RateLimits:Store"]?.Trim().ToLowerInvariant() ?? (config["Database:Provider"]?.Trim().ToLowerInvariant() == Database.DatabaseSetup.Postgres ? "database" : "memory")) switch
         {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+            "database" => true,
+            "memory" => false,
+            var other => throw new InvalidOperationException($"RateLimits:Store must be 'memory' or 'database', not '{other}'."),
+        };
 }
