@@ -114,6 +114,7 @@ bench() {
 bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
 bench analytics "D and E counts equal R's" --analytics --relationships 300
 bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1
+bench plans "^GET /fhir/Encounter\?date=" --plans --clients 10 --history 10
 took
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -21,12 +21,16 @@ public static class DatabaseSetup
     {
         switch (provider)
         {
+            // A list in a query (ids.Contains(x.Id)) goes as one parameter (SQLite's json_each, PostgreSQL's array), as
+            // EF Core 8 and 9 sent it: EF Core 10's default of a parameter per item fails past the database's limit
+            // (32,766 on SQLite, 65,535 on PostgreSQL), and some lists grow with the clinic (a supervisor's clients, an
+            // export's episodes). Seen: the client list of a clinician with 100,000 past clients answered 500.
             case Sqlite:
-                o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite"))
+                o.UseSqlite(connection, x => x.MigrationsAssembly("Attune.Data.Sqlite").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(DeletedData.SecureDelete.Instance, SqliteWriteGate.Instance);
                 break;
             case Postgres:
-                o.UseNpgsql(connection, x => x.MigrationsAssembly("Attune.Data.Postgres"));
+                o.UseNpgsql(connection, x => x.MigrationsAssembly("Attune.Data.Postgres").UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider must be '{Sqlite}' or '{Postgres}', not '{provider}'.");
