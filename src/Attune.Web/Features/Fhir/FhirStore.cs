@@ -29,12 +29,15 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
 
     public async Task<StaffUser> UserAsync(CancellationToken ct) => _current ??= await staff.GetAsync(ct);
 
-    private IQueryable<Guid> ClientIds() => access.Clients(_user).Select(c => c.Id);
-
+    /// <summary>
+    /// Every episode of the clients the user may see (their earlier ones with other clinicians too). Each episode asks
+    /// whether its own client is one (EXISTS, by key), not "is its client in the list of the user's clients", which
+    /// SQLite built whole for every search (a second for one client's episodes with 100,000 past clients).
+    /// </summary>
     private IQueryable<TherapeuticRelationship> Episodes()
     {
-        var clients = ClientIds();
-        return db.Relationships.AsNoTracking().Where(r => r.OrganisationId == _user.OrganisationId && clients.Contains(r.ClientId));
+        var clients = access.Clients(_user);
+        return db.Relationships.AsNoTracking().Where(r => r.OrganisationId == _user.OrganisationId && clients.Any(c => c.Id == r.ClientId));
     }
 
     public async Task<FhirPage?> SearchAsync(string type, FhirQuery query, Guid? id, CancellationToken ct)
@@ -241,8 +244,8 @@ public sealed class FhirStore(AttuneDbContext db, CaseloadAccess access, Current
     /// </summary>
     private async Task<FhirPage> PreferencesAsync(FhirQuery query, Guid? id, IReadOnlyCollection<Guid>? patients, CancellationToken ct)
     {
-        var clients = ClientIds();
-        var q = ById(db.MatchPreferences.AsNoTracking().Where(p => p.OrganisationId == _user.OrganisationId && clients.Contains(p.ClientId)), query, id, p => p.Id);
+        var clients = access.Clients(_user);
+        var q = ById(db.MatchPreferences.AsNoTracking().Where(p => p.OrganisationId == _user.OrganisationId && clients.Any(c => c.Id == p.ClientId)), query, id, p => p.Id);
         if (patients is not null) q = q.Where(p => patients.Contains(p.ClientId));
         foreach (var range in query.Dates("authored", clock)) q = range.Apply(q, p => p.UpdatedAt);
         var (rows, total) = await PageAsync(q.OrderBy(p => p.ClientId), query, ct);
