@@ -27,20 +27,19 @@ public sealed class ClientListQuery(AttuneDbContext db, CaseloadAccess access, A
 
     public async Task<ClientListView> LoadAsync(StaffUser user, string? search, ClientListStatus status, RelationshipPhase? phase, Guid? clinicianId, int page, CancellationToken ct = default)
     {
-        var episodes = await access.Relationships(user).AsNoTracking()
-            .Select(r => new { r.Id, r.ClientId, r.ClinicianId, r.Phase, r.OpenedAt, r.ClosedAt })
-            .ToListAsync(ct);
-        var clientIds = episodes.Select(e => e.ClientId).Distinct().ToList();
-        var clients = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.DisplayName, c.Reference }).ToDictionaryAsync(c => c.Id, ct);
-        var clinicianIds = episodes.Select(e => e.ClinicianId).Distinct().ToList();
-        var clinicians = await db.Clinicians.AsNoTracking().Where(c => clinicianIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        // Each episode with its client's name, in one read joined by key (was: the episodes, then every one of their
+        // clients by a list of ids, which at 100,000 past clients took longer than the episodes themselves).
+        var mine = access.Relationships(user);
+        var episodes = await (from r in mine
+                              join client in db.Clients on r.ClientId equals client.Id
+                              select new { r.ClientId, r.ClinicianId, r.Phase, r.OpenedAt, r.ClosedAt, client.DisplayName, client.Reference })
+            .AsNoTracking().ToListAsync(ct);
+        var clinicians = await db.Clinicians.AsNoTracking().Where(c => c.OrganisationId == user.OrganisationId && mine.Any(r => r.ClinicianId == c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
 
         var rows = episodes.GroupBy(e => e.ClientId).Select(g =>
         {
             var current = g.OrderByDescending(e => e.ClosedAt is null).ThenByDescending(e => e.OpenedAt).First();
-            var client = clients[g.Key];
-            return new ClientListRow(g.Key, client.DisplayName, client.Reference, current.Phase, current.ClinicianId,
+            return new ClientListRow(g.Key, current.DisplayName, current.Reference, current.Phase, current.ClinicianId,
                 clinicians.GetValueOrDefault(current.ClinicianId) ?? "", current.OpenedAt, current.ClosedAt, g.Count());
         });
         var words = search?.Trim();
