@@ -143,7 +143,8 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                     light = table.For(first, s.Count)?.LightFor(last, table.Instrument.Direction);
                 return (s.Id, Name: s.Name ?? "—", Need: CaseloadRow.NeedOf(s.Urgent, light, s.Signals, s.GoalSignal, s.Goals, s.Missed));
             })
-            .OrderByDescending(r => r.Need).ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase)
+            // The relationship's id last, so that clients of one need and name keep their pages from one view to the next.
+            .OrderByDescending(r => r.Need).ThenBy(r => r.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.Id)
             .Select(r => (r.Id, r.Need)).ToList();
     }
 
@@ -164,7 +165,7 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                       select new LeftBehindRisk(a.Id, c.Id, c.DisplayName, a.Explanation, a.CreatedAt)).AsNoTracking().ToListAsync(ct);
     }
 
-    /// <summary>The caller's open caseload with their supervisees' (as <see cref="ForAsync"/>), not audited: for a caller that audits its own view.</summary>
+    /// <summary>The caller's open caseload with their supervisees' (as <see cref="PageAsync"/>, all on one page), not audited: for a caller that audits its own view.</summary>
     internal Task<IReadOnlyList<CaseloadRow>> RowsAsync(StaffUser user, CancellationToken ct) => RowsAsync(user, null, ct);
 
     /// <summary>The rows of the caller's open caseload, or of those of its relationships in <paramref name="only"/>, in the caseload's order.</summary>
@@ -227,6 +228,6 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                     ? clinicians.GetValueOrDefault(from) ?? "a colleague" : null,
                 r.ClinicianId, urgent?.CreatedAt);
         })
-        .OrderByDescending(r => r.Need).ThenBy(r => r.ClientName, StringComparer.CurrentCultureIgnoreCase).ToList();
+        .OrderByDescending(r => r.Need).ThenBy(r => r.ClientName, StringComparer.CurrentCultureIgnoreCase).ThenBy(r => r.RelationshipId).ToList();
     }
 }
