@@ -203,8 +203,6 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => new { x.RelationshipId, x.StartsAt }).IsUnique();
             // A relationship's attended sessions in order with what the analytics read of them, from the index alone.
             e.HasIndex(x => new { x.RelationshipId, x.Number, x.Modality, x.Id });
-            // The clinic's sessions in the order a FHIR Encounter search by date pages them.
-            e.HasIndex(x => new { x.StartsAt, x.Id });
         });
 
         b.Entity<PhaseChange>(e =>
@@ -273,9 +271,6 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt, x.SessionId, x.Score });
             // A relationship's risk answers, which the signals read at every check-in: found without visiting its other responses.
             e.HasIndex(x => x.RelationshipId, "IX_Responses_Risk").HasFilter("\"IsRisk\"");
-            // The clinic's responses in the order a FHIR search by date pages them (authored=ge…, an EHR fetching what
-            // came in since it last asked): read from the date on, not by every relationship of the clinic in turn.
-            e.HasIndex(x => new { x.CompletedAt, x.Id });
         });
 
         b.Entity<ClinicalAlert>(e =>

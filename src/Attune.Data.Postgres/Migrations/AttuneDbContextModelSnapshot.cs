@@ -137,8 +137,6 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex("CheckInId", "Instrument")
                         .IsUnique();
 
-                    b.HasIndex("CompletedAt", "Id");
-
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
                     b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
@@ -905,8 +903,6 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasIndex("RelationshipId", "StartsAt")
                         .IsUnique();
-
-                    b.HasIndex("StartsAt", "Id");
 
                     b.HasIndex("RelationshipId", "Number", "Modality", "Id");
 

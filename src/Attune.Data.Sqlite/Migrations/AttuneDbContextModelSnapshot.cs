@@ -132,8 +132,6 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex("CheckInId", "Instrument")
                         .IsUnique();
 
-                    b.HasIndex("CompletedAt", "Id");
-
                     b.HasIndex("RelationshipId", "Instrument", "CompletedAt", "SessionId", "Score");
 
                     b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
@@ -900,8 +898,6 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasIndex("RelationshipId", "StartsAt")
                         .IsUnique();
-
-                    b.HasIndex("StartsAt", "Id");
 
                     b.HasIndex("RelationshipId", "Number", "Modality", "Id");
 
