@@ -64,20 +64,21 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Seals a read event's fields (<see cref="AuditEvent.Seal"/>) with a key kept outside the database. When set, a save
-    /// that records only reads and changes nothing else writes them sealed and without a place in the chain, without
-    /// taking the chain's turn (a transaction holding its head); a background pass chains them in order.
+    /// Seals an audit event's fields (<see cref="AuditEvent.Seal"/>) with a key kept outside the database. When set (the
+    /// web app), a save writes its new events sealed and without a place in the chain, in the same transaction as the
+    /// change they record, without taking the chain's turn (a transaction holding its head, which would make every
+    /// writer in the clinic wait for every other); a background pass chains them in the order they were saved. When
+    /// not set (the command line), events are chained as they are saved.
     /// </summary>
-    public Func<AuditEvent, string>? ReadSeal { get; set; }
+    public Func<AuditEvent, string>? EventSeal { get; set; }
 
-    /// <summary>Saves, chaining any new audit events in the same transaction as the change they record (reads alone: see <see cref="ReadSeal"/>).</summary>
+    /// <summary>Saves with any new audit events in the same transaction as the change they record: sealed (see <see cref="EventSeal"/>) or chained.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var audit = NewAuditEvents();
         if (audit.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (ReadSeal is { } seal && Database.CurrentTransaction is null && audit.All(e => e.Action == "read")
-            && ChangeTracker.Entries().All(e => e.Entity is AuditEvent || e.State is EntityState.Unchanged or EntityState.Detached))
+        if (EventSeal is { } seal)
         {
             foreach (var e in audit)
             {

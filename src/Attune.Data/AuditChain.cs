@@ -39,15 +39,15 @@ public static class AuditChain
     /// <summary>An event's time as both databases keep it (milliseconds): the hash and the seal must survive the round trip.</summary>
     public static DateTimeOffset Stored(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
 
-    /// <summary>The fields a read's seal covers (<see cref="AuditEvent.Seal"/>): all but its place and hash, which it has not yet.</summary>
+    /// <summary>The fields an event's seal covers (<see cref="AuditEvent.Seal"/>): all but its place and hash, which it has not yet.</summary>
     public static byte[] SealedFields(AuditEvent e) => SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new object?[]
     {
         e.At.ToUnixTimeMilliseconds(), e.OrganisationId, e.ActorKind, e.ActorId, e.Action, e.EntityType, e.EntityId, e.ClientId, e.RemoteAddress, e.Detail,
     })));
 
     /// <summary>
-    /// Gives the reads saved outside the chain (<see cref="AuditEvent.Seal"/>) their places, in the order they were
-    /// saved, up to <paramref name="max"/> at a time; a read whose seal does not hold is left where it is, for
+    /// Gives the events saved outside the chain (<see cref="AuditEvent.Seal"/>) their places, in the order they were
+    /// saved, up to <paramref name="max"/> at a time; an event whose seal does not hold is left where it is, for
     /// <see cref="VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
     /// to report. Call inside a transaction, after finding that some wait (the chain's turn is taken here), and save;
     /// returns how many were chained.
@@ -99,8 +99,8 @@ public static class AuditChain
     /// Walks the chain in order and reports every place where it does not hold, and every anchor (a place and hash
     /// recorded outside the database earlier: a signed checkpoint, a head written down) that the trail no longer has.
     /// With <paramref name="from"/> the walk starts at that anchor, trusted once it matches, instead of at event 1.
-    /// An event without a place is an error unless it is a read waiting for the chaining pass whose seal holds
-    /// (<paramref name="sealHolds"/>, which needs the key outside the database; without it a sealed read is counted as
+    /// An event without a place is an error unless it is waiting for the chaining pass and its seal holds
+    /// (<paramref name="sealHolds"/>, which needs the key outside the database; without it a sealed event is counted as
     /// waiting, unchecked).
     /// </summary>
     public static async Task<AuditVerification> VerifyAsync(AttuneDbContext db, IReadOnlyCollection<AuditAnchor> anchors, AuditAnchor? from,
@@ -196,6 +196,6 @@ public sealed record AuditVerification(bool Intact, long Events, AuditAnchor? He
     /// <summary>The latest signed checkpoint the trail was checked against, when there was one.</summary>
     public AuditAnchor? Checkpoint { get; init; }
 
-    /// <summary>Reads saved and sealed, waiting for the chaining pass to give them their places.</summary>
+    /// <summary>Events saved and sealed, waiting for the chaining pass to give them their places.</summary>
     public int Pending { get; init; }
 }

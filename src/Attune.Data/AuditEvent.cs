@@ -24,12 +24,12 @@ public sealed class AuditEvent
     /// never clinical content. Part of the hash when present, so an event without it hashes as it always did.
     /// </summary>
     public string? Detail { get; set; }
-    /// <summary>Place in the chain, 1, 2, 3, … with no gaps; given when the event is saved.</summary>
+    /// <summary>Place in the chain, 1, 2, 3, … with no gaps; given by the chaining pass moments after the event is saved (by the command line, as it is saved).</summary>
     public long? Sequence { get; set; }
     /// <summary>SHA-256 (hex) of the previous event's hash and this event's fields.</summary>
     public string? Hash { get; set; }
     /// <summary>
-    /// A read saved without waiting for the chain (<see cref="AttuneDbContext.ReadSeal"/>): its fields sealed with a key
+    /// An event saved without waiting for the chain (<see cref="AttuneDbContext.EventSeal"/>): its fields sealed with a key
     /// kept outside the database, until the chaining pass gives it its place (<see cref="AuditChain.ChainPendingAsync"/>).
     /// An event outside the chain without a seal that holds was not written by Attune.
     /// </summary>

@@ -23,7 +23,7 @@ public class AuditTrailTests
         var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => staff.Http.GetAsync($"/clients/{clientId}", ct)));
         Assert.All(reads, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         // Issue 22: the reads were saved sealed, without waiting for the chain; the pass gives them their places.
-        await app.ChainAuditReadsAsync();
+        await app.ChainAuditAsync();
 
         await using var db = app.CreateDbContext();
         var places = await db.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync(ct);
@@ -44,7 +44,7 @@ public class AuditTrailTests
         var clientId = await Slice.AddClientAsync(staff, "Tamper Person");
         for (var i = 0; i < 5; i++)
             await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
-        await app.ChainAuditReadsAsync();
+        await app.ChainAuditAsync();
 
         var (exit, output, _) = await VerifyAsync(app);
         Assert.Equal(0, exit);
@@ -54,9 +54,9 @@ public class AuditTrailTests
         var count = intact.GetProperty("events").GetInt64();
         Assert.StartsWith($"{count}:", head);
 
-        // Someone with database access makes a read look like something else…
+        // Someone with database access makes an event look like something else…
         await using (var db = app.CreateDbContext())
-            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Action" = 'create' WHERE "Sequence" = 3""", ct);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Action" = 'export' WHERE "Sequence" = 3""", ct);
         var edited = await VerifyAsync(app);
         Assert.Equal(1, edited.Exit);
         Assert.Contains("Event 3 does not match its hash", edited.Out);
@@ -101,7 +101,7 @@ public class AuditTrailTests
         var clientId = await Slice.AddClientAsync(staff, "Anchored Person");
         for (var i = 0; i < 4; i++)
             await staff.Http.GetStringAsync($"/clients/{clientId}", ct);
-        await app.ChainAuditReadsAsync();
+        await app.ChainAuditAsync();
         // A checkpoint of the head now (Attune writes one at start, every ten minutes and at shutdown).
         await app.Services.GetRequiredService<Attune.Web.Features.Audit.AuditCheckpointWriter>().WriteAsync(ct);
         var intact = await VerifyAsync(app);
@@ -125,7 +125,7 @@ public class AuditTrailTests
         {
             // Straight to the table, as an attacker would (Attune's own context refuses to change an audit event).
             var events = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).ToListAsync(ct);
-            events[2].Action = "create";
+            events[2].Action = "export";
             var previous = AuditChain.Genesis;
             foreach (var e in events)
             {

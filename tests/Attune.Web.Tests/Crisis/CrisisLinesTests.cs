@@ -95,7 +95,7 @@ public class CrisisLinesTests
         Assert.Contains("988 Suicide & Crisis Lifeline", WebUtility.HtmlDecode(await visitor.GetStringAsync(linkPath, ct)));
         await using (var db = app.CreateDbContext())
         {
-            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "update-crisis-lines").OrderBy(e => e.Sequence).ToListAsync(ct);
+            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "update-crisis-lines").OrderBy(e => e.Id).ToListAsync(ct);
             Assert.Equal(2, changes.Count);
             Assert.Contains("\"before\":{\"heading\":\"If you need help now\",\"lines\":[{\"name\":\"988 Suicide \\u0026 Crisis Lifeline\"", changes[0].Detail);
             Assert.Contains("\"after\":{\"heading\":\"Help is there now\",\"lines\":[{\"name\":\"Samaritans\",\"detail\":\"Call 116 123, free, day or night\",\"href\":\"tel:116123\"}", changes[0].Detail);

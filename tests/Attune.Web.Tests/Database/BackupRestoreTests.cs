@@ -30,6 +30,7 @@ public class BackupRestoreTests
                 var staff = await Demo.ClinicianAsync(app);
                 before = await Slice.AddClientAsync(staff, "Before Backup");
                 await Slice.RecordSessionAsync(staff, before, "2026-11-02T10:00");
+                await app.ChainAuditAsync(); // a trail with a head, as a running clinic's has
 
                 // The backup runs while twenty requests write their audit events.
                 var load = Enumerable.Range(0, 20).Select(_ => staff.Http.GetAsync($"/clients/{before}", ct)).ToList();
@@ -111,6 +112,7 @@ public class BackupRestoreTests
             {
                 var staff = await Demo.ClinicianAsync(app);
                 await Slice.AddClientAsync(staff, "Someone");
+                await app.ChainAuditAsync(); // the events given their places, so that there is an event 2 to delete
                 Assert.Equal(0, (await CommandLine.RunAsync("backup", "--to", backupFile, $"--ConnectionStrings:Attune={connection}")).Exit);
             }
             await using (var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={backupFile};Pooling=false"))

@@ -50,10 +50,10 @@ public sealed class AttuneFactory : WebApplicationFactory<Program>
         $"--DataProtection:CertificatePath={Attune.Web.Features.Security.KeyEncryption.CertificatePath(Services.GetRequiredService<IConfiguration>(), Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>())}"];
 
     /// <summary>Gives the reads saved since the last pass their places in the audit chain now, as the background pass does every few seconds.</summary>
-    public async Task<int> ChainAuditReadsAsync()
+    public async Task<int> ChainAuditAsync()
     {
         using var scope = Services.CreateScope();
-        return await Attune.Web.Features.Audit.AuditReadChainer.ChainAsync(scope.ServiceProvider.GetRequiredService<AttuneDbContext>(),
+        return await Attune.Web.Features.Audit.AuditChainer.ChainAsync(scope.ServiceProvider.GetRequiredService<AttuneDbContext>(),
             scope.ServiceProvider.GetRequiredService<Attune.Web.Features.Audit.AuditSeal>(), CancellationToken.None);
     }
 

@@ -560,7 +560,7 @@ public class IntakeTests
             Assert.Equal(1, (await db.TherapistProfiles.AsNoTracking().SingleAsync(p => p.ClinicianId == okafor, ct)).OpenPlaces);
             Assert.Contains("A new client chose you", (await db.Outbox.AsNoTracking().SingleAsync(m => m.To == Demo.SupervisorEmail && m.Kind == OutboxKinds.Notice, ct)).Body);
             Assert.Equal(["choose", "create", "assign"], await db.AuditEvents.AsNoTracking().Where(e => e.ActorKind == "client-link" && e.ClientId == clientId && e.Action != "read")
-                .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(ct));
+                .OrderBy(e => e.Id).Select(e => e.Action).ToListAsync(ct));
         }
         var again = await client.PostFormFromHtmlAsync(link, choice, "choose", new() { ["clinician"] = sam.ToString() });
         Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);

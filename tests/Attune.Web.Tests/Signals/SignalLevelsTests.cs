@@ -51,7 +51,7 @@ public class SignalLevelsTests
 
         await using (var db = app.CreateDbContext())
         {
-            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "update-signal-levels").OrderBy(e => e.Sequence).ToListAsync(ct);
+            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "update-signal-levels").OrderBy(e => e.Id).ToListAsync(ct);
             Assert.Equal(2, changes.Count);
             Assert.Contains("\"before\":{\"lowAllianceMeanBelow\":9,", changes[0].Detail);
             Assert.Contains("\"after\":{\"lowAllianceMeanBelow\":6,\"lowAllianceItemAtOrBelow\":4,", changes[0].Detail);

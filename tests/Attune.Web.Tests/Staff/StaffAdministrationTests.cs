@@ -143,7 +143,7 @@ public class StaffAdministrationTests
         Assert.Equal(HttpStatusCode.OK, (await both.Http.GetAsync("/admin/staff", ct)).StatusCode);
         await using (var db = app.CreateDbContext())
         {
-            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "change-roles" || e.Action == "assign-supervisor").OrderBy(e => e.Sequence).ToListAsync(ct);
+            var changes = await db.AuditEvents.AsNoTracking().Where(e => e.Action == "change-roles" || e.Action == "assign-supervisor").OrderBy(e => e.Id).ToListAsync(ct);
             Assert.Equal(["assign-supervisor", "change-roles", "change-roles"], changes.Select(e => e.Action));
             Assert.Equal("""{"before":{"roles":["supervisor"]},"after":{"roles":["clinician"]}}""", changes[1].Detail);
             Assert.Equal("""{"before":{"roles":["clinician"]},"after":{"roles":["admin","clinician"]}}""", changes[2].Detail);

@@ -34,7 +34,7 @@ public sealed class AuditCheckpoints
 
     private readonly Lazy<ECDsa> _key;
 
-    /// <param name="sealHolds">Checks a read waiting for its place (<see cref="AuditSeal.Holds"/>); without it such reads are counted, unchecked.</param>
+    /// <param name="sealHolds">Checks an event waiting for its place (<see cref="AuditSeal.Holds"/>); without it such events are counted, unchecked.</param>
     public AuditCheckpoints(string filePath, string keyPath, Func<AuditEvent, bool>? sealHolds = null)
     {
         FilePath = filePath;

@@ -79,7 +79,7 @@ public sealed class AuditQuery(AttuneDbContext db, AuditTrail audit, ClinicClock
         if (error is null)
         {
             total = await q.CountAsync(ct);
-            // Newest first: the reads still waiting for their place in the chain, then the chain from its head.
+            // Newest first: the events still waiting for their place in the chain, then the chain from its head.
             events = await q.OrderByDescending(e => e.Sequence == null).ThenByDescending(e => e.Sequence).ThenByDescending(e => e.Id).Skip((pageNumber - 1) * PageSize).Take(PageSize).ToListAsync(ct);
             // Reading the trail is itself recorded, so that who looked at whom is answerable too.
             audit.Staff(admin, "read", "AuditTrail", null);

@@ -7,10 +7,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Attune.Web.Features.Audit;
 
 /// <summary>
-/// Seals a read event saved without waiting for the chain (<see cref="AuditEvent.Seal"/>): its fields' SHA-256, encrypted
+/// Seals an audit event saved without waiting for the chain (<see cref="AuditEvent.Seal"/>): its fields' SHA-256, encrypted
 /// and authenticated with the Data Protection keys (kept in the database, themselves encrypted with the certificate
 /// outside it, and shared by every node). One who can write to the database but has not the certificate can neither
-/// forge a read nor change one before the chaining pass gives it its place.
+/// forge an event nor change one before the chaining pass gives it its place. (The purpose string keeps its first name:
+/// reads were sealed first, and their seals must still hold.)
 /// </summary>
 public sealed class AuditSeal(IDataProtectionProvider provider)
 {
@@ -33,15 +34,24 @@ public sealed class AuditSeal(IDataProtectionProvider provider)
 }
 
 /// <summary>
-/// Gives the sealed reads their places in the chain, in the order they were saved, every Audit:ChainReadsSeconds (2) on
-/// the machine's clock. While they wait they are in the database, sealed, and
+/// Gives the sealed events their places in the chain, in the order they were saved, every Audit:ChainSeconds (2) on the
+/// machine's clock. While they wait they are in the database, sealed, and
 /// <see cref="AuditChain.VerifyAsync(AttuneDbContext, IReadOnlyCollection{AuditAnchor}, AuditAnchor?, Func{AuditEvent, bool}?, CancellationToken)"/>
-/// checks them (a read deleted in those seconds is not noticed; one edited or forged is).
+/// checks them: one edited or forged is noticed; one deleted in those seconds is not, as an event chained after the last
+/// signed checkpoint can be deleted and the chain's tail rebuilt by one who can write the database.
 /// </summary>
-public sealed class AuditReadChainer(IServiceScopeFactory scopes, IConfiguration config, ILogger<AuditReadChainer> logger)
-    : Background.PeriodicPass(scopes, TimeProvider.System, logger, TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Audit:ChainReadsSeconds", 2.0), 0.05, 60)), "Audit reads chained")
+/// <remarks>
+/// Writers used to take the chain's turn in their own transactions; on PostgreSQL every check-in then waited for every
+/// other's round trips (issue 22). One pass per node now takes it, for a batch at a time.
+/// </remarks>
+public sealed class AuditChainer(IServiceScopeFactory scopes, IConfiguration config, ILogger<AuditChainer> logger)
+    : Background.PeriodicPass(scopes, TimeProvider.System, logger, TimeSpan.FromSeconds(Math.Clamp(Seconds(config), 0.05, 60)), "Audit events chained")
 {
     private const int Batch = 500;
+
+    /// <summary>Audit:ChainSeconds, or its first name Audit:ChainReadsSeconds, or 2.</summary>
+    private static double Seconds(IConfiguration config) =>
+        config.GetValue<double?>("Audit:ChainSeconds") ?? config.GetValue<double?>("Audit:ChainReadsSeconds") ?? 2.0;
 
     protected override LogLevel DoneLevel => LogLevel.Debug;
 
@@ -51,7 +61,7 @@ public sealed class AuditReadChainer(IServiceScopeFactory scopes, IConfiguration
     /// <summary>A last pass at shutdown, before the checkpoint writer (added before this pass, so stopped after it) signs the head.</summary>
     protected override bool RunsAtShutdown => true;
 
-    /// <summary>Chains every sealed read waiting now, a batch per transaction; returns how many.</summary>
+    /// <summary>Chains every sealed event waiting now, a batch per transaction; returns how many.</summary>
     public static async Task<int> ChainAsync(AttuneDbContext db, AuditSeal seal, CancellationToken ct)
     {
         var total = 0;
@@ -60,7 +70,7 @@ public sealed class AuditReadChainer(IServiceScopeFactory scopes, IConfiguration
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var chained = await AuditChain.ChainPendingAsync(db, seal.Holds, Batch, ct);
-            if (chained == 0) return total; // only reads whose seal does not hold: left for verify to report
+            if (chained == 0) return total; // only events whose seal does not hold: left for verify to report
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();

@@ -11,7 +11,7 @@ public static class AuditSetup
         services.AddSingleton<AuditCheckpointWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
         // After the checkpoint writer: hosted services stop in reverse order, so the last reads are chained before the head is signed.
-        services.AddHostedService<AuditReadChainer>();
+        services.AddHostedService<AuditChainer>();
         return services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();
     }
 }

@@ -4,8 +4,8 @@ namespace Attune.Web.Features.Audit;
 
 /// <summary>
 /// Adds audit events to the current unit of work, so that they are saved in the same transaction as
-/// the change they describe. Reads are audited too: call <see cref="ReadAsync"/>, or add a "read" and save; a save of
-/// reads alone is written sealed and chained moments later (<see cref="AuditReadChainer"/>).
+/// the change they describe, sealed, and given their places in the chain moments later (<see cref="AuditChainer"/>).
+/// Reads are audited too: call <see cref="ReadAsync"/>, or add a "read" and save.
 /// </summary>
 public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpContextAccessor http, AuditSeal? seal = null)
 {
@@ -36,9 +36,9 @@ public sealed class AuditTrail(AttuneDbContext db, TimeProvider clock, IHttpCont
 
     private void Add(Guid organisationId, string actorKind, Guid? actorId, string action, string entityType, Guid? entityId, Guid? clientId, string? detail = null)
     {
-        // A save of reads alone is written sealed, without taking the chain's turn (AttuneDbContext.ReadSeal); the
-        // command line, which has no chaining pass, chains its few reads as it saves them.
-        if (seal is not null) db.ReadSeal ??= seal.Seal;
+        // Events are written sealed, without taking the chain's turn (AttuneDbContext.EventSeal); the command line,
+        // which has no chaining pass, chains its few events as it saves them.
+        if (seal is not null) db.EventSeal ??= seal.Seal;
         db.AuditEvents.Add(new AuditEvent
         {
             At = clock.GetUtcNow(),

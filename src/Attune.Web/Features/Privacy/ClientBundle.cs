@@ -111,7 +111,7 @@ public static class ClientBundle
                 Recorded = entry.At,
                 Agent = [new AuditEvent.AgentComponent { Who = new ResourceReference { Display = entry.Who }, Requestor = true }],
                 Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = "Attune" } },
-                Entity = [new AuditEvent.EntityComponent { What = patientRef, Description = $"{entry.Action} {entry.Record} (audit event {entry.Sequence})" }],
+                Entity = [new AuditEvent.EntityComponent { What = patientRef, Description = entry.Sequence is { } place ? $"{entry.Action} {entry.Record} (audit event {place})" : $"{entry.Action} {entry.Record} (audit event waiting for its place in the chain)" }],
             }, id);
         }
         return bundle;

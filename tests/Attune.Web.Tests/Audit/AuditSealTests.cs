@@ -9,14 +9,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Attune.Web.Tests.Audit;
 
 /// <summary>
-/// Issue 22: a read of clinical data is recorded without taking the audit chain's turn (a transaction holding its
-/// head): saved sealed with the Data Protection keys, outside the chain, and given its place by a background pass.
-/// The seal is checked by verify and by the pass, so a read cannot be forged, edited or replayed while it waits.
+/// Issue 22: an audit event, a read's or a change's, is recorded without taking the audit chain's turn (a transaction
+/// holding its head): saved sealed with the Data Protection keys, in the transaction of what it records, outside the
+/// chain, and given its place by a background pass. The seal is checked by verify and by the pass, so an event cannot
+/// be forged, edited or replayed while it waits.
 /// </summary>
-public class AuditReadSealTests
+public class AuditSealTests
 {
     // The pass is slowed to a minute here so that the test sees the reads while they wait.
-    private static readonly Dictionary<string, string> SlowPass = new() { ["Audit:ChainReadsSeconds"] = "60" };
+    private static readonly Dictionary<string, string> SlowPass = new() { ["Audit:ChainSeconds"] = "60" };
 
     [Theory, AllDatabases]
     public async Task A_read_is_saved_sealed_outside_the_chain_verified_while_it_waits_and_chained_in_order(string provider)
@@ -25,7 +26,7 @@ public class AuditReadSealTests
         var ct = TestContext.Current.CancellationToken;
         var staff = await Demo.ClinicianAsync(app);
         var clientId = await Slice.AddClientAsync(staff, "Sealed Reader");
-        await app.ChainAuditReadsAsync();
+        await app.ChainAuditAsync();
         var seal = app.Services.GetRequiredService<AuditSeal>();
 
         // Three reads of the client's page and one of the caseload: each saved at once, sealed, with no place yet.
@@ -47,8 +48,8 @@ public class AuditReadSealTests
         Assert.Contains("waiting</span>", await admin.Http.GetStringAsync("/admin/audit", ct));
         var check = await (await admin.PostFormAsync("/admin/audit", "verify-audit", [])).Content.ReadAsStringAsync(ct);
         var said = System.Text.RegularExpressions.Regex.Match(check, "Intact[^<]*").Value;
-        Assert.Matches(@"^Intact: all \d+ events are in their places and match their hashes\. \d+ reads are waiting for their places, with seals that hold\.$", said);
-        await app.ChainAuditReadsAsync();
+        Assert.Matches(@"^Intact: all \d+ events are in their places and match their hashes\. \d+ events are waiting for their places, with seals that hold\.$", said);
+        await app.ChainAuditAsync();
         for (var i = 0; i < 3; i++)
             await staff.Http.GetAsync($"/clients/{clientId}", ct);
         await staff.Http.GetAsync("/", ct);
@@ -66,7 +67,7 @@ public class AuditReadSealTests
         Assert.Contains("2 event(s) are outside the chain", output);
 
         // The pass chains the three whose seals hold, in the order they were saved, and leaves the two for verify.
-        Assert.Equal(3, await app.ChainAuditReadsAsync());
+        Assert.Equal(3, await app.ChainAuditAsync());
         await using (var db = app.CreateDbContext())
         {
             var chained = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence).ToListAsync(ct);
@@ -91,7 +92,7 @@ public class AuditReadSealTests
         await using (var db = app.CreateDbContext())
             Assert.True(await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct));
 
-        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AuditReadChainer>().Single().StopAsync(ct);
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AuditChainer>().Single().StopAsync(ct);
         await using (var db = app.CreateDbContext())
         {
             Assert.False(await db.AuditEvents.AnyAsync(e => e.Sequence == null, ct));
@@ -100,9 +101,9 @@ public class AuditReadSealTests
     }
 
     /// <summary>
-    /// On PostgreSQL a writer holds the chain's turn (its advisory lock) for its whole transaction. A page read no longer
-    /// waits for it. (On SQLite every insert needs the file's one write lock, so a read's own insert still waits for a
-    /// writer's transaction to end; it no longer holds the lock while reading the head and hashing.)
+    /// On PostgreSQL the chaining pass holds the chain's turn (its advisory lock) while it gives a batch their places. A
+    /// page read does not wait for it. (On SQLite every insert needs the file's one write lock, so a read's own insert
+    /// still waits for a writer's transaction to end.)
     /// </summary>
     [Theory, AllDatabases]
     public async Task A_page_read_does_not_wait_for_a_writer_holding_the_chain(string provider)
@@ -125,5 +126,53 @@ public class AuditReadSealTests
         }
         await using var db = app.CreateDbContext();
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.ClientId == clientId && e.Action == "read" && e.Sequence == null, ct));
+    }
+
+    /// <summary>
+    /// A change's event is sealed too, in the same transaction as the change: a writer no longer waits for the chain's
+    /// turn, which made every check-in in a clinic on PostgreSQL wait for every other (issue 22: 53 check-ins a second).
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_change_is_saved_with_its_sealed_event_without_waiting_for_the_chain(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider, SlowPass);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        await app.ChainAuditAsync();
+        var seal = app.Services.GetRequiredService<AuditSeal>();
+
+        Guid clientId;
+        await using (var holder = app.CreateDbContext())
+        await using (var tx = await holder.Database.BeginTransactionAsync(ct))
+        {
+            // On PostgreSQL another holds the chain's turn meanwhile (AuditChain's advisory lock, "Attune"); on SQLite
+            // a writer cannot run beside another, so there the change simply goes first.
+            if (provider == "postgres")
+                await holder.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(71968425864805)", ct);
+            else
+                await tx.RollbackAsync(ct);
+            clientId = await Slice.AddClientAsync(staff, "Unwaiting Writer").WaitAsync(TimeSpan.FromSeconds(10), ct);
+            if (provider == "postgres")
+                await tx.RollbackAsync(ct);
+        }
+
+        await using (var db = app.CreateDbContext())
+        {
+            var created = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.ClientId == clientId && e.Action == "create" && e.EntityType == "Client", ct);
+            Assert.True(created.Sequence is null && created.Hash is null && seal.Holds(created));
+            Assert.True(await db.Clients.AnyAsync(c => c.Id == clientId, ct));
+            // Edited while it waits, its seal no longer holds.
+            created.Action = "read";
+            Assert.False(seal.Holds(created));
+        }
+        Assert.True(await app.ChainAuditAsync() >= 1);
+        await using (var db = app.CreateDbContext())
+        {
+            var created = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.ClientId == clientId && e.Action == "create" && e.EntityType == "Client", ct);
+            Assert.NotNull(created.Sequence);
+            var verified = await AuditChain.VerifyAsync(db, [], null, seal.Holds, ct);
+            Assert.True(verified.Intact, string.Join("; ", verified.Problems.Select(p => p.Message)));
+            Assert.Equal(0, verified.Pending);
+        }
     }
 }
