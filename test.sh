@@ -113,7 +113,7 @@ bench() {
 }
 bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
 bench analytics "D and E counts equal R's" --analytics --relationships 300
-bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1
+bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1 --warmup 2
 bench plans "^GET /fhir/Encounter\?date=" --plans --clients 10 --history 10
 took
 
