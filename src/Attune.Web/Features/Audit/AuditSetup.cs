@@ -10,7 +10,7 @@ public static class AuditSetup
             sp.GetRequiredService<AuditSeal>().Holds));
         services.AddSingleton<AuditCheckpointWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointWriter>());
-        // After the checkpoint writer: hosted services stop in reverse order, so the last reads are chained before the head is signed.
+        // After the checkpoint writer: hosted services stop in reverse order, so the last events are chained before the head is signed.
         services.AddHostedService<AuditChainer>();
         return services.AddScoped<AuditTrail>().AddScoped<AuditQuery>().AddScoped<AuditActions>();
     }
