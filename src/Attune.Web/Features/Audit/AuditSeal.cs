@@ -55,8 +55,15 @@ public sealed class AuditChainer(IServiceScopeFactory scopes, IConfiguration con
 
     protected override LogLevel DoneLevel => LogLevel.Debug;
 
-    protected override Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct) =>
-        ChainAsync(services.GetRequiredService<AttuneDbContext>(), services.GetRequiredService<AuditSeal>(), ct);
+    protected override async Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var chained = await ChainAsync(services.GetRequiredService<AttuneDbContext>(), services.GetRequiredService<AuditSeal>(), ct);
+        // The first events a new clinic's chain is given are signed at once, not at the next checkpoint (up to
+        // Audit:CheckpointMinutes later): until then verify would rightly report a chain without its checkpoint file.
+        if (chained > 0 && !services.GetRequiredService<AuditCheckpoints>().Exists)
+            await services.GetRequiredService<AuditCheckpointWriter>().WriteAsync(ct);
+        return chained;
+    }
 
     /// <summary>A last pass at shutdown, before the checkpoint writer (added before this pass, so stopped after it) signs the head.</summary>
     protected override bool RunsAtShutdown => true;
