@@ -73,6 +73,8 @@ internal static class CheckInBench
                 await RunWrkAsync(wrk, script, $"{host.Url}{BarePath}", Math.Min(connections, 10), warmup),
                 await RunWrkAsync(wrk, script, $"{host.Url}/fhir/QuestionnaireResponse", Math.Min(connections, 10), warmup),
             };
+            // The statements one answer runs, in the request's own context (the audit chainer's run in another), floor and Attune.
+            var statements = new[] { await StatementsAsync(host, http, BarePath, bodies[0]), await StatementsAsync(host, http, "/fhir/QuestionnaireResponse", bodies[1]) };
             var bare = new List<WrkResult>();
             var attune = new List<WrkResult>();
             for (var round = 0; round < rounds; round++)
@@ -87,6 +89,9 @@ internal static class CheckInBench
             Row("p50 latency (ms)", bare.Select(r => r.P50), attune.Select(r => r.P50), higherIsBetter: false);
             Row("p99 latency (ms)", bare.Select(r => r.P99), attune.Select(r => r.P99), higherIsBetter: false);
             Row("CPU per answer (ms)", bare.Select(r => r.CpuMs), attune.Select(r => r.CpuMs), higherIsBetter: false);
+            Row("SQL per answer", [statements[0].Count], [statements[1].Count], higherIsBetter: false);
+            if (args.Contains("--explain"))
+                foreach (var text in statements[1]) Console.WriteLine($"\n{text}");
             // Each round adds to every client's history, so a cost that grows with history shows from round to round.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  by round (req/s, floor / Attune): {string.Join("; ", bare.Zip(attune, (b, a) => $"{b.PerSecond:0} / {a.PerSecond:0}"))}"));
@@ -102,6 +107,24 @@ internal static class CheckInBench
         {
             File.Delete(script);
         }
+    }
+
+    /// <summary>
+    /// Every statement one request runs, reads and writes: those run while serving that request (marked by a header),
+    /// not those of a background pass (the audit chainer) that ran at the same moment.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> StatementsAsync(BenchHost host, HttpClient http, string path, string body)
+    {
+        var mark = Guid.NewGuid().ToString("N");
+        var requests = host.App.Services.GetRequiredService<IHttpContextAccessor>();
+        using var recorder = new SqlFloor { Only = () => requests.HttpContext?.Request.Headers["X-Bench-Mark"].ToString() == mark };
+        recorder.Start();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/fhir+json") };
+        request.Headers.Add("X-Bench-Mark", mark);
+        using var response = await http.SendAsync(request);
+        var statements = recorder.StopAll();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}.");
+        return statements;
     }
 
     /// <summary>Prints the floor's median over the rounds, Attune's, and Attune as a multiple of the floor.</summary>

@@ -4,7 +4,7 @@
 //
 //   dotnet run -c Release --project bench/Attune.Bench -- all [--postgres "Host=…"]      every benchmark below, in turn
 //   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--at-scale 100000] [--postgres "Host=…"] [--explain]
-//   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2] [--warmup 10]
+//   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2] [--warmup 10] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --nodes --postgres "Host=…" [--clients 100] [--connections 50] [--seconds 10] [--rounds 2]
 //   dotnet run -c Release --project bench/Attune.Bench -- --first-loads

@@ -36,6 +36,16 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
         }
     }
 
+    /// <summary>Records only the statements run where <paramref name="which"/> says yes (asked on the thread that runs them).</summary>
+    public Func<bool>? Only { get; init; }
+
+    /// <summary>Stops recording; every statement (reads and writes) recorded, in the order they ran.</summary>
+    public IReadOnlyList<string> StopAll()
+    {
+        recording = false;
+        lock (seen) return seen.Select(s => s.Text).ToList();
+    }
+
     private static bool IsRead(string sql) => sql.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Runs the recorded reads once on a connection of the host's database; returns milliseconds.</summary>
@@ -140,7 +150,7 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
 
     public void OnNext(KeyValuePair<string, object?> e)
     {
-        if (!recording || e.Key != RelationalEventId.CommandExecuted.Name || e.Value is not CommandExecutedEventData data) return;
+        if (!recording || e.Key != RelationalEventId.CommandExecuted.Name || e.Value is not CommandExecutedEventData data || Only?.Invoke() == false) return;
         var parameters = data.Command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value is DBNull ? null : p.Value, p.DbType)).ToList();
         lock (seen) seen.Add((data.Context, data.Command.CommandText, parameters));
     }

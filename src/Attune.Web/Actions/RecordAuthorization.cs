@@ -32,12 +32,23 @@ public sealed class RecordAuthorization(IAuthorizationService authorization, Cur
     /// </summary>
     public async Task<(StaffUser User, Guid EpisodeId, Refusal? Refusal)> CurrentEpisodeToChangeAsync(Guid clientId, string whoMayChange, CancellationToken ct = default)
     {
+        var (user, episode, refusal) = await CurrentEpisodeRecordToChangeAsync(clientId, whoMayChange, ct);
+        return (user, episode?.Id ?? Guid.Empty, refusal);
+    }
+
+    /// <summary>
+    /// The same, with the episode as it was read (not tracked), for an action that needs more of it than its id: one read
+    /// instead of two.
+    /// </summary>
+    public async Task<(StaffUser User, Core.Relationships.TherapeuticRelationship? Episode, Refusal? Refusal)> CurrentEpisodeRecordToChangeAsync(Guid clientId,
+        string whoMayChange, CancellationToken ct = default)
+    {
         var user = await staff.GetAsync(ct);
-        var episodeId = await access.CurrentFirst(user, clientId).Select(r => (Guid?)r.Id).FirstOrDefaultAsync(ct);
-        if (episodeId is not { } id)
-            return (user, Guid.Empty, Refusal.NotFound("client"));
-        var (_, refusal) = await ToChangeAsync(new ClientRecord(clientId, id), "client", whoMayChange, ct);
-        return (user, id, refusal);
+        var episode = await access.CurrentFirst(user, clientId).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (episode is null)
+            return (user, null, Refusal.NotFound("client"));
+        var (_, refusal) = await ToChangeAsync(new ClientRecord(clientId, episode.Id), "client", whoMayChange, ct);
+        return (user, episode, refusal);
     }
 
     /// <summary>The episode of an attended session of the client, when the caller may change that episode.</summary>

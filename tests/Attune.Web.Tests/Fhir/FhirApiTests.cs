@@ -175,6 +175,29 @@ public class FhirApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await ApiSystem.TokenResponseAsync(StaffClient.Anonymous(app), registered.Client.ClientId, registered.Secret)).StatusCode);
     }
 
+    [Theory, AllDatabases]
+    public async Task A_locked_out_staff_members_system_is_refused_at_once_and_served_again_when_unlocked(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var http = await ApiSystem.SignInAsync(app, await ApiSystem.RegisterAsync(app, Demo.ClinicianEmail, ApiScopes.AllFhirRead));
+        var patients = await ReadAsync<Bundle>(await http.GetAsync("/fhir/Patient", ct), HttpStatusCode.OK);
+        Assert.NotEmpty(patients.Entry);
+
+        async Task LockAsync(DateTimeOffset? until)
+        {
+            await using var db = app.CreateDbContext();
+            var user = await db.Users.SingleAsync(u => u.Email == Demo.ClinicianEmail, ct);
+            user.LockoutEnd = until;
+            await db.SaveChangesAsync(ct);
+        }
+        // The token the system already holds stops with its staff member's account, not when it expires.
+        await LockAsync(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await ReadAsync<OperationOutcome>(await http.GetAsync("/fhir/Patient", ct), HttpStatusCode.Forbidden);
+        await LockAsync(null);
+        Assert.Equal(patients.Entry.Count, (await ReadAsync<Bundle>(await http.GetAsync("/fhir/Patient", ct), HttpStatusCode.OK)).Entry.Count);
+    }
+
     private static async Task<Guid> StaffOrg(AttuneFactory app)
     {
         await using var db = app.CreateDbContext();

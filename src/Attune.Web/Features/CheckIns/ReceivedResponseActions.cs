@@ -30,8 +30,9 @@ public sealed class ReceivedResponseActions(AttuneDbContext db, RecordAuthorizat
     {
         // The subject must be a client in the caller's own open episode. A client who is not there, not theirs, or not
         // theirs to change is refused alike, as a subject that does not fit: the refusal tells nothing about the client.
-        var (user, episodeId, refusal) = await authorization.CurrentEpisodeToChangeAsync(received.ClientId, WhoMayRecord, ct);
-        var relationship = refusal is null ? await db.Relationships.AsNoTracking().SingleOrDefaultAsync(r => r.Id == episodeId && r.ClosedAt == null, ct) : null;
+        // (The current episode is an open one when the client has one.)
+        var (user, episode, refusal) = await authorization.CurrentEpisodeRecordToChangeAsync(received.ClientId, WhoMayRecord, ct);
+        var relationship = refusal is null && episode is { ClosedAt: null } ? episode : null;
         if (relationship is null)
             return Refusal.Invalid("subject", "The subject must be a client in an open episode of care with the clinician this system acts as.");
 

@@ -71,9 +71,13 @@ public static class ApiAccess
                 if (!Guid.TryParse(context.User.FindFirstValue(Claims.Subject), out var staffId)) return false;
                 var db = http.RequestServices.GetRequiredService<AttuneDbContext>();
                 var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-                // One question to the database, asked at every call.
-                return await db.ApiClients.AnyAsync(c => c.ClientId == clientId && c.StaffUserId == staffId
-                    && db.Users.Any(u => u.Id == staffId && u.ClinicianId != null && (u.LockoutEnd == null || u.LockoutEnd < now)));
+                // One question to the database, asked at every call; its answer is the staff member the call acts as,
+                // whom the request then knows without reading them again (CurrentStaff).
+                var staff = await db.Users.AsNoTracking().Where(u => u.Id == staffId && u.ClinicianId != null && (u.LockoutEnd == null || u.LockoutEnd < now)
+                    && db.ApiClients.Any(c => c.ClientId == clientId && c.StaffUserId == staffId)).SingleOrDefaultAsync();
+                if (staff is null) return false;
+                http.RequestServices.GetRequiredService<Security.CurrentStaff>().Know(staff);
+                return true;
             }));
 
     public static bool IsApiCall(HttpContext? http) => http?.User.HasClaim(c => c.Type == ClientClaim) == true;

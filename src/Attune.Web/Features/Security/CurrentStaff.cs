@@ -35,6 +35,15 @@ public sealed class CurrentStaff(IHttpContextAccessor http, AttuneDbContext db)
         return user;
     }
 
+    /// <summary>
+    /// A staff member a check of this request has just read from the database (the API policy's question): kept as the
+    /// request's own, so that it is not read again, when it is the one the request speaks for.
+    /// </summary>
+    public void Know(StaffUser user)
+    {
+        if (IdOf(http.HttpContext?.User) == user.Id) _user = user;
+    }
+
     // Staff sign-ins carry the name identifier; API access tokens carry the staff member as the subject ("sub").
     private static Guid? IdOf(ClaimsPrincipal? principal) =>
         Guid.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier) ?? principal?.FindFirstValue("sub"), out var id) ? id : null;

@@ -39,13 +39,20 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
 
     private async Task<IReadOnlyList<ClinicalAlert>> EvaluateOpenAsync(Guid relationshipId, CancellationToken ct)
     {
-        // The relationship with its sessions, its clinic's levels and the therapist's name, in one read.
+        // The relationship with its sessions, its clinic's levels and the therapist's name, in one read; with it, whether
+        // there is anything to read of the unanswered check-ins, the clinician's ratings, the goals and the ruptures below,
+        // so that a relationship without any (most, at any one check-in) costs no statement for them.
         var head = await db.Relationships.Include(r => r.Sessions).AsNoTracking().Where(r => r.Id == relationshipId)
             .Select(r => new
             {
                 Relationship = r,
                 Levels = db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.SignalLevels).FirstOrDefault(),
                 Therapist = db.Clinicians.Where(c => c.Id == r.ClinicianId).Select(c => c.DisplayName).FirstOrDefault(),
+                AnyUnanswered = db.CheckIns.Any(c => c.RelationshipId == r.Id && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null),
+                AnyRating = db.Reflections.Any(x => x.RelationshipId == r.Id),
+                AnyGoalAnswer = db.Goals.Any(g => g.RelationshipId == r.Id && g.RespondedAt != null
+                    && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested)),
+                AnyRuptureToLink = db.Ruptures.Any(x => x.RelationshipId == r.Id && x.RecoveryResponseId == null),
             }).SingleAsync(ct);
         var relationship = head.Relationship;
         // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
@@ -72,11 +79,11 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         }
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
         // goals the client disagreed with or asked to change; not every one the relationship ever had.
-        var checkIns = await db.CheckIns.Where(c => c.RelationshipId == relationshipId && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null)
+        var checkIns = !head.AnyUnanswered ? [] : await db.CheckIns.Where(c => c.RelationshipId == relationshipId && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null)
             .AsNoTracking().ToListAsync(ct);
-        var ratings = await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
+        var ratings = !head.AnyRating ? [] : await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
-        var goals = await db.Goals.Where(g => g.RelationshipId == relationshipId && g.RespondedAt != null
+        var goals = !head.AnyGoalAnswer ? [] : await db.Goals.Where(g => g.RelationshipId == relationshipId && g.RespondedAt != null
                 && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested))
             .AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
@@ -97,7 +104,8 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             input = input with { Responses = responses, Windows = windows };
         }
         var signals = SignalEngine.Evaluate(input, settings, catalog.Find);
-        await LinkRecoveriesAsync(relationship, responses, settings, ct);
+        if (head.AnyRuptureToLink)
+            await LinkRecoveriesAsync(relationship, responses, settings, ct);
         // Which of the signals are known already (an alert's key, or the earlier evidence of one): in steady state, all.
         var keys = signals.Select(s => s.Key).ToList();
         // From the relationship's alerts to their evidence (both indexed by their parent), never across the clinic's evidence.
