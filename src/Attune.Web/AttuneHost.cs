@@ -64,6 +64,19 @@ public static class AttuneHost
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
+        // A client that goes away while still sending its request (a phone losing its signal mid-check-in, a kiosk
+        // switched off) is no fault of Attune's: not an error in the log with a stack trace for IT to chase, and not a 500
+        // in the metrics. Kestrel says so with these two exceptions when the body stops short; anything else is logged.
+        services.AddExceptionHandler(o =>
+        {
+            o.StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                Microsoft.AspNetCore.Connections.ConnectionResetException => StatusCodes.Status499ClientClosedRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            };
+            o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException or Microsoft.AspNetCore.Connections.ConnectionResetException;
+        });
         services.AddAttuneDatabase(builder.Configuration, builder.Environment);
         // Ready: the database answers and has every migration this version needs. Live: the process answers at all.
         services.AddHealthChecks()

@@ -27,6 +27,9 @@ public sealed class AttuneServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Where this server keeps its SQLite database: the command line reaches the same clinic with "--Database:DataDirectory" and it.</summary>
+    public string DataDirectory => _dataDirectory;
+
     /// <param name="settings">More command-line settings, for example "--ConnectionStrings:Attune", "…".</param>
     public static async Task<AttuneServer> StartAsync(params string[] settings) =>
         // The browser walks each start on the demo clinic as a first start makes it: a copy of one made once per run.
