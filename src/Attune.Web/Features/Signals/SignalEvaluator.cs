@@ -48,11 +48,10 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
                 Relationship = r,
                 Levels = db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.SignalLevels).FirstOrDefault(),
                 Therapist = db.Clinicians.Where(c => c.Id == r.ClinicianId).Select(c => c.DisplayName).FirstOrDefault(),
-                AnyUnanswered = db.CheckIns.Any(c => c.RelationshipId == r.Id && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null),
+                AnyUnanswered = db.CheckIns.Where(c => c.RelationshipId == r.Id).Any(Unanswered),
                 AnyRating = db.Reflections.Any(x => x.RelationshipId == r.Id),
-                AnyGoalAnswer = db.Goals.Any(g => g.RelationshipId == r.Id && g.RespondedAt != null
-                    && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested)),
-                AnyRuptureToLink = db.Ruptures.Any(x => x.RelationshipId == r.Id && x.RecoveryResponseId == null),
+                AnyGoalAnswer = db.Goals.Where(g => g.RelationshipId == r.Id).Any(QuestionedGoal),
+                AnyRuptureToLink = db.Ruptures.Where(x => x.RelationshipId == r.Id).Any(NotYetRecovered),
             }).SingleAsync(ct);
         var relationship = head.Relationship;
         // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
@@ -79,13 +78,10 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         }
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
         // goals the client disagreed with or asked to change; not every one the relationship ever had.
-        var checkIns = !head.AnyUnanswered ? [] : await db.CheckIns.Where(c => c.RelationshipId == relationshipId && c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null)
-            .AsNoTracking().ToListAsync(ct);
+        var checkIns = !head.AnyUnanswered ? [] : await db.CheckIns.Where(c => c.RelationshipId == relationshipId).Where(Unanswered).AsNoTracking().ToListAsync(ct);
         var ratings = !head.AnyRating ? [] : await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
-        var goals = !head.AnyGoalAnswer ? [] : await db.Goals.Where(g => g.RelationshipId == relationshipId && g.RespondedAt != null
-                && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested))
-            .AsNoTracking().ToListAsync(ct);
+        var goals = !head.AnyGoalAnswer ? [] : await db.Goals.Where(g => g.RelationshipId == relationshipId).Where(QuestionedGoal).AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var now = clock.GetUtcNow();
         var settings = head.Levels ?? Defaults;
@@ -158,6 +154,13 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         return added;
     }
 
+    // What the rules can speak of, asked first whether a relationship has any, then read: each written once for both.
+    private static readonly System.Linq.Expressions.Expression<Func<Core.CheckIns.CheckIn, bool>> Unanswered =
+        c => c.Status == Core.CheckIns.CheckInStatus.Pending && c.LastSavedAt == null;
+    private static readonly System.Linq.Expressions.Expression<Func<Core.Goals.TreatmentGoal, bool>> QuestionedGoal =
+        g => g.RespondedAt != null && (g.Agreement == Core.Goals.GoalAgreement.Disagreed || g.Agreement == Core.Goals.GoalAgreement.ChangeRequested);
+    private static readonly System.Linq.Expressions.Expression<Func<Core.Ruptures.RuptureRecord, bool>> NotYetRecovered = r => r.RecoveryResponseId == null;
+
     /// <summary>How many of a long series' latest scores are read (with its first): enough for every rule but a long off-track run.</summary>
     public const int LatestScores = 8;
 
@@ -184,7 +187,7 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         // Without a Connection Check there is no recovery to link.
         var cc = responses.Where(r => r.Instrument == Core.Progress.ClientProgress.ConnectionCheck).ToList();
         if (cc.Count == 0) return;
-        var open = await db.Ruptures.Where(r => r.RelationshipId == relationship.Id && r.RecoveryResponseId == null).ToListAsync(ct);
+        var open = await db.Ruptures.Where(r => r.RelationshipId == relationship.Id).Where(NotYetRecovered).ToListAsync(ct);
         if (open.Count == 0) return;
         foreach (var rupture in open)
         {
