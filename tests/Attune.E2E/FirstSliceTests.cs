@@ -66,7 +66,8 @@ public class FirstSliceTests
         // Issue 18: a copy button beside the link, for handing it over in the room.
         await staffContext.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await linkBox.Locator("xpath=following-sibling::button[1]").ClickAsync();
-        await Expect(staff.Locator("[data-copied-for]").First).ToHaveTextAsync("Link copied.");
+        // The status beside this link (when the plan made a link for the session too, two are listed, in either order).
+        await Expect(staff.Locator($"[data-copied-for='{await linkBox.GetAttributeAsync("id")}']")).ToHaveTextAsync("Link copied.");
         Assert.Equal(link, await staff.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         // And a QR code for the client to scan with their phone's camera.
         var linkBlock = staff.Locator(".copy-link").Filter(new() { Has = linkBox });
