@@ -48,6 +48,8 @@ internal static class PlansBench
         (HttpClient Http, string Path)[] requests =
         [
             (staff, "/clients"),
+            // Every client the clinician ever had, sorted by name: the list's largest page to find.
+            (staff, "/clients?status=all&page=2"),
             (staff, $"/clients/{client}"),
             (staff, $"/clients/{client}/timeline"),
             (staff, "/analytics"),

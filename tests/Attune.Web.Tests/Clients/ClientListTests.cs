@@ -77,4 +77,55 @@ public class ClientListTests
         Assert.DoesNotContain(">Caseload</a>", adminPage);
         Assert.Contains("<a href=\"/admin/staff\">Staff</a>", adminPage);
     }
+    /// <summary>
+    /// Issue 22: the list is filtered, sorted by name and paged in the database, each client by their current episode.
+    /// Sixty more clients make two pages; Élodie, with two episodes, is listed once.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task The_list_is_paged_by_name_each_client_once_by_their_current_episode_and_found_whatever_the_case(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        Guid returning;
+        await using (var db = app.CreateDbContext())
+        {
+            var me = await db.Users.Where(u => u.Email == Demo.ClinicianEmail).SingleAsync(ct);
+            var now = app.Clock.GetUtcNow();
+            for (var i = 0; i < 60; i++)
+            {
+                var client = new Core.Clinic.Client(me.OrganisationId, $"Zz Paged {i:00}", now);
+                db.Clients.Add(client);
+                db.Relationships.Add(new TherapeuticRelationship(me.OrganisationId, client.Id, me.ClinicianId!.Value, now.AddDays(-i)));
+            }
+            // Élodie: the episode she is in, opened long ago, and a later one that has ended: the open one is her current one.
+            var elodie = new Core.Clinic.Client(me.OrganisationId, "Élodie Núñez", now);
+            returning = elodie.Id;
+            db.Clients.Add(elodie);
+            db.Relationships.Add(new TherapeuticRelationship(me.OrganisationId, elodie.Id, me.ClinicianId!.Value, now.AddDays(-400)));
+            var later = new TherapeuticRelationship(me.OrganisationId, elodie.Id, me.ClinicianId!.Value, now.AddDays(-100));
+            db.Relationships.Add(later);
+            await db.SaveChangesAsync(ct);
+            await db.Relationships.Where(r => r.Id == later.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Phase, RelationshipPhase.Closed).SetProperty(r => r.ClosedAt, now.AddDays(-50)), ct);
+        }
+
+        // Whatever the case of the letters typed, accented ones too: once, active, with both episodes counted.
+        foreach (var typed in new[] { "élodie", "ÉLODIE", "NÚÑEZ", "lodie" })
+        {
+            var found = WebUtility.HtmlDecode(await staff.Http.GetStringAsync($"/clients?status=all&q={Uri.EscapeDataString(typed)}", ct));
+            Assert.Contains("1 client.", found);
+            Assert.Matches(new System.Text.RegularExpressions.Regex($@"<a href=""/clients/{returning}"">Élodie Núñez</a></th>((?!</tr>).)*Intake((?!</tr>).)*<td>2</td>\s*</tr>",
+                System.Text.RegularExpressions.RegexOptions.Singleline), found);
+        }
+        Assert.DoesNotContain("Élodie", WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/clients?status=closed&q=lodie", ct)));
+
+        // Two pages of the "Zz Paged" clients, in name order, none twice and none left out.
+        var first = WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/clients?q=zz%20PAGED", ct));
+        Assert.Contains("60 clients, page 1 of 2", first);
+        var second = WebUtility.HtmlDecode(await staff.Http.GetStringAsync("/clients?q=zz%20PAGED&page=2", ct));
+        Assert.Contains("60 clients, page 2 of 2", second);
+        var names = System.Text.RegularExpressions.Regex.Matches(first + second, @"Zz Paged (\d\d)</a>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => i.ToString("00")).ToList(), names);
+    }
 }
