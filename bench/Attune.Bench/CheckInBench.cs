@@ -73,7 +73,7 @@ internal static class CheckInBench
                 await RunWrkAsync(wrk, script, $"{host.Url}{BarePath}", Math.Min(connections, 10), warmup),
                 await RunWrkAsync(wrk, script, $"{host.Url}/fhir/QuestionnaireResponse", Math.Min(connections, 10), warmup),
             };
-            // The statements one answer runs, in the request's own context (the audit chainer's run in another), floor and Attune.
+            // The statements one answer runs while its request is served (not the audit chainer's at that moment), floor and Attune.
             var statements = new[] { await StatementsAsync(host, http, BarePath, bodies[0]), await StatementsAsync(host, http, "/fhir/QuestionnaireResponse", bodies[1]) };
             var bare = new List<WrkResult>();
             var attune = new List<WrkResult>();

@@ -36,7 +36,7 @@ internal sealed class SqlFloor : IObserver<DiagnosticListener>, IObserver<KeyVal
         }
     }
 
-    /// <summary>Records only the statements run where <paramref name="which"/> says yes (asked on the thread that runs them).</summary>
+    /// <summary>When set, records only the statements for which it says yes (asked on the thread that runs each statement).</summary>
     public Func<bool>? Only { get; init; }
 
     /// <summary>Stops recording; every statement (reads and writes) recorded, in the order they ran.</summary>
