@@ -247,7 +247,7 @@ internal static class Clinic
     internal static Dictionary<string, decimal?> Phq9(int total) =>
         Enumerable.Range(1, 9).ToDictionary(i => i.ToString(CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? 0 : Math.Clamp(total - 3 * (i - 1), 0, 3)));
 
-    private static Dictionary<string, decimal?> Connection(int each, int moment)
+    internal static Dictionary<string, decimal?> Connection(int each, int moment)
     {
         var answers = new[] { "heard", "safe", "seen", "goals", "approach", "room", "overall" }.ToDictionary(i => i, _ => (decimal?)each);
         answers["moment"] = moment;

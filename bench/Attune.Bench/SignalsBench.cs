@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 /// <summary>
 /// Issue 22, P1: what one evaluation of a relationship's signals costs (the step every check-in save ends with), in
-/// process, as the relationship's history grows: the same relationship with 24 responses, then with more PHQ-9s
-/// added (124, 324, 1,024). A cost independent of history is the same on every line. The first size is evaluated as
+/// process, as the relationship's history grows: a relationship with 24 responses, then with more PHQ-9s added (124,
+/// 324, 1,024); then another, growing by attended sessions, each with its Connection Check. A cost independent of history is the same on every line. The first size is evaluated as
 /// many times again before it is timed, for the JIT to warm up.
 /// </summary>
 internal static class SignalsBench
@@ -20,42 +20,54 @@ internal static class SignalsBench
         await using var host = new BenchHost(postgres);
         await host.StartAsync();
         await Clinic.GenerateAsync(host.App.Services, 20, 20);
-        Guid relationship;
+        List<Guid> relationships;
         using (var scope = host.App.Services.CreateScope())
-            relationship = await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Relationships.Where(r => r.ClosedAt == null).Select(r => r.Id).FirstAsync();
-        Console.WriteLine($"One relationship's signals evaluated {evaluations} times, in process, at each size of its history ({host.Database}):");
-        foreach (var size in new[] { 24, 124, 324, 1024 })
+            relationships = await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Relationships.Where(r => r.ClosedAt == null).OrderBy(r => r.Id).Select(r => r.Id).Take(2).ToListAsync();
+        // Two histories: one growing by outcome measures (PHQ-9, read as scores), one by attended sessions with a Connection
+        // Check each (read by the alliance and engagement rules), each on its own relationship.
+        foreach (var (relationship, instrument) in new[] { (relationships[0], "phq-9"), (relationships[1], "connection-check") })
         {
-            using (var scope = host.App.Services.CreateScope())
+            Console.WriteLine($"One relationship's signals evaluated {evaluations} times, in process, at each size of its history, growing by {instrument} ({host.Database}):");
+            foreach (var size in new[] { 24, 124, 324, 1024 })
             {
-                var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
-                var phq9 = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Get("phq-9");
-                var answers = Clinic.Phq9(7);
-                var result = InstrumentScorer.Score(phq9, answers).Result!;
-                var have = await db.Responses.CountAsync(r => r.RelationshipId == relationship);
-                for (var i = have; i < size; i++)
-                    db.Responses.Add(new InstrumentResponse(relationship, null, null, answers, result, DateTimeOffset.UtcNow.AddDays(-7).AddMinutes(i)));
-                await db.SaveChangesAsync();
+                using (var scope = host.App.Services.CreateScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
+                    var definition = scope.ServiceProvider.GetRequiredService<InstrumentCatalog>().Get(instrument);
+                    var have = await db.Responses.CountAsync(r => r.RelationshipId == relationship);
+                    var tracked = await db.Relationships.Include(r => r.Sessions).SingleAsync(r => r.Id == relationship);
+                    for (var i = have; i < size; i++)
+                    {
+                        var at = DateTimeOffset.UtcNow.AddDays(-7).AddMinutes(i);
+                        // Connection Checks of 8 and 9 in turn, with no moment of disconnection (an alliance that holds), each
+                        // after an attended session, as in a clinic.
+                        var answers = instrument == "phq-9" ? Clinic.Phq9(7) : Clinic.Connection(8 + i % 2, 0);
+                        var session = instrument == "phq-9" ? null : tracked.RecordSession(at.AddSeconds(-30), Attune.Core.Relationships.SessionModality.InPerson,
+                            Attune.Core.Relationships.SessionAttendance.Attended);
+                        db.Responses.Add(new InstrumentResponse(relationship, null, session?.Id, answers, InstrumentScorer.Score(definition, answers).Result!, at));
+                    }
+                    await db.SaveChangesAsync();
+                }
+                var times = new List<double>();
+                for (var i = size == 24 ? -evaluations : 0; i < evaluations; i++)
+                {
+                    using var scope = host.App.Services.CreateScope();
+                    var evaluator = scope.ServiceProvider.GetRequiredService<SignalEvaluator>();
+                    var sw = Stopwatch.StartNew();
+                    await evaluator.EvaluateAsync(relationship);
+                    if (i >= 0) times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                times.Sort();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {size,5} responses: median {times[times.Count / 2],5:0.00} ms, p25 {times[times.Count / 4],5:0.00} ms, fastest {times[0],5:0.00} ms"));
             }
-            var times = new List<double>();
-            for (var i = size == 24 ? -evaluations : 0; i < evaluations; i++)
-            {
-                using var scope = host.App.Services.CreateScope();
-                var evaluator = scope.ServiceProvider.GetRequiredService<SignalEvaluator>();
-                var sw = Stopwatch.StartNew();
-                await evaluator.EvaluateAsync(relationship);
-                if (i >= 0) times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {size,5} responses: median {times[times.Count / 2],5:0.00} ms, p25 {times[times.Count / 4],5:0.00} ms, fastest {times[0],5:0.00} ms"));
         }
         if (!explain) return;
         // The evaluation's reads, each with the database's plan for it.
         using var recorder = new SqlFloor();
         recorder.Start();
         using (var scope = host.App.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationship);
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationships[1]);
         SqlFloor.Print(await SqlFloor.ExplainAsync(host.App.Services, recorder.Stop()));
     }
 }

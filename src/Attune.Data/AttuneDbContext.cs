@@ -54,6 +54,7 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
     public DbSet<ApiClient> ApiClients => Set<ApiClient>();
     public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
     public DbSet<RateLimitCount> RateLimitCounts => Set<RateLimitCount>();
+    public DbSet<ResponseSeries> ResponseSeries => Set<ResponseSeries>();
     public DbSet<PrivacyDisclosure> Disclosures => Set<PrivacyDisclosure>();
     public DbSet<Attune.Core.Matching.TherapistProfile> TherapistProfiles => Set<Attune.Core.Matching.TherapistProfile>();
     public DbSet<Attune.Core.Matching.ClientMatchPreferences> MatchPreferences => Set<Attune.Core.Matching.ClientMatchPreferences>();
@@ -272,6 +273,16 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasIndex(x => new { x.RelationshipId, x.Instrument, x.CompletedAt, x.SessionId, x.Score });
             // A relationship's risk answers, which the signals read at every check-in: found without visiting its other responses.
             e.HasIndex(x => x.RelationshipId, "IX_Responses_Risk").HasFilter("\"IsRisk\"");
+            // Keeps ResponseSeries (each provider's migration ResponseSeriesSummary creates it).
+            e.ToTable(t => t.HasTrigger("Responses_Series"));
+        });
+
+        b.Entity<ResponseSeries>(e =>
+        {
+            e.HasKey(x => new { x.RelationshipId, x.Instrument });
+            e.Property(x => x.Instrument).HasMaxLength(64);
+            e.Ignore(x => x.ScoreSum);
+            e.HasOne<TherapeuticRelationship>().WithMany().HasForeignKey(x => x.RelationshipId).OnDelete(DeleteBehavior.Cascade);
         });
 
         b.Entity<ClinicalAlert>(e =>

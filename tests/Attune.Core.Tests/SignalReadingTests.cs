@@ -139,4 +139,92 @@ public class SignalReadingTests
         Assert.True(reread > 5, $"only {reread} series read whole again");
         Assert.True(offTrack > 30, $"only {offTrack} off-track signals");
     }
+
+    /// <summary>
+    /// Issue 22: a long series of Connection Checks is read as its first and latest <see cref="LatestChecks"/> whole, with
+    /// the number and sum of all their means that the database keeps (ResponseSeries), those of the sessions the clinician
+    /// rated, and the whole series only where <see cref="AllianceBaseline.NeedsWholeSeries"/> says. Evaluated after
+    /// every session as a clinic does, that must raise exactly the alerts that reading every Check raises: at each step,
+    /// the signals not raised before are the same, explanations and all. (Signals raised before are known alerts; the
+    /// whole history also finds again old repairs that the window leaves behind.)
+    /// </summary>
+    [Fact]
+    public void A_window_of_Connection_Checks_with_their_sum_raises_the_same_alerts_as_every_Check()
+    {
+        var random = new Random(2223);
+        var (steps, windowed, wholeAgain, raised) = (0, 0, 0, new Dictionary<SignalKind, int>());
+        for (var history = 0; history < 160; history++)
+        {
+            var relationship = new TherapeuticRelationship(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), T0.AddDays(-1));
+            var responses = new List<InstrumentResponse>();
+            var ratings = new List<ClinicianRating>();
+            var weeks = 10 + random.Next(50);
+            // An alliance that holds at its own level, with dips of a session or a stretch, and clients who drift down or up.
+            var level = 7 + random.Next(4);
+            var drift = random.Next(3) - 1;
+            var settings = (history % 3) switch
+            {
+                0 => new SignalSettings(),
+                1 => new SignalSettings { RepairWindowSessions = 2, PerceptionGapAtLeast = 2 },
+                _ => new SignalSettings { RepairWindowSessions = 8, LowAllianceMeanBelow = 6, LowAllianceItemAtOrBelow = 3 },
+            };
+            var (knownWhole, knownWindow) = (new HashSet<string>(), new HashSet<string>());
+            for (var week = 0; week < weeks; week++)
+            {
+                var session = Guid.NewGuid();
+                var dip = random.Next(8) == 0 ? 2 + random.Next(4) : 0;
+                var at = Math.Clamp(level + drift * week / 12 - dip, 1, 10);
+                responses.Add(CcItems(Enumerable.Range(0, 7).Select(_ => Math.Clamp(at + random.Next(3) - 1, 0, 10)).ToArray(), week,
+                    moment: random.Next(8) == 0 ? 1 + random.Next(2) : 0, sessionId: session));
+                if (random.Next(2) == 0)
+                    responses.Add(Phq9(random.Next(25), week));
+                if (random.Next(3) == 0)
+                    ratings.Add(new ClinicianRating(random.Next(4) == 0 && week > 12 ? responses.First(r => r.Instrument == "connection-check" && r.CompletedAt == T0.AddDays(7 * (week - 12))).SessionId!.Value : session,
+                        4 + random.Next(7), T0.AddDays(7 * week).AddHours(2), (Reflections.Tension)random.Next(3)));
+                var now = T0.AddDays(7 * week + 1);
+                var whole = SignalEngine.Evaluate(new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera"), settings, Catalog.Find);
+                // What the evaluator reads.
+                var checks = responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderBy(r => r.CompletedAt).ToList();
+                var input = new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera");
+                if (checks.Count > LatestChecks + 1)
+                {
+                    var kept = new List<InstrumentResponse> { checks[0] };
+                    kept.AddRange(checks.TakeLast(LatestChecks));
+                    var rated = ratings.Select(r => (Guid?)r.SessionId).Except(kept.Select(r => r.SessionId)).ToHashSet();
+                    kept.AddRange(checks.Where(r => rated.Contains(r.SessionId))
+                        .Select(r => InstrumentResponse.ScoreOnly(r.Id, r.RelationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
+                    input = input with
+                    {
+                        Responses = [.. responses.Where(r => r.Instrument != AllianceBaseline.Instrument), .. kept],
+                        Windows = new Dictionary<string, SeriesWindow>
+                        {
+                            [AllianceBaseline.Instrument] = new(checks.Count, checks[^LatestChecks].CompletedAt, checks.Sum(r => r.Score)),
+                        },
+                    };
+                    windowed++;
+                    if (AllianceBaseline.NeedsWholeSeries(input, settings, Catalog.Find))
+                    {
+                        wholeAgain++;
+                        input = input with { Responses = responses, Windows = null };
+                    }
+                }
+                var fromWindow = SignalEngine.Evaluate(input, settings, Catalog.Find);
+                var newWhole = whole.Where(x => !knownWhole.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+                var newWindow = fromWindow.Where(x => !knownWindow.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+                Assert.Equal(newWhole, newWindow);
+                knownWhole.UnionWith(whole.Select(x => x.Key));
+                knownWindow.UnionWith(fromWindow.Select(x => x.Key));
+                foreach (var x in newWhole) raised[x.Kind] = raised.GetValueOrDefault(x.Kind) + 1;
+                steps++;
+            }
+        }
+        // Most long series were read as windows, some whole again, and every rule that reads the Checks spoke.
+        Assert.True(windowed > 2000, $"only {windowed} of {steps} evaluations read a window");
+        Assert.True(wholeAgain > 50 && wholeAgain < windowed / 2, $"{wholeAgain} of {windowed} windows read whole again");
+        foreach (var kind in new[] { SignalKind.LowAlliance, SignalKind.AllianceDrop, SignalKind.ClientReportedRupture, SignalKind.RuptureRepaired, SignalKind.PerceptionGap })
+            Assert.True(raised.GetValueOrDefault(kind) > 20, $"{kind}: {raised.GetValueOrDefault(kind)}");
+    }
+
+    /// <summary>The evaluator's window of Connection Checks (SignalEvaluator.LatestScores).</summary>
+    private const int LatestChecks = 8;
 }

@@ -117,9 +117,11 @@ public sealed record SignalInput(
 /// <summary>
 /// A long series read as a window: <see cref="Count"/> responses in all, of which the input holds the first and every one
 /// completed at or after <see cref="LatestFrom"/>. The rules need no more of a series than this, save a run of
-/// off-track scores reaching back past the window (<see cref="NotOnTrackRule.NeedsWholeSeries"/>).
+/// off-track scores reaching back past the window (<see cref="NotOnTrackRule.NeedsWholeSeries"/>) and, of the
+/// Connection Checks, what <see cref="AllianceBaseline.NeedsWholeSeries"/> names.
 /// </summary>
-public sealed record SeriesWindow(int Count, DateTimeOffset LatestFrom);
+/// <param name="ScoreSum">The sum of every score of the series (the Connection Checks', for the running baseline).</param>
+public sealed record SeriesWindow(int Count, DateTimeOffset LatestFrom, decimal? ScoreSum = null);
 
 public interface ISignalRule
 {
@@ -194,8 +196,8 @@ public sealed class LowAllianceRule : ISignalRule
         if (all.Count > 0 && Why(all[^1], settings, find) is { } why)
         {
             // One alert for a run of low Connection Checks: the key names the first of the run.
-            var start = all.Count - 1;
-            while (start > 0 && Why(all[start - 1], settings, find) is not null) start--;
+            var (start, from) = (all.Count - 1, AllianceBaseline.Unbroken(input));
+            while (start > from && Why(all[start - 1], settings, find) is not null) start--;
             yield return new Signal(Kind, false, why, $"low-alliance:{all[start].Id}", all[^1].CompletedAt, all[^1].Id);
         }
         if (input.Of("srs").LastOrDefault() is { } srs && srs.Score < settings.SrsLowBelow)
@@ -204,7 +206,8 @@ public sealed class LowAllianceRule : ISignalRule
             yield return new Signal(Kind, false, $"WAI-SR {SignalEngine.F(wai.Score)}, below the clinic's level of {SignalEngine.F(waiLow)}.", $"low-alliance:{wai.Id}", wai.CompletedAt, wai.Id);
     }
 
-    private static string? Why(InstrumentResponse cc, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    /// <summary>Why a Connection Check is low, or null.</summary>
+    internal static string? Why(InstrumentResponse cc, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
         var low = SessionItems.Where(i => cc.Answers.TryGetValue(i, out var v) && v <= settings.LowAllianceItemAtOrBelow)
             .Select(i => $"“{find("connection-check")?.FindItem(i)?.Label ?? i}” {SignalEngine.F(cc.Answers[i])}").ToList();
@@ -215,14 +218,61 @@ public sealed class LowAllianceRule : ISignalRule
     }
 }
 
-/// <summary>The client's own running baseline: the mean of their earlier Connection Check means.</summary>
+/// <summary>
+/// The client's own running baseline: the mean of their earlier Connection Check means. A long series of Checks may be
+/// read as a window (its first and latest, <see cref="SeriesWindow"/>) with the sum of all their means, from which the
+/// baseline of each of the latest is exact; the rules that read the Checks need no more of them, save where
+/// <see cref="NeedsWholeSeries"/> says.
+/// </summary>
 public static class AllianceBaseline
 {
-    /// <summary>For each Connection Check after the first: the response, and the mean of all before it.</summary>
-    public static IEnumerable<(InstrumentResponse Response, decimal Baseline, int Index)> WithBaselines(IReadOnlyList<InstrumentResponse> ordered)
+    public const string Instrument = "connection-check";
+
+    /// <summary>
+    /// For each Connection Check after the first, in time order: the response, the mean of all before it, and its place
+    /// in <see cref="SignalInput.Of"/>.
+    /// </summary>
+    public static IEnumerable<(InstrumentResponse Response, decimal Baseline, int Index)> WithBaselines(SignalInput input)
     {
-        for (var i = 1; i < ordered.Count; i++)
-            yield return (ordered[i], ordered.Take(i).Average(r => r.Score), i);
+        var series = input.SeriesOf(Instrument);
+        if (input.Windows?.GetValueOrDefault(Instrument) is not { } window)
+        {
+            for (var i = 1; i < series.Count; i++)
+                yield return (series[i].Response, series.Take(i).Average(p => p.Response.Score), i);
+            yield break;
+        }
+        // The sum of the means before each of the latest: the whole series' sum less theirs from it on.
+        var before = (window.ScoreSum ?? throw new InvalidOperationException("A window of Connection Checks needs the sum of their means."))
+            - series.Skip(1).Sum(p => p.Response.Score);
+        for (var i = 1; i < series.Count; i++)
+        {
+            yield return (series[i].Response, before / (series[i].Number - 1), i);
+            before += series[i].Response.Score;
+        }
+    }
+
+    /// <summary>
+    /// The place in <see cref="SignalInput.Of"/> from which the Connection Checks are the series' own latest run without a
+    /// gap: 0, or 1 when the input holds a window that leaves out Checks between the first and the latest.
+    /// </summary>
+    public static int Unbroken(SignalInput input) =>
+        input.Windows?.ContainsKey(Instrument) == true && input.SeriesOf(Instrument) is { Count: > 1 } s && s[1].Number > 2 ? 1 : 0;
+
+    /// <summary>
+    /// Whether a window of Connection Checks is not enough: a run of low Checks reaches back to the earliest of the
+    /// latest (where it began is not read), or the latest Check could be the repair of a drop before them. That needs the
+    /// latest above every other of the latest read (a drop not yet repaired left every later Check below its baseline)
+    /// and, with a repair window, the window reaching back past them.
+    /// </summary>
+    public static bool NeedsWholeSeries(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
+    {
+        if (Unbroken(input) == 0) return false;
+        var latest = input.SeriesOf(Instrument).Skip(1).ToList();
+        if (latest.All(p => LowAllianceRule.Why(p.Response, settings, find) is not null)) return true;
+        var last = latest[^1];
+        var unreadUpTo = latest[0].Number - 1;
+        if (settings.RepairWindowSessions is { } w && last.Number - unreadUpTo > w) return false;
+        return latest.SkipLast(1).All(p => p.Response.Score < last.Response.Score);
     }
 }
 
@@ -236,8 +286,7 @@ public sealed class AllianceDropRule : ISignalRule
 
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
-        var cc = input.Of("connection-check").ToList();
-        if (AllianceBaseline.WithBaselines(cc).LastOrDefault() is { Response: { } last } latest && latest.Baseline - last.Score >= settings.AllianceDropAtLeast)
+        if (AllianceBaseline.WithBaselines(input).LastOrDefault() is { Response: { } last } latest && latest.Baseline - last.Score >= settings.AllianceDropAtLeast)
             yield return new Signal(Kind, false,
                 $"Connection Check mean {last.Score:0.0}, {latest.Baseline - last.Score:0.0} below this client's usual {latest.Baseline:0.0}.",
                 $"alliance-drop:{last.Id}", last.CompletedAt, last.Id);
@@ -278,8 +327,8 @@ public sealed class RuptureRepairedRule : ISignalRule
 
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
-        var cc = input.Of("connection-check").ToList();
-        foreach (var (drop, baseline, index) in AllianceBaseline.WithBaselines(cc))
+        var cc = input.Of(AllianceBaseline.Instrument).ToList();
+        foreach (var (drop, baseline, index) in AllianceBaseline.WithBaselines(input))
         {
             if (baseline - drop.Score < settings.AllianceDropAtLeast) continue;
             var later = cc.Skip(index + 1);
@@ -371,9 +420,11 @@ public sealed class PerceptionGapRule : ISignalRule
 
     public IEnumerable<Signal> Evaluate(SignalInput input, SignalSettings settings, Func<string, InstrumentDefinition?> find)
     {
+        // Of every Connection Check read: with a window of them, the evaluator reads too those of the sessions rated.
+        var checks = input.Responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderBy(r => r.CompletedAt).ToList();
         foreach (var rating in input.ClinicianRatings)
         {
-            var client = input.Of("connection-check").LastOrDefault(r => r.SessionId == rating.SessionId);
+            var client = checks.LastOrDefault(r => r.SessionId == rating.SessionId);
             if (client is not null && rating.Connected - client.Score >= settings.PerceptionGapAtLeast)
                 yield return new Signal(Kind, false,
                     $"{input.TherapistName} rated the connection {SignalEngine.F(rating.Connected)}; the client's Connection Check was {client.Score:0.0}. They may be missing something: therapists rarely foresee deterioration.",

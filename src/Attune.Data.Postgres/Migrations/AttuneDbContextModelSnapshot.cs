@@ -142,7 +142,10 @@ namespace Attune.Data.Postgres.Migrations
                     b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
                         .HasFilter("\"IsRisk\"");
 
-                    b.ToTable("Responses");
+                    b.ToTable("Responses", t =>
+                        {
+                            t.HasTrigger("Responses_Series");
+                        });
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
@@ -1827,6 +1830,26 @@ namespace Attune.Data.Postgres.Migrations
                     b.ToTable("RateLimitCounts");
                 });
 
+            modelBuilder.Entity("Attune.Data.ResponseSeries", b =>
+                {
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Instrument")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ScoreSumTenThousandths")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RelationshipId", "Instrument");
+
+                    b.ToTable("ResponseSeries");
+                });
+
             modelBuilder.Entity("Attune.Data.StaffSession", b =>
                 {
                     b.Property<string>("Id")
@@ -2848,6 +2871,15 @@ namespace Attune.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Data.ResponseSeries", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -137,7 +137,10 @@ namespace Attune.Data.Sqlite.Migrations
                     b.HasIndex(new[] { "RelationshipId" }, "IX_Responses_Risk")
                         .HasFilter("\"IsRisk\"");
 
-                    b.ToTable("Responses");
+                    b.ToTable("Responses", t =>
+                        {
+                            t.HasTrigger("Responses_Series");
+                        });
                 });
 
             modelBuilder.Entity("Attune.Core.Clinic.Client", b =>
@@ -1820,6 +1823,26 @@ namespace Attune.Data.Sqlite.Migrations
                     b.ToTable("RateLimitCounts");
                 });
 
+            modelBuilder.Entity("Attune.Data.ResponseSeries", b =>
+                {
+                    b.Property<Guid>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Instrument")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ScoreSumTenThousandths")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RelationshipId", "Instrument");
+
+                    b.ToTable("ResponseSeries");
+                });
+
             modelBuilder.Entity("Attune.Data.StaffSession", b =>
                 {
                     b.Property<string>("Id")
@@ -2835,6 +2858,15 @@ namespace Attune.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Attune.Data.ResponseSeries", b =>
+                {
+                    b.HasOne("Attune.Core.Relationships.TherapeuticRelationship", null)
+                        .WithMany()
+                        .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

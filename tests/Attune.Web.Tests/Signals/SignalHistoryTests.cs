@@ -83,6 +83,135 @@ public class SignalHistoryTests
         }
     }
 
+    /// <summary>
+    /// Issue 22: the database keeps each relationship's series of a measure summed (ResponseSeries: a trigger on every
+    /// insert, rescore and delete of a response), and the evaluator reads a long series of Connection Checks as its latest
+    /// with that sum: the client's running baseline is still the mean of every Check before the latest.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_long_series_of_Connection_Checks_is_judged_against_every_earlier_Check_from_the_sum_the_database_keeps(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ada Longhaul");
+        var now = app.Clock.GetUtcNow();
+        var catalog = app.Services.GetRequiredService<InstrumentCatalog>();
+        var (cc, phq9) = (catalog.Get("connection-check"), catalog.Get("phq-9"));
+        InstrumentResponse Check(Guid relationshipId, int[] items, int weeksAgo) => Scored(cc, relationshipId,
+            LowAllianceRule.SessionItems.Select((item, i) => (item, (decimal?)items[i])).Append(("moment", 0m)).ToDictionary(x => x.Item1, x => x.Item2), now.AddDays(-7 * weeksAgo));
+        int[] ten = [10, 10, 10, 10, 10, 10, 10], nine = [9, 9, 9, 9, 9, 9, 9], eightish = [8, 8, 8, 9, 9, 8, 9], eight = [8, 8, 8, 8, 8, 8, 8];
+        Guid relationshipId, revised, removed;
+        await using (var db = app.CreateDbContext())
+        {
+            relationshipId = await db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id).SingleAsync(ct);
+            // Fourteen Checks of 10, then seven that alternate 9.0 and 8.4 (none a run of low ones as long as the window),
+            // with a PHQ-9 each week.
+            var checks = Enumerable.Range(0, 14).Select(k => Check(relationshipId, ten, 30 - k))
+                .Concat(Enumerable.Range(0, 7).Select(k => Check(relationshipId, k % 2 == 0 ? nine : eightish, 16 - k))).ToList();
+            db.Responses.AddRange(checks);
+            db.Responses.AddRange(Enumerable.Range(0, 21).Select(k => Response(phq9, relationshipId, 12 - k / 3, now.AddDays(-7 * (30 - k)).AddHours(-1))));
+            await db.SaveChangesAsync(ct);
+            (revised, removed) = (checks[2].Id, checks[3].Id);
+        }
+        // A Check rescored (the client changed their answers), another deleted: the database's sums follow.
+        await using (var db = app.CreateDbContext())
+        {
+            var r = await db.Responses.SingleAsync(x => x.Id == revised, ct);
+            var answers = LowAllianceRule.SessionItems.Select((item, i) => (item, (decimal?)(i < 2 ? 10 : 9))).ToDictionary(x => x.item, x => x.Item2);
+            answers["moment"] = 0;
+            r.Revise(answers, InstrumentScorer.Score(cc, answers).Result!, now.AddDays(-28));
+            db.Responses.Remove(await db.Responses.SingleAsync(x => x.Id == removed, ct));
+            await db.SaveChangesAsync(ct);
+        }
+        await AssertSeriesAsync(app, relationshipId, ct);
+
+        // The latest Check, 8.0 after them: against every earlier Check its usual is (12 × 10 + 9.3 + 4 × 9.0 + 3 × 8.4) / 20 = 9.525
+        // (against the window read, the first and the latest eight, it would be 8.99).
+        await using (var db = app.CreateDbContext())
+        {
+            db.Responses.Add(Check(relationshipId, eight, 0));
+            await db.SaveChangesAsync(ct);
+        }
+        await AssertSeriesAsync(app, relationshipId, ct);
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+        await using (var db = app.CreateDbContext())
+        {
+            var scores = (await db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == "connection-check").ToListAsync(ct))
+                .OrderBy(r => r.CompletedAt).Select(r => r.Score).ToList();
+            Assert.Equal(21, scores.Count);
+            var usual = scores.SkipLast(1).Average();
+            Assert.Equal(9.525m, usual);
+            var drop = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId && a.Kind == SignalKind.AllianceDrop).ToListAsync(ct));
+            Assert.Equal($"Connection Check mean 8.0, {usual - 8.0m:0.0} below this client's usual {usual:0.0}.", drop.Explanation);
+            Assert.Equal("Connection Check mean 8.0, 1.5 below this client's usual 9.5.", drop.Explanation);
+        }
+
+        // A relationship deleted (as erasure deletes one) takes its series with it.
+        await using (var db = app.CreateDbContext())
+        {
+            await db.Relationships.Where(r => r.Id == relationshipId).ExecuteDeleteAsync(ct);
+            Assert.False(await db.ResponseSeries.AnyAsync(s => s.RelationshipId == relationshipId, ct));
+        }
+    }
+
+    /// <summary>
+    /// Issue 22: of a relationship's sessions the evaluator reads only those the engagement rule speaks of, from the latest
+    /// attended one on. A no-show before it is over; one after it is a signal; and, with a clinic's long gap set, the time
+    /// since the last attended one is a signal too: so with thirty sessions behind them.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task Of_a_long_run_of_sessions_only_a_no_show_since_the_last_attended_one_is_a_signal(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ira Regular");
+        var now = app.Clock.GetUtcNow();
+        Guid relationshipId, recent, last;
+        await using (var db = app.CreateDbContext())
+        {
+            var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == clientId, ct);
+            relationshipId = r.Id;
+            (await db.Organisations.SingleAsync(o => o.Id == r.OrganisationId, ct)).SetSignalLevels(new SignalSettings { LongGapDays = 14 });
+            for (var k = 0; k < 30; k++)
+                r.RecordSession(now.AddDays(-7 * (32 - k)), SessionModality.InPerson, k == 10 ? SessionAttendance.NoShow : SessionAttendance.Attended);
+            last = r.RecordSession(now.AddDays(-20), SessionModality.InPerson, SessionAttendance.Attended).Id;
+            recent = r.RecordSession(now.AddDays(-2), SessionModality.InPerson, SessionAttendance.NoShow).Id;
+            await db.SaveChangesAsync(ct);
+        }
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+        await using (var db = app.CreateDbContext())
+        {
+            var alert = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId).ToListAsync(ct));
+            // One engagement alert: the no-show, refreshed with the long gap.
+            var keys = new[] { alert.Key }.Concat(await db.AlertEvidence.Where(e => e.AlertId == alert.Id).Select(e => e.Key).ToListAsync(ct)).Distinct().Order().ToList();
+            Assert.Equal(new[] { $"long-gap:{last}", $"no-show:{recent}" }.Order(), keys);
+            // The same as the rule finds in every session.
+            var whole = await db.Relationships.Include(x => x.Sessions).AsNoTracking().SingleAsync(x => x.Id == relationshipId, ct);
+            Assert.Equal(32, whole.Sessions.Count);
+            var expected = new EngagementRule().Evaluate(new SignalInput(whole, [], [], [], app.Clock.GetUtcNow()), new SignalSettings { LongGapDays = 14 }, _ => null);
+            Assert.Equal(keys, expected.Select(x => x.Key).Order());
+        }
+    }
+
+    /// <summary>The database's sums equal the relationship's responses counted and added up here.</summary>
+    private static async Task AssertSeriesAsync(AttuneFactory app, Guid relationshipId, CancellationToken ct)
+    {
+        await using var db = app.CreateDbContext();
+        var responses = await db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId).ToListAsync(ct);
+        var expected = responses.GroupBy(r => r.Instrument).Select(g => (g.Key, g.Count(), g.Sum(r => r.Score))).Order().ToList();
+        var kept = (await db.ResponseSeries.AsNoTracking().Where(s => s.RelationshipId == relationshipId).ToListAsync(ct))
+            .Select(s => (s.Instrument, s.Count, s.ScoreSum)).Order().ToList();
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(expected, kept);
+    }
+
+    private static InstrumentResponse Scored(InstrumentDefinition d, Guid relationshipId, Dictionary<string, decimal?> answers, DateTimeOffset at) =>
+        new(relationshipId, null, null, answers, InstrumentScorer.Score(d, answers).Result!, at);
+
     private static InstrumentResponse Response(InstrumentDefinition phq9, Guid relationshipId, int total, DateTimeOffset at)
     {
         // Nine items adding up to the total, item 9 always 0 (no risk answer).

@@ -41,8 +41,14 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     {
         // The relationship with its sessions, its clinic's levels and the therapist's name, in one read; with it, whether
         // there is anything to read of the unanswered check-ins, the clinician's ratings, the goals and the ruptures below,
-        // so that a relationship without any (most, at any one check-in) costs no statement for them.
-        var head = await db.Relationships.Include(r => r.Sessions).AsNoTracking().Where(r => r.Id == relationshipId)
+        // so that a relationship without any (most, at any one check-in) costs no statement for them. Of the sessions, only
+        // those the engagement rule reads: from the latest attended one on (the no-shows since, the sessions booked), all
+        // of them when none was attended; found from the end of the relationship's sessions by their index.
+        var now = clock.GetUtcNow();
+        var head = await db.Relationships.Include(r => r.Sessions.Where(s => s.StartsAt >= (db.Sessions
+                .Where(x => x.RelationshipId == relationshipId && x.Attendance == Core.Relationships.SessionAttendance.Attended && x.StartsAt <= now)
+                .OrderByDescending(x => x.StartsAt).Select(x => (DateTimeOffset?)x.StartsAt).FirstOrDefault() ?? DateTimeOffset.MinValue)))
+            .AsNoTracking().Where(r => r.Id == relationshipId)
             .Select(r => new
             {
                 Relationship = r,
@@ -55,25 +61,36 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             }).SingleAsync(ct);
         var relationship = head.Relationship;
         // Whole where a rule reads the answers (SignalEngine.ReadsWhole), as scores where it reads only those; of a long
-        // series of scores, only its first and latest (SeriesWindow), so that the cost does not grow with the history.
-        // Each read finds its rows by an index, never by visiting the relationship's other responses: under a stream of
-        // check-ins every page a read touches may have changed since the connection last read it.
-        var whole = SignalEngine.AnswersReadFor;
-        var responses = await db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && whole.Contains(r.Instrument))
-            .Concat(db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.IsRisk && !whole.Contains(r.Instrument)))
-            .ToListAsync(ct);
-        var counts = await db.Responses.Where(r => r.RelationshipId == relationshipId && !whole.Contains(r.Instrument))
-            .GroupBy(r => r.Instrument).Select(g => new { Instrument = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Instrument, g => g.Count, ct);
-        var windowed = counts.Where(c => c.Value > LatestScores + 1).Select(c => c.Key).ToList();
-        var shortSeries = counts.Keys.Except(windowed).ToList();
+        // series, only its first and latest (SeriesWindow), with the number and sum of all its scores that the database
+        // keeps (ResponseSeries), so that the cost does not grow with the history. Each read finds its rows by an index,
+        // never by visiting the relationship's other responses: under a stream of check-ins every page a read touches
+        // may have changed since the connection last read it.
+        var series = await db.ResponseSeries.AsNoTracking().Where(s => s.RelationshipId == relationshipId && s.Count > 0)
+            .ToDictionaryAsync(s => s.Instrument, ct);
+        var answersRead = SignalEngine.AnswersReadFor;
+        var windowed = series.Values.Where(s => s.Count > LatestScores + 1 && !answersRead.Contains(s.Instrument)).Select(s => s.Instrument).ToList();
+        var checksWindowed = series.GetValueOrDefault(AllianceBaseline.Instrument)?.Count > LatestScores + 1;
+        var whole = answersRead.Where(i => !checksWindowed || i != AllianceBaseline.Instrument).ToList();
+        var wholeRead = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && whole.Contains(r.Instrument))
+            .Concat(db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.IsRisk && !answersRead.Contains(r.Instrument)));
+        // A long series of Connection Checks: its first and latest, whole, in the same read.
+        var checks = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == AllianceBaseline.Instrument);
+        if (checksWindowed)
+            wholeRead = wholeRead.Concat(checks.OrderByDescending(r => r.CompletedAt).Take(LatestScores)).Concat(checks.OrderBy(r => r.CompletedAt).Take(1));
+        var responses = (await wholeRead.ToListAsync(ct)).DistinctBy(r => r.Id).ToList();
+        var windows = new Dictionary<string, SeriesWindow>();
+        if (checksWindowed)
+            windows[AllianceBaseline.Instrument] = new SeriesWindow(series[AllianceBaseline.Instrument].Count,
+                responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderByDescending(r => r.CompletedAt).Take(LatestScores).Min(r => r.CompletedAt),
+                series[AllianceBaseline.Instrument].ScoreSum);
+        var shortSeries = series.Keys.Except(windowed).Except(answersRead).ToList();
         var read = responses.Select(r => r.Id).ToHashSet();
         if (shortSeries.Count > 0)
             responses.AddRange((await ScoresAsync(relationshipId, r => shortSeries.Contains(r.Instrument), null, read, ct)).Scores);
-        var windows = new Dictionary<string, SeriesWindow>();
         foreach (var instrument in windowed)
         {
             var (latest, from) = await ScoresAsync(relationshipId, r => r.Instrument == instrument, LatestScores, read, ct);
-            windows[instrument] = new SeriesWindow(counts[instrument], from);
+            windows[instrument] = new SeriesWindow(series[instrument].Count, from);
             responses.AddRange(latest);
         }
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
@@ -81,12 +98,23 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var checkIns = !head.AnyUnanswered ? [] : await db.CheckIns.Where(c => c.RelationshipId == relationshipId).Where(Unanswered).AsNoTracking().ToListAsync(ct);
         var ratings = !head.AnyRating ? [] : await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
+        // The client's Connection Check of each session the clinician rated, for the perception gap, where a window left it out.
+        if (checksWindowed && ratings.Select(r => (Guid?)r.SessionId).Except(responses.Where(r => r.Instrument == AllianceBaseline.Instrument).Select(r => r.SessionId)).ToList() is { Count: > 0 } rated)
+            responses.AddRange(await ChecksAsync(relationshipId, r => rated.Contains(r.SessionId), ct));
         var goals = !head.AnyGoalAnswer ? [] : await db.Goals.Where(g => g.RelationshipId == relationshipId).Where(QuestionedGoal).AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
-        var now = clock.GetUtcNow();
         var settings = head.Levels ?? Defaults;
         // The therapist by name, for the explanations that speak of their own ratings (read by them and their supervisor alike).
         var input = new SignalInput(relationship, responses, checkIns, ratings, now, tables, goals, head.Therapist, windows);
+        // A run of low Connection Checks, or a repair, that may reach back past the window: read them whole.
+        if (checksWindowed && AllianceBaseline.NeedsWholeSeries(input, settings, catalog.Find))
+        {
+            responses.RemoveAll(r => r.Instrument == AllianceBaseline.Instrument);
+            responses.AddRange(await db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == AllianceBaseline.Instrument).ToListAsync(ct));
+            windows.Remove(AllianceBaseline.Instrument);
+            checksWindowed = false;
+            input = input with { Responses = responses, Windows = windows };
+        }
         // A run of off-track scores that began before the window: read that series whole to find where it began.
         if (NotOnTrackRule.NeedsWholeSeries(input, catalog.Find) is { Count: > 0 } more)
         {
@@ -101,7 +129,7 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         }
         var signals = SignalEngine.Evaluate(input, settings, catalog.Find);
         if (head.AnyRuptureToLink)
-            await LinkRecoveriesAsync(relationship, responses, settings, ct);
+            await LinkRecoveriesAsync(relationship, checksWindowed ? await ChecksAsync(relationshipId, null, ct) : responses, settings, ct);
         // Which of the signals are known already (an alert's key, or the earlier evidence of one): in steady state, all.
         var keys = signals.Select(s => s.Key).ToList();
         // From the relationship's alerts to their evidence (both indexed by their parent), never across the clinic's evidence.
@@ -179,6 +207,15 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var from = latest is { } k && rows.Count > 0 ? rows.OrderByDescending(r => r.CompletedAt).Take(k).Min(r => r.CompletedAt) : DateTimeOffset.MinValue;
         return (rows.Where(r => !read.Contains(r.Id)).DistinctBy(r => r.Id)
             .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)).ToList(), from);
+    }
+
+    /// <summary>A relationship's Connection Checks (those <paramref name="which"/> names, else all) as scores.</summary>
+    private async Task<List<InstrumentResponse>> ChecksAsync(Guid relationshipId, System.Linq.Expressions.Expression<Func<InstrumentResponse, bool>>? which, CancellationToken ct)
+    {
+        var q = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == AllianceBaseline.Instrument);
+        if (which is not null) q = q.Where(which);
+        return (await q.Select(r => new { r.Id, r.SessionId, r.Score, r.CompletedAt }).ToListAsync(ct))
+            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, AllianceBaseline.Instrument, r.Score, r.CompletedAt)).ToList();
     }
 
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
