@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 /// <summary>
 /// Issue 22, P1: what one evaluation of a relationship's signals costs (the step every check-in save ends with), in
 /// process, as the relationship's history grows: a relationship with 24 responses, then with more PHQ-9s added (124,
-/// 324, 1,024); then another, growing by attended sessions, each with its Connection Check. A cost independent of history is the same on every line. The first size is evaluated as
+/// 324, 1,024); then another, growing by attended sessions, each with its Connection Check and the clinician's reflection. A cost independent of history is the same on every line. The first size is evaluated as
 /// many times again before it is timed, for the JIT to warm up.
 /// </summary>
 internal static class SignalsBench
@@ -24,7 +24,7 @@ internal static class SignalsBench
         using (var scope = host.App.Services.CreateScope())
             relationships = await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Relationships.Where(r => r.ClosedAt == null).OrderBy(r => r.Id).Select(r => r.Id).Take(2).ToListAsync();
         // Two histories: one growing by outcome measures (PHQ-9, read as scores), one by attended sessions with a Connection
-        // Check each (read by the alliance and engagement rules), each on its own relationship.
+        // Check and a reflection each (read by the alliance and engagement rules), each on its own relationship.
         foreach (var (relationship, instrument) in new[] { (relationships[0], "phq-9"), (relationships[1], "connection-check") })
         {
             Console.WriteLine($"One relationship's signals evaluated {evaluations} times, in process, at each size of its history, growing by {instrument} ({host.Database}):");
@@ -45,9 +45,15 @@ internal static class SignalsBench
                         var session = instrument == "phq-9" ? null : tracked.RecordSession(at.AddSeconds(-30), Attune.Core.Relationships.SessionModality.InPerson,
                             Attune.Core.Relationships.SessionAttendance.Attended);
                         db.Responses.Add(new InstrumentResponse(relationship, null, session?.Id, answers, InstrumentScorer.Score(definition, answers).Result!, at));
+                        // The clinician's reflection on the session, close to the client's Check.
+                        if (session is not null)
+                            db.Reflections.Add(new Attune.Core.Reflections.SessionReflection(relationship, session.Id, tracked.ClinicianId, 8 + i % 2,
+                                Attune.Core.Reflections.Tension.None, null, at.AddMinutes(5)));
                     }
                     await db.SaveChangesAsync();
                 }
+                // The planner's statistics of the grown tables, as autovacuum gathers them in a running clinic.
+                await Clinic.AnalyzeAsync(host.App.Services);
                 var times = new List<double>();
                 for (var i = size == 24 ? -evaluations : 0; i < evaluations; i++)
                 {

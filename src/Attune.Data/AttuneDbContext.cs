@@ -398,7 +398,8 @@ public sealed class AttuneDbContext(DbContextOptions<AttuneDbContext> options)
             e.HasOne<TherapySession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Cascade);
             // One reflection per session: saving again revises it.
             e.HasIndex(x => x.SessionId).IsUnique();
-            e.HasIndex(x => x.RelationshipId);
+            // A relationship's reflections, the latest first (the signals read the latest few).
+            e.HasIndex(x => new { x.RelationshipId, x.UpdatedAt });
         });
 
         b.Entity<SessionNote>(e =>

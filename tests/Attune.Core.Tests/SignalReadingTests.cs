@@ -143,7 +143,8 @@ public class SignalReadingTests
     /// <summary>
     /// Issue 22: a long series of Connection Checks is read as its first and latest <see cref="LatestChecks"/> whole, with
     /// the number and sum of all their means that the database keeps (ResponseSeries), those of the sessions the clinician
-    /// rated, and the whole series only where <see cref="AllianceBaseline.NeedsWholeSeries"/> says. Evaluated after
+    /// rated, and the whole series only where <see cref="AllianceBaseline.NeedsWholeSeries"/> says; of the clinician's
+    /// ratings, the latest and those of the sessions whose Check was read. Evaluated after
     /// every session as a clinic does, that must raise exactly the alerts that reading every Check raises: at each step,
     /// the signals not raised before are the same, explanations and all. (Signals raised before are known alerts; the
     /// whole history also finds again old repairs that the window leaves behind.)
@@ -169,53 +170,78 @@ public class SignalReadingTests
                 _ => new SignalSettings { RepairWindowSessions = 8, LowAllianceMeanBelow = 6, LowAllianceItemAtOrBelow = 3 },
             };
             var (knownWhole, knownWindow) = (new HashSet<string>(), new HashSet<string>());
+            var (unchecked_, sessions) = (new List<Guid>(), new List<Guid>());
             for (var week = 0; week < weeks; week++)
             {
                 var session = Guid.NewGuid();
+                sessions.Add(session);
                 var dip = random.Next(8) == 0 ? 2 + random.Next(4) : 0;
                 var at = Math.Clamp(level + drift * week / 12 - dip, 1, 10);
-                responses.Add(CcItems(Enumerable.Range(0, 7).Select(_ => Math.Clamp(at + random.Next(3) - 1, 0, 10)).ToArray(), week,
-                    moment: random.Next(8) == 0 ? 1 + random.Next(2) : 0, sessionId: session));
+                int[] Items() => Enumerable.Range(0, 7).Select(_ => Math.Clamp(at + random.Next(3) - 1, 0, 10)).ToArray();
+                if (random.Next(8) > 0)
+                    responses.Add(CcItems(Items(), week, moment: random.Next(8) == 0 ? 1 + random.Next(2) : 0, sessionId: session));
+                else
+                    unchecked_.Add(session);
                 if (random.Next(2) == 0)
                     responses.Add(Phq9(random.Next(25), week));
+                // A reflection on this session, or written late on one twelve sessions back (revising any there was).
                 if (random.Next(3) == 0)
-                    ratings.Add(new ClinicianRating(random.Next(4) == 0 && week > 12 ? responses.First(r => r.Instrument == "connection-check" && r.CompletedAt == T0.AddDays(7 * (week - 12))).SessionId!.Value : session,
-                        4 + random.Next(7), T0.AddDays(7 * week).AddHours(2), (Reflections.Tension)random.Next(3)));
-                var now = T0.AddDays(7 * week + 1);
-                var whole = SignalEngine.Evaluate(new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera"), settings, Catalog.Find);
-                // What the evaluator reads.
-                var checks = responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderBy(r => r.CompletedAt).ToList();
-                var input = new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera");
-                if (checks.Count > LatestChecks + 1)
                 {
-                    var kept = new List<InstrumentResponse> { checks[0] };
-                    kept.AddRange(checks.TakeLast(LatestChecks));
-                    var rated = ratings.Select(r => (Guid?)r.SessionId).Except(kept.Select(r => r.SessionId)).ToHashSet();
-                    kept.AddRange(checks.Where(r => rated.Contains(r.SessionId))
-                        .Select(r => InstrumentResponse.ScoreOnly(r.Id, r.RelationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
-                    input = input with
-                    {
-                        Responses = [.. responses.Where(r => r.Instrument != AllianceBaseline.Instrument), .. kept],
-                        Windows = new Dictionary<string, SeriesWindow>
-                        {
-                            [AllianceBaseline.Instrument] = new(checks.Count, checks[^LatestChecks].CompletedAt, checks.Sum(r => r.Score)),
-                        },
-                    };
-                    windowed++;
-                    if (AllianceBaseline.NeedsWholeSeries(input, settings, Catalog.Find))
-                    {
-                        wholeAgain++;
-                        input = input with { Responses = responses, Windows = null };
-                    }
+                    var on = random.Next(4) == 0 && week > 12 ? sessions[week - 12] : session;
+                    ratings.RemoveAll(r => r.SessionId == on);
+                    ratings.Add(new ClinicianRating(on, 4 + random.Next(7), T0.AddDays(7 * week).AddHours(2), (Reflections.Tension)random.Next(3)));
                 }
-                var fromWindow = SignalEngine.Evaluate(input, settings, Catalog.Find);
-                var newWhole = whole.Where(x => !knownWhole.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
-                var newWindow = fromWindow.Where(x => !knownWindow.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
-                Assert.Equal(newWhole, newWindow);
-                knownWhole.UnionWith(whole.Select(x => x.Key));
-                knownWindow.UnionWith(fromWindow.Select(x => x.Key));
-                foreach (var x in newWhole) raised[x.Kind] = raised.GetValueOrDefault(x.Kind) + 1;
-                steps++;
+                // Evaluated as the clinic does, after each arrival: what is new must be the same either way.
+                void Step(DateTimeOffset now)
+                {
+                    var whole = SignalEngine.Evaluate(new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera"), settings, Catalog.Find);
+                    // What the evaluator reads.
+                    var checks = responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderBy(r => r.CompletedAt).ToList();
+                    var input = new SignalInput(relationship, responses, [], ratings, now, null, [], "Sam Rivera");
+                    var kept = checks.Count > LatestChecks + 1 ? [checks[0], .. checks.TakeLast(LatestChecks)] : checks;
+                    var ratingsRead = ratings.OrderByDescending(r => r.At).Take(LatestChecks).Union(ratings.Where(r => kept.Any(c => c.SessionId == r.SessionId))).ToList();
+                    input = input with { ClinicianRatings = ratingsRead };
+                    if (checks.Count > LatestChecks + 1)
+                    {
+                        var rated = ratingsRead.Select(r => (Guid?)r.SessionId).Except(kept.Select(r => r.SessionId)).ToHashSet();
+                        var read = kept.Concat(checks.Where(r => rated.Contains(r.SessionId))
+                            .Select(r => InstrumentResponse.ScoreOnly(r.Id, r.RelationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)));
+                        input = input with
+                        {
+                            Responses = [.. responses.Where(r => r.Instrument != AllianceBaseline.Instrument), .. read],
+                            Windows = new Dictionary<string, SeriesWindow>
+                            {
+                                [AllianceBaseline.Instrument] = new(checks.Count, checks[^LatestChecks].CompletedAt, checks.Sum(r => r.Score)),
+                            },
+                        };
+                        windowed++;
+                        if (AllianceBaseline.NeedsWholeSeries(input, settings, Catalog.Find))
+                        {
+                            wholeAgain++;
+                            input = input with { Responses = responses, Windows = null };
+                        }
+                    }
+                    var fromWindow = SignalEngine.Evaluate(input, settings, Catalog.Find);
+                    var newWhole = whole.Where(x => !knownWhole.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+                    var newWindow = fromWindow.Where(x => !knownWindow.Contains(x.Key)).OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+                    Assert.Equal(newWhole, newWindow);
+                    knownWhole.UnionWith(whole.Select(x => x.Key));
+                    knownWindow.UnionWith(fromWindow.Select(x => x.Key));
+                    foreach (var x in newWhole) raised[x.Kind] = raised.GetValueOrDefault(x.Kind) + 1;
+                    steps++;
+                }
+                Step(T0.AddDays(7 * week + 1));
+                // Now and then the Check of a session half a year past arrives (sent late by the clinic's EHR), after its rating
+                // and many others.
+                if (unchecked_.Count > 0 && sessions.IndexOf(unchecked_[0]) <= week - 25 && random.Next(2) == 0)
+                {
+                    var answers = LowAllianceRule.SessionItems.Zip(Items()).ToDictionary(x => x.First, x => (decimal?)x.Second);
+                    answers["moment"] = 0;
+                    responses.Add(new InstrumentResponse(relationship.Id, null, unchecked_[0], answers,
+                        InstrumentScorer.Score(Catalog.Get("connection-check"), answers).Result!, T0.AddDays(7 * week).AddHours(3)));
+                    unchecked_.RemoveAt(0);
+                    Step(T0.AddDays(7 * week + 1));
+                }
             }
         }
         // Most long series were read as windows, some whole again, and every rule that reads the Checks spoke.

@@ -719,10 +719,10 @@ namespace Attune.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RelationshipId");
-
                     b.HasIndex("SessionId")
                         .IsUnique();
+
+                    b.HasIndex("RelationshipId", "UpdatedAt");
 
                     b.ToTable("Reflections");
                 });

@@ -714,10 +714,10 @@ namespace Attune.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RelationshipId");
-
                     b.HasIndex("SessionId")
                         .IsUnique();
+
+                    b.HasIndex("RelationshipId", "UpdatedAt");
 
                     b.ToTable("Reflections");
                 });

@@ -197,6 +197,69 @@ public class SignalHistoryTests
         }
     }
 
+    /// <summary>
+    /// Issue 22: of the clinician's ratings the evaluator reads the latest and those of the sessions whose Connection Check
+    /// it read; of a long series of Checks, those of the sessions rated. Twenty sessions on, a Check that arrives late for
+    /// a session rated long ago, and a rating revised late on a session whose Check is long past, are still perception gaps.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_perception_gap_is_found_when_a_Check_or_a_rating_arrives_late_for_a_session_long_past(string provider)
+    {
+        await using var app = await AttuneFactory.StartAsync(provider);
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Lou Later");
+        var now = app.Clock.GetUtcNow();
+        var cc = app.Services.GetRequiredService<InstrumentCatalog>().Get("connection-check");
+        InstrumentResponse Check(Guid relationshipId, Guid sessionId, int each, DateTimeOffset at) => Scored(cc, relationshipId,
+            LowAllianceRule.SessionItems.Select(i => (i, (decimal?)each)).Append(("moment", 0m)).ToDictionary(x => x.Item1, x => x.Item2), at, sessionId);
+        Guid relationshipId;
+        List<Guid> sessions;
+        await using (var db = app.CreateDbContext())
+        {
+            var r = await db.Relationships.Include(x => x.Sessions).SingleAsync(x => x.ClientId == clientId, ct);
+            relationshipId = r.Id;
+            sessions = Enumerable.Range(0, 20).Select(k => r.RecordSession(now.AddDays(-7 * (21 - k)), SessionModality.InPerson, SessionAttendance.Attended).Id).ToList();
+            for (var k = 0; k < 20; k++)
+            {
+                var at = now.AddDays(-7 * (21 - k));
+                // Every session has its Check (the second a low 6, the rest 9) save the third; each its rating, the third's a 10.
+                if (k != 2) db.Responses.Add(Check(r.Id, sessions[k], k == 1 ? 6 : 9, at.AddHours(1)));
+                db.Reflections.Add(new Core.Reflections.SessionReflection(r.Id, sessions[k], r.ClinicianId, k == 2 ? 10 : k == 1 ? 6 : 9, Core.Reflections.Tension.None, null, at.AddHours(2)));
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        async Task<List<string>> GapsAfterEvaluationAsync()
+        {
+            using (var scope = app.Services.CreateScope())
+                await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+            await using var db = app.CreateDbContext();
+            var alerts = await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId).Select(a => new { a.Id, a.Key }).ToListAsync(ct);
+            var ids = alerts.Select(a => a.Id).ToList();
+            return [.. alerts.Select(a => a.Key).Concat(await db.AlertEvidence.Where(e => ids.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct))
+                .Where(k => k.StartsWith("perception-gap:", StringComparison.Ordinal)).Order()];
+        }
+        Assert.Empty(await GapsAfterEvaluationAsync());
+
+        // The third session's Check arrives now, a 6 where the clinician had felt a 10.
+        await using (var db = app.CreateDbContext())
+        {
+            db.Responses.Add(Check(relationshipId, sessions[2], 6, now));
+            await db.SaveChangesAsync(ct);
+        }
+        Assert.Equal([$"perception-gap:{sessions[2]}"], await GapsAfterEvaluationAsync());
+
+        // The clinician revises their rating of the second session (whose Check was a 6) to a 10.
+        await using (var db = app.CreateDbContext())
+        {
+            var reflection = await db.Reflections.SingleAsync(x => x.SessionId == sessions[1], ct);
+            reflection.Revise(10, Core.Reflections.Tension.None, null, now.AddMinutes(5));
+            await db.SaveChangesAsync(ct);
+        }
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(new[] { $"perception-gap:{sessions[1]}", $"perception-gap:{sessions[2]}" }.Order(), await GapsAfterEvaluationAsync());
+    }
+
     /// <summary>The database's sums equal the relationship's responses counted and added up here.</summary>
     private static async Task AssertSeriesAsync(AttuneFactory app, Guid relationshipId, CancellationToken ct)
     {
@@ -209,8 +272,8 @@ public class SignalHistoryTests
         Assert.Equal(expected, kept);
     }
 
-    private static InstrumentResponse Scored(InstrumentDefinition d, Guid relationshipId, Dictionary<string, decimal?> answers, DateTimeOffset at) =>
-        new(relationshipId, null, null, answers, InstrumentScorer.Score(d, answers).Result!, at);
+    private static InstrumentResponse Scored(InstrumentDefinition d, Guid relationshipId, Dictionary<string, decimal?> answers, DateTimeOffset at, Guid? sessionId = null) =>
+        new(relationshipId, null, sessionId, answers, InstrumentScorer.Score(d, answers).Result!, at);
 
     private static InstrumentResponse Response(InstrumentDefinition phq9, Guid relationshipId, int total, DateTimeOffset at)
     {

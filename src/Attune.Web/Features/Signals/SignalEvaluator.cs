@@ -96,8 +96,13 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
         // goals the client disagreed with or asked to change; not every one the relationship ever had.
         var checkIns = !head.AnyUnanswered ? [] : await db.CheckIns.Where(c => c.RelationshipId == relationshipId).Where(Unanswered).AsNoTracking().ToListAsync(ct);
-        var ratings = !head.AnyRating ? [] : await db.Reflections.Where(r => r.RelationshipId == relationshipId).AsNoTracking()
-            .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct);
+        // Of the clinician's ratings, the latest (the tension the rules read is the latest's; a rating just written is among
+        // them) and those of the sessions whose Connection Check was read (a Check just answered, for the perception gap).
+        var checkedSessions = responses.Where(r => r.Instrument == AllianceBaseline.Instrument && r.SessionId != null).Select(r => r.SessionId!.Value).ToList();
+        // (Those by their sessions, each a reflection's own: found by the sessions' index, not among the relationship's others.)
+        var ratings = !head.AnyRating ? [] : (await db.Reflections.AsNoTracking().Where(r => r.RelationshipId == relationshipId).OrderByDescending(r => r.UpdatedAt).Take(LatestScores)
+            .Concat(db.Reflections.AsNoTracking().Where(r => checkedSessions.Contains(r.SessionId)))
+            .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct)).Distinct().ToList();
         // The client's Connection Check of each session the clinician rated, for the perception gap, where a window left it out.
         if (checksWindowed && ratings.Select(r => (Guid?)r.SessionId).Except(responses.Where(r => r.Instrument == AllianceBaseline.Instrument).Select(r => r.SessionId)).ToList() is { Count: > 0 } rated)
             responses.AddRange(await ChecksAsync(relationshipId, r => rated.Contains(r.SessionId), ct));
