@@ -35,18 +35,20 @@ namespace Attune.Data.Sqlite.Migrations
             // only updates: when a relationship is erased its series may be deleted before its responses.
             migrationBuilder.Sql("""
                 CREATE TRIGGER "Responses_Series_Insert" AFTER INSERT ON "Responses" BEGIN
-                    INSERT OR IGNORE INTO "ResponseSeries" ("RelationshipId", "Instrument", "Count", "ScoreSumTenThousandths") VALUES (NEW."RelationshipId", NEW."Instrument", 0, 0);
-                    UPDATE "ResponseSeries" SET "Count" = "Count" + 1, "ScoreSumTenThousandths" = "ScoreSumTenThousandths" + CAST(round(NEW."Score" * 10000) AS INTEGER)
-                    WHERE "RelationshipId" = NEW."RelationshipId" AND "Instrument" = NEW."Instrument";
+                    INSERT INTO "ResponseSeries" ("RelationshipId", "Instrument", "Count", "ScoreSumTenThousandths")
+                    VALUES (NEW."RelationshipId", NEW."Instrument", 1, CAST(round(NEW."Score" * 10000) AS INTEGER))
+                    ON CONFLICT ("RelationshipId", "Instrument") DO UPDATE SET "Count" = "Count" + 1,
+                        "ScoreSumTenThousandths" = "ScoreSumTenThousandths" + excluded."ScoreSumTenThousandths";
                 END;
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "Responses_Series_Update" AFTER UPDATE OF "Score", "Instrument", "RelationshipId" ON "Responses" BEGIN
                     UPDATE "ResponseSeries" SET "Count" = "Count" - 1, "ScoreSumTenThousandths" = "ScoreSumTenThousandths" - CAST(round(OLD."Score" * 10000) AS INTEGER)
                     WHERE "RelationshipId" = OLD."RelationshipId" AND "Instrument" = OLD."Instrument";
-                    INSERT OR IGNORE INTO "ResponseSeries" ("RelationshipId", "Instrument", "Count", "ScoreSumTenThousandths") VALUES (NEW."RelationshipId", NEW."Instrument", 0, 0);
-                    UPDATE "ResponseSeries" SET "Count" = "Count" + 1, "ScoreSumTenThousandths" = "ScoreSumTenThousandths" + CAST(round(NEW."Score" * 10000) AS INTEGER)
-                    WHERE "RelationshipId" = NEW."RelationshipId" AND "Instrument" = NEW."Instrument";
+                    INSERT INTO "ResponseSeries" ("RelationshipId", "Instrument", "Count", "ScoreSumTenThousandths")
+                    VALUES (NEW."RelationshipId", NEW."Instrument", 1, CAST(round(NEW."Score" * 10000) AS INTEGER))
+                    ON CONFLICT ("RelationshipId", "Instrument") DO UPDATE SET "Count" = "Count" + 1,
+                        "ScoreSumTenThousandths" = "ScoreSumTenThousandths" + excluded."ScoreSumTenThousandths";
                 END;
                 """);
             migrationBuilder.Sql("""
