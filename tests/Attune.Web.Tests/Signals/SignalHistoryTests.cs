@@ -127,7 +127,7 @@ public class SignalHistoryTests
         await AssertSeriesAsync(app, relationshipId, ct);
 
         // The latest Check, 8.0 after them: against every earlier Check its usual is (12 × 10 + 9.3 + 4 × 9.0 + 3 × 8.4) / 20 = 9.525
-        // (against the window read, the first and the latest eight, it would be 8.99).
+        // (from the sum of the Checks read, the first and the latest eight, it would be nothing like it, and no drop).
         await using (var db = app.CreateDbContext())
         {
             db.Responses.Add(Check(relationshipId, eight, 0));
