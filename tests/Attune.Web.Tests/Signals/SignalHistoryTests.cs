@@ -77,9 +77,7 @@ public class SignalHistoryTests
             var tables = await scope.ServiceProvider.GetRequiredService<ExpectedResponses>().ForClinicAsync(relationship.OrganisationId, ct);
             var expected = SignalEngine.Evaluate(new SignalInput(relationship, all, [], [], app.Clock.GetUtcNow(), tables, []), new SignalSettings(),
                 app.Services.GetRequiredService<InstrumentCatalog>().Find);
-            var ids = alerts.Select(a => a.Id).ToList();
-            var found = alerts.Select(a => a.Key).Concat(await db.AlertEvidence.Where(e => ids.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct));
-            Assert.Equal(expected.Select(s => s.Key).Order(), found.Order());
+            Assert.Equal(expected.Select(s => s.Key).Order(), (await KeysRaisedAsync(db, relationshipId, ct)).Order());
         }
     }
 
@@ -187,7 +185,7 @@ public class SignalHistoryTests
         {
             var alert = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId).ToListAsync(ct));
             // One engagement alert: the no-show, refreshed with the long gap.
-            var keys = new[] { alert.Key }.Concat(await db.AlertEvidence.Where(e => e.AlertId == alert.Id).Select(e => e.Key).ToListAsync(ct)).Distinct().Order().ToList();
+            var keys = (await KeysRaisedAsync(db, relationshipId, ct)).Distinct().Order().ToList();
             Assert.Equal(new[] { $"long-gap:{last}", $"no-show:{recent}" }.Order(), keys);
             // The same as the rule finds in every session.
             var whole = await db.Relationships.Include(x => x.Sessions).AsNoTracking().SingleAsync(x => x.Id == relationshipId, ct);
@@ -234,10 +232,7 @@ public class SignalHistoryTests
             using (var scope = app.Services.CreateScope())
                 await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
             await using var db = app.CreateDbContext();
-            var alerts = await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId).Select(a => new { a.Id, a.Key }).ToListAsync(ct);
-            var ids = alerts.Select(a => a.Id).ToList();
-            return [.. alerts.Select(a => a.Key).Concat(await db.AlertEvidence.Where(e => ids.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct))
-                .Where(k => k.StartsWith("perception-gap:", StringComparison.Ordinal)).Order()];
+            return [.. (await KeysRaisedAsync(db, relationshipId, ct)).Where(k => k.StartsWith("perception-gap:", StringComparison.Ordinal)).Order()];
         }
         Assert.Empty(await GapsAfterEvaluationAsync());
 
@@ -258,6 +253,14 @@ public class SignalHistoryTests
         }
         app.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(new[] { $"perception-gap:{sessions[1]}", $"perception-gap:{sessions[2]}" }.Order(), await GapsAfterEvaluationAsync());
+    }
+
+    /// <summary>Every signal a relationship's alerts were raised or refreshed for: their keys and those of their earlier evidence.</summary>
+    private static async Task<List<string>> KeysRaisedAsync(Data.AttuneDbContext db, Guid relationshipId, CancellationToken ct)
+    {
+        var alerts = await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId).Select(a => new { a.Id, a.Key }).ToListAsync(ct);
+        var ids = alerts.Select(a => a.Id).ToList();
+        return [.. alerts.Select(a => a.Key), .. await db.AlertEvidence.Where(e => ids.Contains(e.AlertId)).Select(e => e.Key).ToListAsync(ct)];
     }
 
     /// <summary>The database's sums equal the relationship's responses counted and added up here.</summary>

@@ -105,7 +105,7 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             .Select(r => new ClinicianRating(r.SessionId, r.Connected, r.UpdatedAt, r.Tension)).ToListAsync(ct)).Distinct().ToList();
         // The client's Connection Check of each session the clinician rated, for the perception gap, where a window left it out.
         if (checksWindowed && ratings.Select(r => (Guid?)r.SessionId).Except(responses.Where(r => r.Instrument == AllianceBaseline.Instrument).Select(r => r.SessionId)).ToList() is { Count: > 0 } rated)
-            responses.AddRange(await ChecksAsync(relationshipId, r => rated.Contains(r.SessionId), ct));
+            responses.AddRange((await ScoresAsync(relationshipId, r => r.Instrument == AllianceBaseline.Instrument && rated.Contains(r.SessionId), null, read, ct)).Scores);
         var goals = !head.AnyGoalAnswer ? [] : await db.Goals.Where(g => g.RelationshipId == relationshipId).Where(QuestionedGoal).AsNoTracking().ToListAsync(ct);
         var tables = await expected.ForClinicAsync(relationship.OrganisationId, ct);
         var settings = head.Levels ?? Defaults;
@@ -134,7 +134,8 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         }
         var signals = SignalEngine.Evaluate(input, settings, catalog.Find);
         if (head.AnyRuptureToLink)
-            await LinkRecoveriesAsync(relationship, checksWindowed ? await ChecksAsync(relationshipId, null, ct) : responses, settings, ct);
+            await LinkRecoveriesAsync(relationship, checksWindowed
+                ? (await ScoresAsync(relationshipId, r => r.Instrument == AllianceBaseline.Instrument, null, new HashSet<Guid>(), ct)).Scores : responses, settings, ct);
         // Which of the signals are known already (an alert's key, or the earlier evidence of one): in steady state, all.
         var keys = signals.Select(s => s.Key).ToList();
         // From the relationship's alerts to their evidence (both indexed by their parent), never across the clinic's evidence.
@@ -212,15 +213,6 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var from = latest is { } k && rows.Count > 0 ? rows.OrderByDescending(r => r.CompletedAt).Take(k).Min(r => r.CompletedAt) : DateTimeOffset.MinValue;
         return (rows.Where(r => !read.Contains(r.Id)).DistinctBy(r => r.Id)
             .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)).ToList(), from);
-    }
-
-    /// <summary>A relationship's Connection Checks (those <paramref name="which"/> names, else all) as scores.</summary>
-    private async Task<List<InstrumentResponse>> ChecksAsync(Guid relationshipId, System.Linq.Expressions.Expression<Func<InstrumentResponse, bool>>? which, CancellationToken ct)
-    {
-        var q = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == AllianceBaseline.Instrument);
-        if (which is not null) q = q.Where(which);
-        return (await q.Select(r => new { r.Id, r.SessionId, r.Score, r.CompletedAt }).ToListAsync(ct))
-            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, AllianceBaseline.Instrument, r.Score, r.CompletedAt)).ToList();
     }
 
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
