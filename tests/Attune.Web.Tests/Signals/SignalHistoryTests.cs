@@ -35,19 +35,7 @@ public class SignalHistoryTests
         {
             var open = await db.Relationships.SingleAsync(r => r.ClientId == clientId, ct);
             relationshipId = open.Id;
-            var protector = app.Services.GetRequiredService<FreeTextProtector>();
-            for (var c = 0; c < 3; c++)
-            {
-                var client = new Client(open.OrganisationId, $"Closed {c}", now.AddDays(-400));
-                db.Clients.Add(client);
-                var closed = new TherapeuticRelationship(open.OrganisationId, client.Id, open.ClinicianId, now.AddDays(-399));
-                db.Relationships.Add(closed);
-                // From 20 (severe) down by about half a point a week.
-                for (var k = 0; k < 30; k++)
-                    db.Responses.Add(Response(phq9, closed.Id, k == 0 ? 20 : 20 - k / 2 - c % 2, now.AddDays(-398 + 7 * k)));
-                closed.MoveTo(RelationshipPhase.Termination, "Planned ending", now.AddDays(-150));
-                db.Endings.Add(closed.End(Core.Endings.EndingKind.Planned, Core.Endings.EndingReason.GoalsMet, protector.Protect("Ended")!, null, now.AddDays(-149)));
-            }
+            AddExpectedCourse(app, db, open, phq9, now);
             // The open client: 20, then better for three weeks, then 24 for twenty weeks (off track from the 5th score on).
             int[] scores = [20, 15, 12, 10, .. Enumerable.Repeat(24, 20)];
             for (var k = 0; k < scores.Length; k++)
@@ -151,6 +139,116 @@ public class SignalHistoryTests
         {
             await db.Relationships.Where(r => r.Id == relationshipId).ExecuteDeleteAsync(ct);
             Assert.False(await db.ResponseSeries.AnyAsync(s => s.RelationshipId == relationshipId, ct));
+        }
+    }
+
+    /// <summary>
+    /// Issue 22: the evaluator reads a long series as the database's sum with its latest Checks, two statements. A Check
+    /// of the same client that commits between them (a second device, a FHIR system and the check-in screen at once)
+    /// must not be read in one and not the other: the baseline would be computed from a sum without it and a place one
+    /// short. Here one commits right after the summary is first read; the evaluation running then must explain the new
+    /// Check's drop against every Check before it, as the new Check's own evaluation does, or leave it to that one.
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_Check_that_commits_while_the_series_is_being_read_is_judged_by_its_own_evaluation_not_half_read(string provider)
+    {
+        var interleave = new AfterSeriesRead();
+        await using var app = await AttuneFactory.StartAsync(provider, services: s => s.ConfigureDbContext<Attune.Data.AttuneDbContext>(o => o.AddInterceptors(interleave)));
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ada Twodevices");
+        var now = app.Clock.GetUtcNow();
+        var cc = app.Services.GetRequiredService<InstrumentCatalog>().Get("connection-check");
+        InstrumentResponse Check(Guid relationshipId, decimal item, int daysAgo) => Scored(cc, relationshipId,
+            LowAllianceRule.SessionItems.Select(i => (i, (decimal?)item)).Append(("moment", 0m)).ToDictionary(x => x.Item1, x => x.Item2), now.AddDays(-daysAgo));
+        Guid relationshipId;
+        await using (var db = app.CreateDbContext())
+        {
+            relationshipId = await db.Relationships.Where(r => r.ClientId == clientId).Select(r => r.Id).SingleAsync(ct);
+            db.Responses.AddRange(Enumerable.Range(0, 20).Select(k => Check(relationshipId, 10, 7 * (20 - k))));
+            await db.SaveChangesAsync(ct);
+        }
+        // Twenty Checks of 10; a 21st, of 8, commits while the evaluation of the 20th is between its reads.
+        interleave.Then = async () =>
+        {
+            await using var other = app.CreateDbContext();
+            other.Responses.Add(Check(relationshipId, 8, 0));
+            await other.SaveChangesAsync(ct);
+        };
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+        Assert.True(interleave.Done, "the 21st Check was not written between the evaluation's reads");
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+        await using (var db = app.CreateDbContext())
+        {
+            var drop = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId && a.Kind == SignalKind.AllianceDrop).ToListAsync(ct));
+            // Against the twenty before it: (20 × 10) / 20. Half read, it was (200 − 8) / 19 = 10.1 and 2.1 below.
+            Assert.Equal("Connection Check mean 8.0, 2.0 below this client's usual 10.0.", drop.Explanation);
+        }
+    }
+
+    /// <summary>
+    /// The same for a long outcome series, read as its latest scores with the series' length: a PHQ-9 that commits
+    /// between the summary's read and the scores' is counted in the place it is given ("measurement 25", not 24).
+    /// </summary>
+    [Theory, AllDatabases]
+    public async Task A_score_that_commits_while_its_series_is_being_read_is_given_its_own_place(string provider)
+    {
+        var interleave = new AfterSeriesRead();
+        await using var app = await AttuneFactory.StartAsync(provider, new Dictionary<string, string> { ["ExpectedResponse:MinimumClients"] = "3" },
+            s => s.ConfigureDbContext<Attune.Data.AttuneDbContext>(o => o.AddInterceptors(interleave)));
+        var ct = TestContext.Current.CancellationToken;
+        var staff = await Demo.ClinicianAsync(app);
+        var clientId = await Slice.AddClientAsync(staff, "Ada Twodevices");
+        var now = app.Clock.GetUtcNow();
+        var phq9 = app.Services.GetRequiredService<InstrumentCatalog>().Get("phq-9");
+        Guid relationshipId;
+        await using (var db = app.CreateDbContext())
+        {
+            var open = await db.Relationships.SingleAsync(r => r.ClientId == clientId, ct);
+            relationshipId = open.Id;
+            AddExpectedCourse(app, db, open, phq9, now);
+            // From 20 down the expected course for twenty weeks, then 24 for three: off track within the latest scores
+            // read (a run that began before them would have the series read whole, and the window's length not used).
+            int[] scores = [.. Enumerable.Range(0, 21).Select(k => 20 - k / 2), 24, 24, 24];
+            for (var k = 0; k < scores.Length; k++)
+                db.Responses.Add(Response(phq9, open.Id, scores[k], now.AddDays(-7 * (scores.Length - k) - 1)));
+            await db.SaveChangesAsync(ct);
+        }
+        // A 25th PHQ-9 of 24 commits while the evaluation is between its reads.
+        interleave.Then = async () =>
+        {
+            await using var other = app.CreateDbContext();
+            other.Responses.Add(Response(phq9, relationshipId, 24, now));
+            await other.SaveChangesAsync(ct);
+        };
+        using (var scope = app.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<SignalEvaluator>().EvaluateAsync(relationshipId, ct);
+        Assert.True(interleave.Done, "the 25th PHQ-9 was not written between the evaluation's reads");
+        await using (var db = app.CreateDbContext())
+        {
+            var offTrack = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.RelationshipId == relationshipId && a.Kind == SignalKind.NotOnTrack).ToListAsync(ct));
+            Assert.StartsWith("PHQ-9 24 at measurement 25: worse than the lower bound", offTrack.Explanation);
+        }
+    }
+
+    /// <summary>Runs <see cref="Then"/> once, right after a read of the summed series has run (on another connection).</summary>
+    private sealed class AfterSeriesRead : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public Func<Task>? Then { get; set; }
+        public bool Done { get; private set; }
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (Then is { } then && command.CommandText.Contains("\"ResponseSeries\"", StringComparison.Ordinal) && command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.Ordinal))
+            {
+                Then = null;
+                await then();
+                Done = true;
+            }
+            return result;
         }
     }
 
@@ -264,6 +362,23 @@ public class SignalHistoryTests
     }
 
     /// <summary>The database's sums equal the relationship's responses counted and added up here.</summary>
+    /// <summary>Three closed clients whose PHQ-9 fell from 20 by about half a point a week: the clinic's expected course (with a minimum of 3).</summary>
+    private static void AddExpectedCourse(AttuneFactory app, Attune.Data.AttuneDbContext db, TherapeuticRelationship open, InstrumentDefinition phq9, DateTimeOffset now)
+    {
+        var protector = app.Services.GetRequiredService<FreeTextProtector>();
+        for (var c = 0; c < 3; c++)
+        {
+            var client = new Client(open.OrganisationId, $"Closed {c}", now.AddDays(-400));
+            db.Clients.Add(client);
+            var closed = new TherapeuticRelationship(open.OrganisationId, client.Id, open.ClinicianId, now.AddDays(-399));
+            db.Relationships.Add(closed);
+            for (var k = 0; k < 30; k++)
+                db.Responses.Add(Response(phq9, closed.Id, k == 0 ? 20 : 20 - k / 2 - c % 2, now.AddDays(-398 + 7 * k)));
+            closed.MoveTo(RelationshipPhase.Termination, "Planned ending", now.AddDays(-150));
+            db.Endings.Add(closed.End(Core.Endings.EndingKind.Planned, Core.Endings.EndingReason.GoalsMet, protector.Protect("Ended")!, null, now.AddDays(-149)));
+        }
+    }
+
     private static async Task AssertSeriesAsync(AttuneFactory app, Guid relationshipId, CancellationToken ct)
     {
         await using var db = app.CreateDbContext();

@@ -77,20 +77,33 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
         var checks = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId && r.Instrument == AllianceBaseline.Instrument);
         if (checksWindowed)
             wholeRead = wholeRead.Concat(checks.OrderByDescending(r => r.CompletedAt).Take(LatestScores)).Concat(checks.OrderBy(r => r.CompletedAt).Take(1));
-        var responses = (await wholeRead.ToListAsync(ct)).DistinctBy(r => r.Id).ToList();
+        List<InstrumentResponse> responses;
         var windows = new Dictionary<string, SeriesWindow>();
         if (checksWindowed)
-            windows[AllianceBaseline.Instrument] = new SeriesWindow(series[AllianceBaseline.Instrument].Count,
+        {
+            // With the series' number and sum as they are when these Checks are read, in the same statement: a Check of
+            // this client that commits after the summary above was read (a second device, a system) is then in both or
+            // in neither, never read without its share of the sum (its baseline would be a place short and too high).
+            var rows = await (from r in wholeRead
+                              from s in db.ResponseSeries.Where(s => s.RelationshipId == relationshipId && s.Instrument == AllianceBaseline.Instrument)
+                              select new { Response = r, s.Count, Sum = s.ScoreSumTenThousandths }).ToListAsync(ct);
+            responses = rows.Select(x => x.Response).DistinctBy(r => r.Id).ToList();
+            if (rows.Count == 0)
+                return []; // the relationship was erased meanwhile: its summary went with its responses
+            windows[AllianceBaseline.Instrument] = new SeriesWindow(rows[0].Count,
                 responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderByDescending(r => r.CompletedAt).Take(LatestScores).Min(r => r.CompletedAt),
-                series[AllianceBaseline.Instrument].ScoreSum);
+                rows[0].Sum / 10_000m);
+        }
+        else
+            responses = (await wholeRead.ToListAsync(ct)).DistinctBy(r => r.Id).ToList();
         var shortSeries = series.Keys.Except(windowed).Except(answersRead).ToList();
         var read = responses.Select(r => r.Id).ToHashSet();
         if (shortSeries.Count > 0)
             responses.AddRange((await ScoresAsync(relationshipId, r => shortSeries.Contains(r.Instrument), null, read, ct)).Scores);
         foreach (var instrument in windowed)
         {
-            var (latest, from) = await ScoresAsync(relationshipId, r => r.Instrument == instrument, LatestScores, read, ct);
-            windows[instrument] = new SeriesWindow(series[instrument].Count, from);
+            var (latest, from, count) = await ScoresAsync(relationshipId, r => r.Instrument == instrument, LatestScores, read, ct);
+            windows[instrument] = new SeriesWindow(count, from);
             responses.AddRange(latest);
         }
         // Of the check-ins and goals, only those a rule can speak of (it filters them again): unanswered check-ins, and
@@ -201,19 +214,27 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
     /// <summary>
     /// A relationship's responses matching <paramref name="which"/> as scores (<see cref="InstrumentResponse.ScoreOnly"/>),
     /// leaving out those in <paramref name="read"/> (read whole): all of them, or the first and the <paramref name="latest"/>,
-    /// with the time from which the latest run (<see cref="SeriesWindow.LatestFrom"/>).
+    /// with the time from which the latest run (<see cref="SeriesWindow.LatestFrom"/>) and the length of their series as it
+    /// is when they are read (the summary, in the same statement, so that a score committed meanwhile is in both or neither).
     /// </summary>
-    private async Task<(List<InstrumentResponse> Scores, DateTimeOffset LatestFrom)> ScoresAsync(Guid relationshipId,
+    private async Task<(List<InstrumentResponse> Scores, DateTimeOffset LatestFrom, int Count)> ScoresAsync(Guid relationshipId,
         System.Linq.Expressions.Expression<Func<InstrumentResponse, bool>> which, int? latest, IReadOnlySet<Guid> read, CancellationToken ct)
     {
         var q = db.Responses.AsNoTracking().Where(r => r.RelationshipId == relationshipId).Where(which);
         if (latest is { } n)
             q = q.OrderByDescending(r => r.CompletedAt).Take(n).Concat(q.OrderBy(r => r.CompletedAt).Take(1));
-        var rows = await q.Select(r => new { r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt }).ToListAsync(ct);
+        var rows = await (latest is null
+                ? q.Select(r => new ScoreRow(r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt, 0))
+                : q.Select(r => new ScoreRow(r.Id, r.SessionId, r.Instrument, r.Score, r.CompletedAt,
+                    db.ResponseSeries.Where(s => s.RelationshipId == relationshipId && s.Instrument == r.Instrument).Select(s => s.Count).FirstOrDefault())))
+            .ToListAsync(ct);
         var from = latest is { } k && rows.Count > 0 ? rows.OrderByDescending(r => r.CompletedAt).Take(k).Min(r => r.CompletedAt) : DateTimeOffset.MinValue;
         return (rows.Where(r => !read.Contains(r.Id)).DistinctBy(r => r.Id)
-            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)).ToList(), from);
+            .Select(r => InstrumentResponse.ScoreOnly(r.Id, relationshipId, r.SessionId, r.Instrument, r.Score, r.CompletedAt)).ToList(), from,
+            rows.Count > 0 ? rows[0].SeriesCount : 0);
     }
+
+    private sealed record ScoreRow(Guid Id, Guid? SessionId, string Instrument, decimal Score, DateTimeOffset CompletedAt, int SeriesCount);
 
     /// <summary>Links each logged rupture not yet linked to the Connection Check at which the alliance came back.</summary>
     private async Task LinkRecoveriesAsync(Core.Relationships.TherapeuticRelationship relationship, List<Core.CheckIns.InstrumentResponse> responses, SignalSettings settings, CancellationToken ct)
