@@ -116,12 +116,8 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
         var mine = access.Relationships(user).Where(r => r.Phase != RelationshipPhase.Closed);
         // The alerts the caseload shows: not resolved, not snoozed (as RowsAsync reads them).
         var shown = db.Alerts.Where(a => a.Status != AlertStatus.Resolved && (a.SnoozedUntil == null || a.SnoozedUntil <= now));
-        // With each relationship's latest outcome series: its length, first and latest score, all its light needs
-        // (ExpectedResponseTable.Track); each found by the responses index from the relationship, in the same query.
-        var summary = await (from r in mine
-            let outcome = db.Responses.Where(x => x.RelationshipId == r.Id && outcomes.Contains(x.Instrument))
-                .OrderByDescending(x => x.CompletedAt).Select(x => x.Instrument).FirstOrDefault()
-            select new
+        // With each relationship's latest outcome measure (found by the responses index from the relationship)...
+        var summary = await mine.Select(r => new
             {
                 r.Id,
                 Name = db.Clients.Where(c => c.Id == r.ClientId).Select(c => c.DisplayName).FirstOrDefault(),
@@ -130,17 +126,29 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
                 GoalSignal = shown.Any(a => a.RelationshipId == r.Id && (!a.Urgent || a.Status == AlertStatus.Acknowledged) && a.Kind == SignalKind.GoalDisagreement),
                 Goals = db.Goals.Count(g => g.RelationshipId == r.Id && (g.Agreement == GoalAgreement.ChangeRequested || g.Agreement == GoalAgreement.Disagreed)),
                 Missed = db.CheckIns.Count(c => c.RelationshipId == r.Id && c.Status == CheckInStatus.Pending && c.ExpiresAt <= now && c.ExpiresAt > recent),
-                Outcome = outcome,
-                Count = db.Responses.Count(x => x.RelationshipId == r.Id && x.Instrument == outcome),
-                First = db.Responses.Where(x => x.RelationshipId == r.Id && x.Instrument == outcome).OrderBy(x => x.CompletedAt).Select(x => (decimal?)x.Score).FirstOrDefault(),
-                Last = db.Responses.Where(x => x.RelationshipId == r.Id && x.Instrument == outcome).OrderByDescending(x => x.CompletedAt).Select(x => (decimal?)x.Score).FirstOrDefault(),
+                Outcome = db.Responses.Where(x => x.RelationshipId == r.Id && outcomes.Contains(x.Instrument))
+                    .OrderByDescending(x => x.CompletedAt).Select(x => x.Instrument).FirstOrDefault(),
             }).AsNoTracking().ToListAsync(ct);
+        // ... and then, of the outcome series of more than one score, the length (kept by the database: ResponseSeries),
+        // first and latest score, all the light needs (ExpectedResponseTable.Track): each by an index from its series.
+        // A second statement rather than the same subqueries under the first, where the latest measure would be found
+        // again for each of them.
+        var withOutcome = summary.Where(s => s.Outcome is not null).Select(s => s.Id).ToList();
+        var series = withOutcome.Count == 0 ? [] : await db.ResponseSeries
+            .Where(x => withOutcome.Contains(x.RelationshipId) && outcomes.Contains(x.Instrument) && x.Count > 1)
+            .Select(x => new
+            {
+                x.RelationshipId, x.Instrument, x.Count,
+                First = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderBy(y => y.CompletedAt).Select(y => y.Score).First(),
+                Last = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderByDescending(y => y.CompletedAt).Select(y => y.Score).First(),
+            }).AsNoTracking().ToListAsync(ct);
+        var seriesOf = series.ToDictionary(x => (x.RelationshipId, x.Instrument));
         var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
         return summary.Select(s =>
             {
                 TrackLight? light = null;
-                if (s is { Outcome: { } o, Count: > 1, First: { } first, Last: { } last } && tables.GetValueOrDefault(o) is { } table)
-                    light = table.For(first, s.Count)?.LightFor(last, table.Instrument.Direction);
+                if (s.Outcome is { } o && seriesOf.GetValueOrDefault((s.Id, o)) is { } run && tables.GetValueOrDefault(o) is { } table)
+                    light = table.For(run.First, run.Count)?.LightFor(run.Last, table.Instrument.Direction);
                 return (s.Id, Name: s.Name ?? "—", Need: CaseloadRow.NeedOf(s.Urgent, light, s.Signals, s.GoalSignal, s.Goals, s.Missed));
             })
             // The relationship's id last, so that clients of one need and name keep their pages from one view to the next.
