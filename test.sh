@@ -67,10 +67,30 @@ run_interop() {
 }
 interop_pid=
 
+# The benchmarks at a small size, so that they cannot stop running unnoticed again (issue 22): each must finish and
+# print its figures (the analytics one also compares D and E with R's). Figures at full size: bench/README.md. They
+# run beside the browser walks too (the walks mostly wait on their browser), one after another, and write one line each.
+bench_pid=
+run_benches() {
+  : >"$results/bench.summary"
+  bench() {
+    local name=$1 expect=$2; shift 2
+    if dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll "$@" >"$results/bench-$name.log" 2>&1 && grep -qE "$expect" "$results/bench-$name.log"; then
+      echo "ok $name" >>"$results/bench.summary"
+    else
+      echo "FAILED $name (see .test-results/bench-$name.log)" >>"$results/bench.summary"
+    fi
+  }
+  bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
+  bench analytics "D and E counts equal R's" --analytics --relationships 300
+  bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1 --warmup 2
+  bench plans "^GET /fhir/Encounter\?date=" --plans --clients 10 --history 10
+}
+
 for project in tests/Attune.Core.Tests tests/Attune.Web.Tests tests/Attune.E2E; do
   [ -d "$project" ] || continue
   name=$(basename "$project")
-  [ "$name" = "Attune.E2E" ] && { run_interop & interop_pid=$!; }
+  [ "$name" = "Attune.E2E" ] && { run_interop & interop_pid=$!; run_benches & bench_pid=$!; }
   echo "== $name"
   dotnet test --project "$project" -c Release --no-build 2>&1 | tee "$results/$name.log" | grep -E "^(failed|  failed|error)|\[FAIL\]|Failed |total:|failed:|succeeded:|skipped:" | head -n 60
   log="$results/$name.log"
@@ -100,21 +120,14 @@ else
 fi
 took
 
-# 5. The benchmarks at a small size, so that they cannot stop running unnoticed again (issue 22): each must finish and
-# print its figures (the analytics one also compares D and E with R's). Figures at full size: bench/README.md.
+# 5. The benchmarks at a small size (started beside the browser walks, as the interop suite is; see run_benches).
 echo "== bench (small)"
-bench() {
-  local name=$1 expect=$2; shift 2
-  if dotnet bench/Attune.Bench/bin/Release/net10.0/Attune.Bench.dll "$@" >"$results/bench-$name.log" 2>&1 && grep -qE "$expect" "$results/bench-$name.log"; then
-    passed=$((passed + 1)); echo "   ok $name"
-  else
-    failed=$((failed + 1)); echo "   FAILED $name (see .test-results/bench-$name.log)"
-  fi
-}
-bench caseload "^GET / \(caseload of 20 clients" --clients 20 --history 20 --requests 10
-bench analytics "D and E counts equal R's" --analytics --relationships 300
-bench checkins "^  throughput \(req/s\) +floor" --checkins --clients 20 --history 20 --connections 10 --seconds 2 --rounds 1 --warmup 2
-bench plans "^GET /fhir/Encounter\?date=" --plans --clients 10 --history 10
+[ -n "$bench_pid" ] || { run_benches & bench_pid=$!; }
+wait "$bench_pid"
+sed 's/^/   /' "$results/bench.summary"
+passed=$((passed + $(grep -c "^ok " "$results/bench.summary")))
+failed=$((failed + $(grep -c "^FAILED " "$results/bench.summary")))
+[ "$(grep -cE "^(ok|FAILED) " "$results/bench.summary")" -eq 4 ] || { echo "   the benchmarks did not all report"; failed=$((failed + 1)); }
 took
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
