@@ -150,7 +150,7 @@ public class SignalHistoryTests
     /// Check's drop against every Check before it, as the new Check's own evaluation does, or leave it to that one.
     /// </summary>
     [Theory, AllDatabases]
-    public async Task A_Check_that_commits_while_the_series_is_being_read_is_judged_by_its_own_evaluation_not_half_read(string provider)
+    public async Task A_Check_that_commits_while_the_series_is_being_read_is_judged_against_every_Check_before_it_not_half_read(string provider)
     {
         var interleave = new AfterSeriesRead();
         await using var app = await AttuneFactory.StartAsync(provider, services: s => s.ConfigureDbContext<Attune.Data.AttuneDbContext>(o => o.AddInterceptors(interleave)));

@@ -139,16 +139,16 @@ public sealed class CaseloadQuery(AttuneDbContext db, CaseloadAccess access, Ins
             .Select(x => new
             {
                 x.RelationshipId, x.Instrument, x.Count,
-                First = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderBy(y => y.CompletedAt).Select(y => y.Score).First(),
-                Last = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderByDescending(y => y.CompletedAt).Select(y => y.Score).First(),
+                First = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderBy(y => y.CompletedAt).Select(y => (decimal?)y.Score).FirstOrDefault(),
+                Last = db.Responses.Where(y => y.RelationshipId == x.RelationshipId && y.Instrument == x.Instrument).OrderByDescending(y => y.CompletedAt).Select(y => (decimal?)y.Score).FirstOrDefault(),
             }).AsNoTracking().ToListAsync(ct);
         var seriesOf = series.ToDictionary(x => (x.RelationshipId, x.Instrument));
         var tables = await expected.ForClinicAsync(user.OrganisationId, ct);
         return summary.Select(s =>
             {
                 TrackLight? light = null;
-                if (s.Outcome is { } o && seriesOf.GetValueOrDefault((s.Id, o)) is { } run && tables.GetValueOrDefault(o) is { } table)
-                    light = table.For(run.First, run.Count)?.LightFor(run.Last, table.Instrument.Direction);
+                if (s.Outcome is { } o && seriesOf.GetValueOrDefault((s.Id, o)) is { First: { } first, Last: { } last } run && tables.GetValueOrDefault(o) is { } table)
+                    light = table.For(first, run.Count)?.LightFor(last, table.Instrument.Direction);
                 return (s.Id, Name: s.Name ?? "—", Need: CaseloadRow.NeedOf(s.Urgent, light, s.Signals, s.GoalSignal, s.Goals, s.Missed));
             })
             // The relationship's id last, so that clients of one need and name keep their pages from one view to the next.
