@@ -10,8 +10,9 @@ using Microsoft.EntityFrameworkCore;
 /// <summary>
 /// Issue 22, P1: what one evaluation of a relationship's signals costs (the step every check-in save ends with), in
 /// process, as the relationship's history grows: a relationship with 24 responses, then with more PHQ-9s added (124,
-/// 324, 1,024); then another, growing by attended sessions, each with its Connection Check and the clinician's reflection. A cost independent of history is the same on every line. The first size is evaluated as
-/// many times again before it is timed, for the JIT to warm up.
+/// 324, 1,024); then another, growing by attended sessions, each with its Connection Check and the clinician's
+/// reflection. A cost independent of history is the same on every line. The first size is evaluated as many times
+/// again before it is timed, for the JIT to warm up.
 /// </summary>
 internal static class SignalsBench
 {
@@ -25,9 +26,10 @@ internal static class SignalsBench
             relationships = await scope.ServiceProvider.GetRequiredService<AttuneDbContext>().Relationships.Where(r => r.ClosedAt == null).OrderBy(r => r.Id).Select(r => r.Id).Take(2).ToListAsync();
         // Two histories: one growing by outcome measures (PHQ-9, read as scores), one by attended sessions with a Connection
         // Check and a reflection each (read by the alliance and engagement rules), each on its own relationship.
-        foreach (var (relationship, instrument) in new[] { (relationships[0], "phq-9"), (relationships[1], "connection-check") })
+        foreach (var (relationship, instrument, growth) in new[] { (relationships[0], "phq-9", "PHQ-9s"),
+                     (relationships[1], "connection-check", "attended sessions with a Connection Check and a reflection each") })
         {
-            Console.WriteLine($"One relationship's signals evaluated {evaluations} times, in process, at each size of its history, growing by {instrument} ({host.Database}):");
+            Console.WriteLine($"One relationship's signals evaluated {evaluations} times, in process, at each size of its history, growing by {growth} ({host.Database}):");
             foreach (var size in new[] { 24, 124, 324, 1024 })
             {
                 using (var scope = host.App.Services.CreateScope())

@@ -86,13 +86,13 @@ public sealed class SignalEvaluator(AttuneDbContext db, InstrumentCatalog catalo
             // in neither, never read without its share of the sum (its baseline would be a place short and too high).
             var rows = await (from r in wholeRead
                               from s in db.ResponseSeries.Where(s => s.RelationshipId == relationshipId && s.Instrument == AllianceBaseline.Instrument)
-                              select new { Response = r, s.Count, Sum = s.ScoreSumTenThousandths }).ToListAsync(ct);
-            responses = rows.Select(x => x.Response).DistinctBy(r => r.Id).ToList();
+                              select new { Response = r, Series = s }).AsNoTracking().ToListAsync(ct);
             if (rows.Count == 0)
                 return []; // the relationship was erased meanwhile: its summary went with its responses
-            windows[AllianceBaseline.Instrument] = new SeriesWindow(rows[0].Count,
+            responses = rows.Select(x => x.Response).DistinctBy(r => r.Id).ToList();
+            windows[AllianceBaseline.Instrument] = new SeriesWindow(rows[0].Series.Count,
                 responses.Where(r => r.Instrument == AllianceBaseline.Instrument).OrderByDescending(r => r.CompletedAt).Take(LatestScores).Min(r => r.CompletedAt),
-                rows[0].Sum / 10_000m);
+                rows[0].Series.ScoreSum);
         }
         else
             responses = (await wholeRead.ToListAsync(ct)).DistinctBy(r => r.Id).ToList();
