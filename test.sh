@@ -28,13 +28,25 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 dotnet tool restore >/dev/null
 
-# 2. A PostgreSQL server owned by this run, on loopback only, removed at the end.
+# 2. Scratch space for this run, removed at the end: the PostgreSQL cluster, and (as TMPDIR) every test's SQLite file and
+# data directory. On tmpfs (/dev/shm) when there is one with room: the tests create and drop a database for nearly
+# every test, and on ext4 PostgreSQL spent most of its time finding inodes for the new files (a sixth of the machine's
+# processor during the HTTP tests, which took 184 s against 141 s on tmpfs). The files are as real; only the disk is not.
+scratch_base=/tmp
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((2 * 1024 * 1024)) ]; then
+  scratch_base=/dev/shm
+fi
+scratch=$(mktemp -d "$scratch_base/attune-tests.XXXXXX")
+chmod 755 "$scratch"
+export TMPDIR="$scratch/tmp"; mkdir -p "$TMPDIR"
+
+# A PostgreSQL server owned by this run, on loopback only.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pgport=${ATTUNE_PG_PORT:-55432}
-pgdir=$(mktemp -d /tmp/attune-pg.XXXXXX)
+pgdir="$scratch/pg"; mkdir -p "$pgdir"
 pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
-stop_pg() { pg "$pgbin/pg_ctl -D $pgdir/data -w stop -m fast" >/dev/null 2>&1; rm -rf "$pgdir"; }
+stop_pg() { pg "$pgbin/pg_ctl -D $pgdir/data -w stop -m fast" >/dev/null 2>&1; rm -rf "$scratch"; }
 trap stop_pg EXIT
 pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres" >"$results/postgres-init.log" 2>&1
 if ! pg "$pgbin/pg_ctl -D $pgdir/data -o '-h 127.0.0.1 -p $pgport -k $pgdir' -l $pgdir/log -w start" >"$results/postgres-start.log" 2>&1; then
