@@ -204,8 +204,10 @@ internal static class CheckInBench
         return lua.ToString();
     }
 
+    /// <param name="Errors">Answers other than 2xx and requests without an answer (a socket error, or none within wrk's 10 s).</param>
     /// <param name="CpuMs">This process's processor time per answered request (ms), when the server is this process.</param>
-    internal sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99, double CpuMs = double.NaN)
+    /// <param name="Unanswered">Of the errors, the requests without an answer.</param>
+    internal sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99, double CpuMs = double.NaN, long Unanswered = 0)
     {
         public double PerSecond => Requests / Seconds;
     }
@@ -232,7 +234,7 @@ internal static class CheckInBench
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         return new WrkResult(requests, D(2),
             long.Parse(line.Groups[3].Value, CultureInfo.InvariantCulture) + long.Parse(line.Groups[4].Value, CultureInfo.InvariantCulture),
-            D(5) / 1000, D(6) / 1000, D(7) / 1000, requests > 0 ? cpu / requests : double.NaN);
+            D(5) / 1000, D(6) / 1000, D(7) / 1000, requests > 0 ? cpu / requests : double.NaN, long.Parse(line.Groups[4].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>

@@ -36,13 +36,24 @@ internal static partial class NodesBench
         await using var admin = new BenchHost(postgres, false, $"--DataProtection:CertificatePath={certificate}");
         await admin.StartAsync();
         var (email, password) = await Clinic.GenerateAsync(admin.App.Services, clients, 300);
-        NewApiClient system;
+        // P4 on a clinic of the issue's size: the analytics generator's closed relationships, with their sessions and
+        // responses, added to the same clinician's history (100,000 make the 1.5 M-session clinic).
+        var atScale = Int("--at-scale", 0);
+        if (atScale > 0)
+        {
+            var generate = Stopwatch.StartNew();
+            var (_, sessions) = await AnalyticsBench.GenerateAsync(admin.App.Services, atScale, Path.Combine(shared.FullName, "clinic"), into: Clinic.Name);
+            await Clinic.AnalyzeAsync(admin.App.Services);
+            Console.WriteLine($"Added {atScale:N0} closed relationships with {sessions:N0} attended sessions to the clinic in {generate.Elapsed.TotalSeconds:0} s.");
+        }
+        NewApiClient system, reader;
         using (var scope = admin.App.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AttuneDbContext>();
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.Email == email);
-            system = await scope.ServiceProvider.GetRequiredService<ApiClientRegistry>().CreateAsync(null, user.OrganisationId, "Bench EHR", user.Id,
-                [ApiScopes.Write("QuestionnaireResponse"), ApiScopes.Read("Questionnaire")]);
+            var registry = scope.ServiceProvider.GetRequiredService<ApiClientRegistry>();
+            system = await registry.CreateAsync(null, user.OrganisationId, "Bench EHR", user.Id, [ApiScopes.Write("QuestionnaireResponse"), ApiScopes.Read("Questionnaire")]);
+            reader = await registry.CreateAsync(null, user.OrganisationId, "Bench reader", user.Id, [ApiScopes.AllFhirRead]);
         }
 
         var (onePort, twoPort) = (Ports.Free(), Ports.Free());
@@ -99,14 +110,45 @@ internal static partial class NodesBench
             CheckInBench.Row("p50 latency (ms)", single.Select(r => r.P50), both.Select(r => r.P50), higherIsBetter: false, "one node", "two nodes", "one / two");
             CheckInBench.Row("p99 latency (ms)", single.Select(r => r.P99), both.Select(r => r.P99), higherIsBetter: false, "one node", "two nodes", "one / two");
             var errors = single.Concat(both).Sum(r => r.Errors);
-            Console.WriteLine($"  answers other than 201: {errors}");
+            var unanswered = single.Concat(both).Sum(r => r.Unanswered);
+            Console.WriteLine($"  answers other than 201: {errors - unanswered}; requests without an answer within wrk's 10 s or with a socket error: {unanswered}");
             // P4: each node's resident memory after the load (the web app's own process, as a clinic runs it).
-            foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+            void Memory(string after)
             {
-                node.Refresh();
-                Console.WriteLine($"  node {i + 1} resident memory after the load: {node.WorkingSet64 / 1024 / 1024} MiB (peak {node.PeakWorkingSet64 / 1024 / 1024} MiB)");
+                foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+                {
+                    node.Refresh();
+                    Console.WriteLine($"  node {i + 1} resident memory after {after}: {node.WorkingSet64 / 1024 / 1024} MiB (peak {node.PeakWorkingSet64 / 1024 / 1024} MiB)");
+                }
             }
-            if (errors > 0) throw new InvalidOperationException($"{errors} requests failed under load.");
+            Memory("the check-ins");
+
+            // Then the rest of what a clinic asks of its nodes: the caseload and the pages and searches of the plans
+            // benchmark (the client list with every client ever, a client's page and timeline, the clinic's analytics,
+            // FHIR searches by name and over the whole clinic), each twice a pass so that nginx brings it to both nodes.
+            var passes = Int("--passes", 2);
+            using (var cookies = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+            {
+                using var staff = new HttpClient(cookies) { BaseAddress = new Uri(publicUrl), Timeout = TimeSpan.FromMinutes(5) };
+                await BenchHost.SignInAsync(staff, email, password);
+                using var api = new HttpClient { BaseAddress = new Uri(publicUrl), Timeout = TimeSpan.FromMinutes(5) };
+                api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CheckInBench.TokenAsync(api, reader));
+                var requests = PlansBench.Requests(staff, api, open[0].Client).Prepend((staff, "/")).ToList();
+                var pages = Stopwatch.StartNew();
+                for (var pass = 0; pass < passes; pass++)
+                    foreach (var (http, path) in requests)
+                    {
+                        for (var twice = 0; twice < 2; twice++)
+                            await PlansBench.GetAsync(http, path);
+                        // The first time through, what each request left the nodes holding: which of them costs memory.
+                        if (pass == 0)
+                            Console.WriteLine($"    after {Regex.Replace(path, "[0-9a-f]{8}-[0-9a-f-]{27}", "{client}")}: resident {string.Join(" and ", nodes.Select(n => { n.Refresh(); return $"{n.WorkingSet64 / 1024 / 1024} MiB"; }))}");
+                    }
+                Console.WriteLine($"  the caseload and {requests.Count - 1} other pages and searches, each {2 * passes} times through nginx, all answered 200 in {pages.Elapsed.TotalSeconds:0} s");
+            }
+            Memory("the pages");
+            // Failed check-ins fail the run, after the pages, so that the memory is measured all the same.
+            if (errors > 0) throw new InvalidOperationException($"{errors} check-ins failed under load ({unanswered} of them without an answer).");
         }
         finally
         {
@@ -124,7 +166,9 @@ internal static partial class NodesBench
     {
         var start = new ProcessStartInfo("taskset", ["-c", core.ToString(CultureInfo.InvariantCulture), "dotnet", web,
             "--urls", $"http://127.0.0.1:{port}", "--PublicUrl", publicUrl, "--AllowedHosts=127.0.0.1",
-            "--Proxy:KnownProxies=127.0.0.1", "--Security:SecureCookies=false", // plain HTTP on loopback: this measures speed "--Logging:LogLevel:Default=Warning",
+            "--Proxy:KnownProxies=127.0.0.1",
+            "--Security:SecureCookies=false", // plain HTTP on loopback: this measures speed
+            "--Logging:LogLevel:Default=Warning",
             "--Database:Provider=postgres", $"--ConnectionStrings:Attune={admin.PostgresConnection}", "--Database:MigrateOnStart=false", "--Demo:Seed=false",
             $"--DataProtection:CertificatePath={certificate}", $"--Audit:CheckpointFile={Path.Combine(admin.Folder, $"checkpoints-{index}.jsonl")}"])
         {

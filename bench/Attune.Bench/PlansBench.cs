@@ -44,24 +44,7 @@ internal static class PlansBench
         using var api = new HttpClient { BaseAddress = new Uri(host.Url) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await CheckInBench.TokenAsync(api, system));
 
-        var since = DateTimeOffset.UtcNow.AddYears(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        (HttpClient Http, string Path)[] requests =
-        [
-            (staff, "/clients"),
-            // Every client the clinician ever had, sorted by name: the list's largest page to find.
-            (staff, "/clients?status=all&page=2"),
-            (staff, $"/clients/{client}"),
-            (staff, $"/clients/{client}/timeline"),
-            (staff, "/analytics"),
-            (api, "/fhir/Patient?name=a"),
-            (api, $"/fhir/Patient/{client}"),
-            (api, $"/fhir/EpisodeOfCare?patient=Patient/{client}"),
-            (api, $"/fhir/Encounter?patient=Patient/{client}"),
-            (api, $"/fhir/QuestionnaireResponse?patient=Patient/{client}"),
-            (api, $"/fhir/Observation?patient=Patient/{client}&code=44261-6"),
-            (api, $"/fhir/QuestionnaireResponse?authored=ge{since}"),
-            (api, $"/fhir/Encounter?date=ge{since}"),
-        ];
+        var requests = Requests(staff, api, client);
         using var floor = new SqlFloor();
         foreach (var (http, path) in requests)
         {
@@ -96,7 +79,30 @@ internal static class PlansBench
         }
     }
 
-    private static async Task GetAsync(HttpClient http, string path)
+    /// <summary>The pages and searches this benchmark times, as a signed-in clinician and as a system with every FHIR read scope.</summary>
+    internal static (HttpClient Http, string Path)[] Requests(HttpClient staff, HttpClient api, Guid client)
+    {
+        var since = DateTimeOffset.UtcNow.AddYears(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return
+        [
+            (staff, "/clients"),
+            // Every client the clinician ever had, sorted by name: the list's largest page to find.
+            (staff, "/clients?status=all&page=2"),
+            (staff, $"/clients/{client}"),
+            (staff, $"/clients/{client}/timeline"),
+            (staff, "/analytics"),
+            (api, "/fhir/Patient?name=a"),
+            (api, $"/fhir/Patient/{client}"),
+            (api, $"/fhir/EpisodeOfCare?patient=Patient/{client}"),
+            (api, $"/fhir/Encounter?patient=Patient/{client}"),
+            (api, $"/fhir/QuestionnaireResponse?patient=Patient/{client}"),
+            (api, $"/fhir/Observation?patient=Patient/{client}&code=44261-6"),
+            (api, $"/fhir/QuestionnaireResponse?authored=ge{since}"),
+            (api, $"/fhir/Encounter?date=ge{since}"),
+        ];
+    }
+
+    internal static async Task GetAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);
         await response.Content.ReadAsByteArrayAsync();

@@ -6,7 +6,7 @@
 //   dotnet run -c Release --project bench/Attune.Bench -- [--clients 150] [--history 300] [--requests 60] [--at-scale 100000] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --checkins [--clients 100] [--history 300] [--connections 50] [--seconds 10] [--rounds 2] [--warmup 10] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --signals [--postgres "Host=…"] [--explain]
-//   dotnet run -c Release --project bench/Attune.Bench -- --nodes --postgres "Host=…" [--clients 100] [--connections 50] [--seconds 10] [--rounds 2]
+//   dotnet run -c Release --project bench/Attune.Bench -- --nodes --postgres "Host=…" [--clients 100] [--connections 50] [--seconds 10] [--rounds 2] [--at-scale 100000] [--passes 2]
 //   dotnet run -c Release --project bench/Attune.Bench -- --first-loads
 //   dotnet run -c Release --project bench/Attune.Bench -- --plans [--clients 100] [--history 300] [--at-scale 100000] [--postgres "Host=…"] [--explain]
 //   dotnet run -c Release --project bench/Attune.Bench -- --analytics [--relationships 100000] [--keep DIR] [--postgres "Host=…"]
