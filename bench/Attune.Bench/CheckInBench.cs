@@ -98,7 +98,7 @@ internal static class CheckInBench
             var errors = bare.Concat(attune).Sum(r => r.Errors);
             // wrk counts the answers it read; a request still in flight when a round ends may be saved uncounted.
             var answered = bare.Concat(attune).Sum(r => r.Requests) + warm.Sum(r => r.Requests);
-            Console.WriteLine($"  answers other than 201: {errors}; rows saved {saved} for {answered} answered requests");
+            Console.WriteLine($"  answers other than 201: {errors}{Statuses(bare.Concat(attune))}; rows saved {saved} for {answered} answered requests");
             Console.WriteLine($"  working set after the load: {Environment.WorkingSet / 1024 / 1024} MiB (the server; wrk is its own process)");
             if (errors > 0) throw new InvalidOperationException($"{errors} requests failed under load.");
             if (saved < answered) throw new InvalidOperationException($"{answered - saved} answered requests saved no row.");
@@ -194,11 +194,19 @@ internal static class CheckInBench
         lua.AppendLine("wrk.headers[\"Content-Type\"] = \"application/fhir+json\"");
         lua.AppendLine($"wrk.headers[\"Authorization\"] = \"Bearer {token}\"");
         lua.AppendLine("request = function() i = i + 1; return wrk.format(nil, nil, nil, bodies[(i % #bodies) + 1]) end");
+        // Each answer other than 2xx counted by its status, so that a failed run says what the server answered.
         lua.AppendLine("""
+            local threads = {}
+            setup = function(thread) table.insert(threads, thread) end
+            statuses = {}
+            response = function(status, headers, body) if status > 299 then statuses[status] = (statuses[status] or 0) + 1 end end
             done = function(summary, latency, requests)
               local e = summary.errors
               io.write(string.format("WRK %d %.6f %d %d %.1f %.1f %.1f\n", summary.requests, summary.duration / 1e6, e.status,
                 e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+              for _, thread in ipairs(threads) do
+                for status, count in pairs(thread:get("statuses")) do io.write(string.format("WRKSTATUS %d %d\n", status, count)) end
+              end
             end
             """);
         return lua.ToString();
@@ -207,10 +215,15 @@ internal static class CheckInBench
     /// <param name="Errors">Answers other than 2xx and requests without an answer (a socket error, or none within wrk's 10 s).</param>
     /// <param name="CpuMs">This process's processor time per answered request (ms), when the server is this process.</param>
     /// <param name="Unanswered">Of the errors, the requests without an answer.</param>
-    internal sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99, double CpuMs = double.NaN, long Unanswered = 0)
+    /// <param name="Statuses">The answers other than 2xx by status, as "status×count, …" (empty when none).</param>
+    internal sealed record WrkResult(long Requests, double Seconds, long Errors, double P50, double P95, double P99, double CpuMs = double.NaN, long Unanswered = 0, string Statuses = "")
     {
         public double PerSecond => Requests / Seconds;
     }
+
+    /// <summary>" (status×count, …)" of the runs' answers other than 2xx, or nothing when there were none.</summary>
+    internal static string Statuses(IEnumerable<WrkResult> runs) =>
+        runs.SelectMany(r => r.Statuses.Split(", ", StringSplitOptions.RemoveEmptyEntries)).ToList() is { Count: > 0 } all ? $" ({string.Join(", ", all)})" : "";
 
     internal static async Task<WrkResult> RunWrkAsync(string wrk, string script, string url, int connections, int seconds)
     {
@@ -234,7 +247,8 @@ internal static class CheckInBench
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         return new WrkResult(requests, D(2),
             long.Parse(line.Groups[3].Value, CultureInfo.InvariantCulture) + long.Parse(line.Groups[4].Value, CultureInfo.InvariantCulture),
-            D(5) / 1000, D(6) / 1000, D(7) / 1000, requests > 0 ? cpu / requests : double.NaN, long.Parse(line.Groups[4].Value, CultureInfo.InvariantCulture));
+            D(5) / 1000, D(6) / 1000, D(7) / 1000, requests > 0 ? cpu / requests : double.NaN, long.Parse(line.Groups[4].Value, CultureInfo.InvariantCulture),
+            string.Join(", ", Regex.Matches(output, @"^WRKSTATUS (\d+) (\d+)$", RegexOptions.Multiline).Select(m => $"{m.Groups[1].Value}×{m.Groups[2].Value}")));
     }
 
     /// <summary>

@@ -111,7 +111,7 @@ internal static partial class NodesBench
             CheckInBench.Row("p99 latency (ms)", single.Select(r => r.P99), both.Select(r => r.P99), higherIsBetter: false, "one node", "two nodes", "one / two");
             var errors = single.Concat(both).Sum(r => r.Errors);
             var unanswered = single.Concat(both).Sum(r => r.Unanswered);
-            Console.WriteLine($"  answers other than 201: {errors - unanswered}; requests without an answer within wrk's 10 s or with a socket error: {unanswered}");
+            Console.WriteLine($"  answers other than 201: {errors - unanswered}{CheckInBench.Statuses(single.Concat(both))}; requests without an answer within wrk's 10 s or with a socket error: {unanswered}");
             // P4: each node's resident memory after the load (the web app's own process, as a clinic runs it).
             void Memory(string after)
             {
