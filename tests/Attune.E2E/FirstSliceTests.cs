@@ -66,9 +66,10 @@ public class FirstSliceTests
         // Issue 18: a copy button beside the link, for handing it over in the room.
         await staffContext.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var copy = linkBox.Locator("xpath=following-sibling::button[1]");
-        // The button works once its script (/js/copy.js, loaded after the page) has bound it; on a loaded machine the
-        // page can be on screen before that, as it can on a slow phone connection.
+        // The button is shown once its script (/js/copy.js, loaded after the page) has bound it; on a loaded machine the
+        // page can be on screen before that, as it can on a slow phone connection, and a button shown before did nothing.
         await Expect(copy).ToHaveAttributeAsync("data-copy-bound", "true");
+        await Expect(copy).ToBeVisibleAsync();
         await copy.ClickAsync();
         // The status beside this link (when the plan made a link for the session too, two are listed, in either order).
         await Expect(staff.Locator($"[data-copied-for='{await linkBox.GetAttributeAsync("id")}']")).ToHaveTextAsync("Link copied.");
