@@ -44,8 +44,20 @@ public class BackupRestoreTests
 
                 // The database, its log and the backup are the Attune account's alone (issue 17: they were 0644).
                 var db = Path.Combine(dir, "attune.db");
-                foreach (var file in new[] { db, db + "-wal", db + "-shm", backupFile })
-                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+                // Another test's restore or clean-up in this process may clear every SQLite pool, closing this app's idle
+                // connections, and the last one to close removes the -wal and -shm files (seen once). A connection held
+                // open here keeps them; SQLite gives them the database file's mode whoever opens it.
+                await using (var held = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=false"))
+                {
+                    await held.OpenAsync(ct);
+                    await using (var read = held.CreateCommand())
+                    {
+                        read.CommandText = "SELECT count(*) FROM sqlite_master";
+                        await read.ExecuteScalarAsync(ct);
+                    }
+                    foreach (var file in new[] { db, db + "-wal", db + "-shm", backupFile })
+                        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+                }
 
                 after = await Slice.AddClientAsync(staff, "After Backup");
                 var again = await CommandLine.RunAsync("backup", "--to", backupFile, $"--ConnectionStrings:Attune={connection}");
