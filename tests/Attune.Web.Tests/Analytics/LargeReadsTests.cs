@@ -10,11 +10,11 @@ namespace Attune.Web.Tests.Analytics;
 public class LargeReadsTests
 {
     [Fact]
-    public void A_read_of_a_large_part_of_the_history_ends_with_a_full_collection_and_a_small_one_does_not()
+    public async Task A_read_of_a_large_part_of_the_history_ends_with_a_full_collection_and_a_small_one_does_not()
     {
         var before = GC.CollectionCount(GC.MaxGeneration);
-        Assert.False(LargeReads.Done(LargeReads.Rows - 1));
-        Assert.True(LargeReads.Done(LargeReads.Rows));
+        Assert.False(await LargeReads.DoneAsync(LargeReads.Rows - 1));
+        Assert.True(await LargeReads.DoneAsync(LargeReads.Rows));
         // Other tests of this process may make a full collection meanwhile, so at least one.
         Assert.True(GC.CollectionCount(GC.MaxGeneration) > before);
     }

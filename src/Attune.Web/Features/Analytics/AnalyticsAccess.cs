@@ -56,7 +56,7 @@ public sealed class AnalyticsAccess(AttuneDbContext db, CurrentStaff staff, Anal
         // The figures are made in a method of their own: an async method's locals live until it returns, so the clinic's
         // rows are unreachable only once it has, and the memory they took can then be given back.
         var (figures, clinic, closed, clinicClosed, rows) = await FiguresAsync(user.OrganisationId, clinicians, from, to, settings, ct);
-        Database.LargeReads.Done(rows);
+        await Database.LargeReads.DoneAsync(rows);
         audit.Staff(user, "read", "ClinicAnalytics", user.OrganisationId);
         await db.SaveChangesAsync(ct);
         return new AnalyticsView(scope, whose, closed, figures, settings, labels, clinic, clinicClosed);

@@ -78,7 +78,7 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
         // Made in a method of its own, so that the clinic's rows are unreachable once it returns and their memory can be
         // given back (as the analytics page does).
         var (zip, today, clientIds, count, rows) = await MakeAsync(admin, from, to, ct);
-        Database.LargeReads.Done(rows);
+        await Database.LargeReads.DoneAsync(rows);
 
         audit.Staff(admin, "export", "ResearchExport", admin.OrganisationId);
         foreach (var client in clientIds)
