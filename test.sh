@@ -46,8 +46,8 @@ pgport=${ATTUNE_PG_PORT:-55432}
 pgdir="$scratch/pg"; mkdir -p "$pgdir"
 pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres "$pgdir"
-stop_pg() { pg "$pgbin/pg_ctl -D $pgdir/data -w stop -m fast" >/dev/null 2>&1; rm -rf "$scratch"; }
-trap stop_pg EXIT
+clean_up() { pg "$pgbin/pg_ctl -D $pgdir/data -w stop -m fast" >/dev/null 2>&1; rm -rf "$scratch"; }
+trap clean_up EXIT
 pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres" >"$results/postgres-init.log" 2>&1
 if ! pg "$pgbin/pg_ctl -D $pgdir/data -o '-h 127.0.0.1 -p $pgport -k $pgdir' -l $pgdir/log -w start" >"$results/postgres-start.log" 2>&1; then
   echo "PostgreSQL did not start:"; cat "$results/postgres-start.log" "$pgdir/log" 2>/dev/null

@@ -142,7 +142,7 @@ internal static partial class NodesBench
                             await PlansBench.GetAsync(http, path);
                         // The first time through, what each request left the nodes holding: which of them costs memory.
                         if (pass == 0)
-                            Console.WriteLine($"    after {Regex.Replace(path, "[0-9a-f]{8}-[0-9a-f-]{27}", "{client}")}: resident {string.Join(" and ", nodes.Select(n => { n.Refresh(); return $"{n.WorkingSet64 / 1024 / 1024} MiB"; }))}");
+                            Console.WriteLine($"    after {path.Replace(open[0].Client.ToString(), "{client}", StringComparison.Ordinal)}: resident {string.Join(" and ", nodes.Select(n => { n.Refresh(); return $"{n.WorkingSet64 / 1024 / 1024} MiB"; }))}");
                     }
                 Console.WriteLine($"  the caseload and {requests.Count - 1} other pages and searches, each {2 * passes} times through nginx, all answered 200 in {pages.Elapsed.TotalSeconds:0} s");
             }

@@ -5,10 +5,10 @@ namespace Attune.Web.Database;
 /// relationships read 1.5 million sessions and 3 million scores into memory for a few seconds; once the figures are
 /// made those rows are garbage, but the collector keeps the memory they took until its next full collection, which a
 /// server making mostly small, short-lived objects may not reach for hours: a node that had shown the analytics page of
-/// such a clinic twice held 885–908 MiB, against 313–323 MiB before (bench/README.md, "Two nodes"). A read that large ends with a full, compacting collection that gives the freed memory back to the system.
-/// Not below <see cref="Rows"/>: a full collection
-/// stops every request for as long as it takes (tens of milliseconds with this app's own objects), which is worth it
-/// only after a read that itself took seconds.
+/// such a clinic twice held 885–908 MiB, against 313–323 MiB before (bench/README.md, "Two nodes"). A read that large
+/// ends with a full, compacting collection that gives the freed memory back to the system. Not below
+/// <see cref="Rows"/>: a full collection stops every request for as long as it takes (tens of milliseconds with this
+/// app's own objects), which is worth it only after a read that itself took seconds.
 /// </summary>
 public static class LargeReads
 {

@@ -70,7 +70,7 @@ public sealed class AnalyticsAccess(AttuneDbContext db, CurrentStaff staff, Anal
         var cases = clinicians is null ? all : all.Where(c => clinicians.Contains(c.ClinicianId)).ToList();
         // The clinic's own figures beside one's own; for an admin they are the same.
         var clinic = clinicians is null ? null : ClinicAnalytics.Compute(all, settings) with { OutcomesByClinician = new Dictionary<Guid, OutcomeShares?>(), ScoredByClinician = new Dictionary<Guid, int>() };
-        return (ClinicAnalytics.Compute(cases, settings), clinic, cases.Count, all.Count, all.Sum(c => (long)c.Sessions.Count + c.Phq9.Count));
+        return (ClinicAnalytics.Compute(cases, settings), clinic, cases.Count, all.Count, AnalyticsQuery.RowsOf(all));
     }
 }
 

@@ -65,6 +65,9 @@ public sealed class AnalyticsQuery(AttuneDbContext db, InstrumentCatalog catalog
     /// <summary>At most this much of a SQLite database file is mapped for the analytics' reads (2 GiB; SQLite may cap it lower).</summary>
     private const long MappedBytes = 2L << 30;
 
+    /// <summary>The rows a read of these relationships held (their attended sessions and PHQ-9 scores), for <see cref="Database.LargeReads"/>.</summary>
+    public static long RowsOf(IEnumerable<AnalyticsCase> cases) => cases.Sum(c => (long)c.Sessions.Count + c.Phq9.Count);
+
     /// <param name="clinicians">Only these clinicians' relationships (null: the whole clinic).</param>
     /// <param name="from">Relationships closed on or after this time.</param>
     /// <param name="to">Relationships closed before this time.</param>

@@ -120,7 +120,7 @@ public sealed class ResearchExport(AttuneDbContext db, CurrentStaff staff, Analy
             (null, null) => "all closed relationships",
             _ => $"relationships closed from {(from is { } f ? clock.FormatDate(f) : "the first")} to {(to is { } t ? clock.FormatDate(t.AddDays(-1)) : "today")}",
         };
-        return (Zip(research, settings, range, today), today, clientIds, research.Count, rows.Sum(r => (long)r.Case.Sessions.Count + r.Case.Phq9.Count));
+        return (Zip(research, settings, range, today), today, clientIds, research.Count, AnalyticsQuery.RowsOf(rows.Select(r => r.Case)));
     }
 
     /// <summary>Ten-year bands from 25, with the young adult years apart; "unknown" without a date of birth.</summary>
